@@ -1,0 +1,30 @@
+using Npgsql;
+using Tracker.Infrastructure.Database;
+using Wolverine.Http;
+
+namespace Tracker.Health;
+
+public sealed record HealthReport(string Status, string? Reason = null, IReadOnlyList<string>? PendingMigrations = null);
+
+public static class HealthEndpoint
+{
+    /// <summary>200 when the database answers and every committed migration is applied; 503 with the reason otherwise.</summary>
+    [WolverineGet("/health")]
+    public static async Task<IResult> Get(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        try
+        {
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            var pending = await Migrations.PendingAsync(conn, ct);
+            return pending.Count == 0
+                ? Results.Json(new HealthReport("healthy"))
+                : Results.Json(new HealthReport("unhealthy", "database schema is behind: migrations not applied", pending),
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            return Results.Json(new HealthReport("unhealthy", "database unreachable: " + e.Message),
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using JasperFx;
+using Tracker.Infrastructure;
+using Tracker.Infrastructure.Database;
+
+var builder = WebApplication.CreateBuilder(args);
+
+TrackerDatabase database;
+try
+{
+    database = await TrackerDatabase.ResolveAsync(builder.Configuration, Console.Error.WriteLine);
+}
+catch (PostgresNotAvailableException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+await using (database)
+{
+    builder.AddTracker(database);
+    var app = builder.Build();
+    app.UseTracker();
+    return await app.RunJasperFxCommands(args);
+}
+
+/// <summary>Entry point, visible to the test host.</summary>
+public partial class Program;
