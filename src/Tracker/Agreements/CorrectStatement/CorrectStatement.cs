@@ -1,0 +1,69 @@
+using Tracker.Agreements.Deciding;
+
+namespace Tracker.Agreements;
+
+public sealed record StatementCorrected(string AgreementId, Guid StatementId, StatementChanges Changes, string Reason);
+
+/// <summary>The fields to change, as a client sends them; absent fields stay as they are.</summary>
+public sealed record ChangesInput(
+    string? SaidOn = null,
+    SpeakerInput? Speaker = null,
+    string? Place = null,
+    string? Quote = null,
+    string? Language = null,
+    string? Translation = null,
+    SourceInput? Source = null,
+    IReadOnlyList<AssertionInput>? Assertions = null);
+
+/// <summary>Fix what was misread. The statement keeps its id; history keeps the earlier reading.</summary>
+public sealed record CorrectStatement(
+    string AgreementId,
+    Guid StatementId,
+    ChangesInput? Changes,
+    string? Reason,
+    long? ExpectedVersion = null) : IAgreementCommand
+{
+    public static Outcome Decide(Agreement? agreement, CorrectStatement command, DateOnly today)
+    {
+        if (agreement is null) return Outcome.NotFound("agreementId", $"agreement '{command.AgreementId}' does not exist");
+        if (agreement.Statement(command.StatementId) is not { } statement)
+            return Outcome.NotFound("statementId", $"statement {command.StatementId} does not exist in '{agreement.Id}'");
+        if (statement.IsRetracted)
+            return Outcome.Conflict("statementId", $"statement {command.StatementId} was retracted; record a new statement instead");
+
+        var check = new Checks();
+        check.Required("reason", command.Reason, Checks.MaxTextLength);
+        var c = command.Changes;
+        if (c is null)
+        {
+            check.Fail("changes", "is required: give at least one field to change");
+            return Outcome.Invalid(check.Errors);
+        }
+
+        var changes = new StatementChanges(
+            c.SaidOn is null ? null : StatementInput.CheckSaidOn(check, "changes.saidOn", c.SaidOn, today),
+            c.Speaker?.Check(check, "changes.speaker"),
+            c.Place is null ? null : check.MaxLength("changes.place", c.Place, Checks.MaxNameLength) ? c.Place.Trim() : null,
+            c.Quote is null ? null : check.Required("changes.quote", c.Quote, Checks.MaxTextLength) ? c.Quote.Trim() : null,
+            c.Language is null ? null : check.Language("changes.language", c.Language) ? c.Language : null,
+            c.Translation is null ? null : check.MaxLength("changes.translation", c.Translation, Checks.MaxTextLength) ? c.Translation.Trim() : null,
+            c.Source?.Check(check, "changes.source", today),
+            c.Assertions is null ? null : PrefixErrors(check, c.Assertions, agreement));
+        if (!check.Passed) return Outcome.Invalid(check.Errors);
+        if (changes.ChangedFields().Count == 0)
+            return Outcome.Invalid("changes", "gives no field to change");
+
+        var corrected = changes.ApplyTo(statement.Current);
+        if (corrected.SameAs(statement.Current))
+            return new AlreadyDone(statement.Corrections.LastOrDefault()?.Recorded.Version ?? statement.Recorded.Version);
+        return Outcome.Append(new StatementCorrected(agreement.Id, statement.Id, changes, command.Reason!.Trim()));
+    }
+
+    private static IReadOnlyList<Assertion>? PrefixErrors(Checks check, IReadOnlyList<AssertionInput> inputs, Agreement agreement)
+    {
+        var inner = new Checks();
+        var result = StatementInput.CheckAssertions(inner, inputs, id => agreement.Commitment(id) is not null);
+        foreach (var e in inner.Errors) check.Fail("changes." + e.Field, e.Reason);
+        return result;
+    }
+}

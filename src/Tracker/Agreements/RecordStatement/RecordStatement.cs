@@ -1,0 +1,62 @@
+using Tracker.Agreements.Deciding;
+
+namespace Tracker.Agreements;
+
+public sealed record StatementRecorded(string AgreementId, Guid StatementId, StatementContent Content);
+
+/// <summary>
+/// Log what someone said. <see cref="StatementId"/> is the idempotency key: the same id with the same content
+/// is a re-send (nothing appended); with other content, a conflict. New commitments the statement introduces are
+/// added in the same append.
+/// </summary>
+public sealed record RecordStatement(
+    string AgreementId,
+    Guid StatementId,
+    string? SaidOn,
+    SpeakerInput? Speaker,
+    string? Place,
+    string? Quote,
+    string? Language,
+    string? Translation,
+    SourceInput? Source,
+    IReadOnlyList<AssertionInput>? Assertions,
+    IReadOnlyList<CommitmentInput>? NewCommitments = null,
+    long? ExpectedVersion = null) : IAgreementCommand
+{
+    public StatementInput Statement => new(SaidOn, Speaker, Place, Quote, Language, Translation, Source, Assertions);
+
+    public static Outcome Decide(Agreement? agreement, RecordStatement command, DateOnly today)
+    {
+        if (agreement is null) return Outcome.NotFound("agreementId", $"agreement '{command.AgreementId}' does not exist");
+        if (command.StatementId == Guid.Empty) return Outcome.Invalid("statementId", "must not be the empty GUID");
+
+        var check = new Checks();
+        var added = new List<CommitmentAdded>();
+        if (check.ListSize("newCommitments", command.NewCommitments, min: 0))
+        {
+            for (var i = 0; i < (command.NewCommitments?.Count ?? 0); i++)
+            {
+                if (command.NewCommitments![i]?.Check(check, $"newCommitments[{i}].", agreement.Id) is not { } c) continue;
+                if (agreement.Commitment(c.CommitmentId) is not null && agreement.Statement(command.StatementId) is null)
+                    check.Fail($"newCommitments[{i}].commitmentId", $"commitment '{c.CommitmentId}' already exists; assert it instead");
+                else if (added.Any(a => a.CommitmentId == c.CommitmentId))
+                    check.Fail($"newCommitments[{i}].commitmentId", $"commitment '{c.CommitmentId}' is introduced twice");
+                else added.Add(c);
+            }
+        }
+
+        var content = command.Statement.Check(check, today,
+            id => agreement.Commitment(id) is not null || added.Any(a => a.CommitmentId == id));
+        if (content is null || !check.Passed) return Outcome.Invalid(check.Errors);
+
+        if (agreement.Statement(command.StatementId) is { } existing)
+        {
+            return existing.Original.SameAs(content)
+                ? new AlreadyDone(existing.Recorded.Version)
+                : Outcome.Conflict("statementId",
+                    $"statement {command.StatementId} was already recorded with other content; correct it instead");
+        }
+
+        return new Accepted([.. added, new StatementRecorded(agreement.Id, command.StatementId, content)]);
+    }
+}

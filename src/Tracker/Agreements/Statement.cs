@@ -1,0 +1,72 @@
+namespace Tracker.Agreements;
+
+public sealed record Quantity(decimal Amount, string Unit)
+{
+    public override string ToString() => $"{Amount:0.##} {Unit}";
+}
+
+public sealed record Speaker(string Name, string? Role = null, string? Actor = null);
+
+/// <summary>Where the statement was found, graded on the Admiralty scale when the analyst can.</summary>
+public sealed record Source(
+    string Outlet,
+    SourceKind Kind,
+    string? Url = null,
+    DateOnly? PublishedOn = null,
+    string? Reliability = null,
+    int? Credibility = null);
+
+/// <summary>What one statement says about one commitment.</summary>
+public sealed record Assertion(string CommitmentId, Stage Stage, Quantity? Quantity = null, string? Note = null);
+
+/// <summary>Everything a statement says, as the analyst read it. Corrections produce a new reading.</summary>
+public sealed record StatementContent(
+    SaidOn SaidOn,
+    Speaker Speaker,
+    string? Place,
+    string Quote,
+    string Language,
+    string? Translation,
+    Source Source,
+    IReadOnlyList<Assertion> Assertions)
+{
+    /// <summary>Structural equality (records compare lists by reference), used for idempotent re-sends.</summary>
+    public bool SameAs(StatementContent other) =>
+        this with { Assertions = [] } == other with { Assertions = [] } && Assertions.SequenceEqual(other.Assertions);
+}
+
+/// <summary>
+/// The fields a correction changes; null leaves a field as it was. Assertions, when given, replace the list.
+/// </summary>
+public sealed record StatementChanges(
+    SaidOn? SaidOn = null,
+    Speaker? Speaker = null,
+    string? Place = null,
+    string? Quote = null,
+    string? Language = null,
+    string? Translation = null,
+    Source? Source = null,
+    IReadOnlyList<Assertion>? Assertions = null)
+{
+    public StatementContent ApplyTo(StatementContent c) => new(
+        SaidOn ?? c.SaidOn,
+        Speaker ?? c.Speaker,
+        Place ?? c.Place,
+        Quote ?? c.Quote,
+        Language ?? c.Language,
+        Translation ?? c.Translation,
+        Source ?? c.Source,
+        Assertions ?? c.Assertions);
+
+    public IReadOnlyList<string> ChangedFields() =>
+    [
+        .. SaidOn is null ? [] : new[] { "saidOn" },
+        .. Speaker is null ? [] : new[] { "speaker" },
+        .. Place is null ? [] : new[] { "place" },
+        .. Quote is null ? [] : new[] { "quote" },
+        .. Language is null ? [] : new[] { "language" },
+        .. Translation is null ? [] : new[] { "translation" },
+        .. Source is null ? [] : new[] { "source" },
+        .. Assertions is null ? [] : new[] { "assertions" },
+    ];
+}

@@ -1,0 +1,116 @@
+namespace Tracker.Agreements;
+
+/// <summary>A statement cited as evidence: enough to find it and judge it without opening it.</summary>
+public sealed record EvidenceRef(Guid StatementId, SaidOn SaidOn, Stage Stage, string Speaker, string? Actor, string Outlet);
+
+public sealed record ActorPosition(string Actor, Stage Stage, EvidenceRef Evidence);
+
+public sealed record QuantityEvidence(Quantity Quantity, EvidenceRef Evidence);
+
+/// <summary>A change of a commitment's stage, placed at the said-on date of the statement that caused it.</summary>
+public sealed record StageTransition(SaidOn SaidOn, Stage? From, Stage To, EvidenceRef Evidence);
+
+public sealed record CommitmentStatus(
+    string AgreementId,
+    string CommitmentId,
+    string Title,
+    Category Category,
+    IReadOnlyList<string> ResponsibleActors,
+    DateOnly? TargetDate,
+    Quantity? Target,
+    /// <summary>Null while no statement speaks of the commitment.</summary>
+    Stage? Stage,
+    SaidOn? Since,
+    IReadOnlyList<EvidenceRef> Evidence,
+    bool Contested,
+    IReadOnlyList<EvidenceRef> Conflicting,
+    IReadOnlyList<ActorPosition> Positions,
+    int StatementCount,
+    SaidOn? LastStatementOn,
+    QuantityEvidence? Pledged,
+    QuantityEvidence? Delivered,
+    IReadOnlyList<StageTransition> Transitions);
+
+/// <summary>
+/// The status rule, written once. For one commitment take its non-retracted statements, corrections applied,
+/// in said-on order (ties: record order), counting only those said by <c>asOf</c> when given.
+/// <list type="bullet">
+/// <item>A ladder assertion above the current stage moves the commitment up to it. At the current stage it
+/// corroborates (joins the evidence). Below it, it is kept as evidence and marks the commitment contested,
+/// listing the conflicting statements, without moving it back. Moving to a new stage clears the conflicts:
+/// they disputed the old stage, not the new one.</item>
+/// <item>An off-ladder assertion (stalled, withdrawn, rejected) sets the stage; it holds while it is the latest
+/// word. A later ladder assertion after it sets the stage it asserts, even a lower one.</item>
+/// <item>Per-actor positions: each speaking actor's latest asserted stage.</item>
+/// <item>Quantities: the latest asserted quantity, as pledged below in-effect and as delivered at in-effect and
+/// fulfilled, each with the statement that gave it.</item>
+/// </list>
+/// </summary>
+public static class StatusRule
+{
+    public static CommitmentStatus Evaluate(Agreement agreement, Commitment commitment, DateOnly? asOf = null)
+    {
+        var readings = agreement.Statements
+            .Where(s => !s.IsRetracted && (asOf is null || s.Current.SaidOn.IsKnownBy(asOf.Value)))
+            .SelectMany(s => s.Current.Assertions
+                .Where(a => a.CommitmentId == commitment.Id)
+                .Select(a => (Statement: s, Assertion: a)))
+            .OrderBy(x => x.Statement.Current.SaidOn)
+            .ThenBy(x => x.Statement.RecordOrder)
+            .ToList();
+
+        Stage? stage = null;
+        SaidOn? since = null;
+        var evidence = new List<EvidenceRef>();
+        var conflicting = new List<EvidenceRef>();
+        var positions = new Dictionary<string, ActorPosition>(StringComparer.Ordinal);
+        var transitions = new List<StageTransition>();
+        QuantityEvidence? pledged = null, delivered = null;
+
+        foreach (var (statement, assertion) in readings)
+        {
+            var content = statement.Current;
+            var reference = new EvidenceRef(statement.Id, content.SaidOn, assertion.Stage, content.Speaker.Name,
+                content.Speaker.Actor, content.Source.Outlet);
+            var asserted = assertion.Stage;
+
+            var movesTo = stage is null || !asserted.IsOnLadder() || !stage.Value.IsOnLadder() || asserted > stage.Value;
+            if (movesTo && asserted != stage)
+            {
+                transitions.Add(new StageTransition(content.SaidOn, stage, asserted, reference));
+                stage = asserted;
+                since = content.SaidOn;
+                evidence = [reference];
+                conflicting = [];
+            }
+            else if (asserted == stage)
+            {
+                evidence.Add(reference);
+            }
+            else
+            {
+                conflicting.Add(reference);
+            }
+
+            if (content.Speaker.Actor is { Length: > 0 } actor)
+                positions[actor] = new ActorPosition(actor, asserted, reference);
+            if (assertion.Quantity is { } quantity)
+            {
+                if (asserted.MeansDelivery()) delivered = new QuantityEvidence(quantity, reference);
+                else pledged = new QuantityEvidence(quantity, reference);
+            }
+        }
+
+        return new CommitmentStatus(
+            agreement.Id, commitment.Id, commitment.Title, commitment.Category, commitment.ResponsibleActors,
+            commitment.TargetDate, commitment.Quantity,
+            stage, since, evidence, conflicting.Count > 0, conflicting,
+            positions.Values.OrderBy(p => p.Actor, StringComparer.Ordinal).ToList(),
+            readings.Select(r => r.Statement.Id).Distinct().Count(),
+            readings.Count > 0 ? readings.Max(r => r.Statement.Current.SaidOn) : null,
+            pledged, delivered, transitions);
+    }
+
+    public static IReadOnlyList<CommitmentStatus> EvaluateAll(Agreement agreement, DateOnly? asOf = null) =>
+        agreement.Commitments.Select(c => Evaluate(agreement, c, asOf)).ToList();
+}
