@@ -7,7 +7,9 @@ var builder = WebApplication.CreateBuilder(args);
 TrackerDatabase database;
 try
 {
-    database = await TrackerDatabase.ResolveAsync(builder.Configuration, Console.Error.WriteLine);
+    database = args.Length > 0 && TrackerDatabase.OfflineVerbs.Contains(args[0])
+        ? TrackerDatabase.Offline()
+        : await TrackerDatabase.ResolveAsync(builder.Configuration, Console.Error.WriteLine);
 }
 catch (PostgresNotAvailableException e)
 {

@@ -1,10 +1,19 @@
+using System.Threading.RateLimiting;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
 using Marten;
+using Microsoft.AspNetCore.Authentication;
 using Npgsql;
-using Weasel.Core;
+using Tracker.Agreements;
+using Tracker.Agreements.Storage;
+using Tracker.Audit;
+using Tracker.Http;
 using Tracker.Infrastructure.Database;
+using Tracker.Security;
+using Weasel.Core;
 using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
@@ -15,33 +24,27 @@ public static class TrackerHost
 {
     public const string MartenSchema = "tracker";
     public const string WolverineSchema = "wolverine";
+    public const int MaxRequestBodyBytes = 256 * 1024;
 
     public static WebApplicationBuilder AddTracker(this WebApplicationBuilder builder, TrackerDatabase database)
     {
         var services = builder.Services;
-        var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-        services.AddSingleton(dataSource);
+        var configuration = builder.Configuration;
+        services.AddSingleton(NpgsqlDataSource.Create(database.ConnectionString));
         services.AddSingleton(database);
+        services.AddSingleton(TimeProvider.System);
         // Registered before Marten and Wolverine so the schema is in place before either starts.
         services.AddHostedService<MigrationsOnStartup>();
 
-        services.AddMarten(opts =>
-            {
-                opts.DatabaseSchemaName = MartenSchema;
-                opts.Events.StreamIdentity = StreamIdentity.AsString;
-                opts.Events.UseMandatoryStreamTypeDeclaration = true;
-                opts.Events.MetadataConfig.CorrelationIdEnabled = true;
-                opts.Events.MetadataConfig.CausationIdEnabled = true;
-                opts.Events.MetadataConfig.UserNameEnabled = true;
-                opts.Events.MetadataConfig.HeadersEnabled = true;
-                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-            })
+        services.AddMarten(ConfigureMarten)
             .UseNpgsqlDataSource()
+            .AddAsyncDaemon(DaemonMode.HotCold)
             .IntegrateWithWolverine(x => x.MessageStorageSchemaName = WolverineSchema);
 
         builder.Host.UseWolverine(opts =>
         {
             opts.Policies.AutoApplyTransactions();
+            opts.EnableRelayOfUserName = true;
             opts.Durability.Mode = DurabilityMode.Solo;
         });
 
@@ -54,13 +57,101 @@ public static class TrackerHost
             x.Production.AssertAllPreGeneratedTypesExist = true;
         });
 
+        services.AddSingleton<AgreementWriter>();
+        services.AddSingleton<UserAdministration>();
+
+        services.AddAuthentication(ApiTokenAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Policies.CanRead, p => p.RequireRole(Roles.Reader, Roles.Analyst, Roles.Admin))
+            .AddPolicy(Roles.Policies.CanWrite, p => p.RequireRole(Roles.Analyst, Roles.Admin))
+            .AddPolicy(Roles.Policies.CanAdminister, p => p.RequireRole(Roles.Admin));
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        AddRateLimiting(services, configuration);
+
         services.AddWolverineHttp();
         return builder;
     }
 
+    private static void ConfigureMarten(StoreOptions opts)
+    {
+        opts.DatabaseSchemaName = MartenSchema;
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+
+        opts.Events.StreamIdentity = StreamIdentity.AsString;
+        opts.Events.UseMandatoryStreamTypeDeclaration = true;
+        // Rich appends give inline projections the real version and record time of each event.
+        opts.Events.AppendMode = EventAppendMode.Rich;
+        opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+        opts.Events.MetadataConfig.CausationIdEnabled = true;
+        opts.Events.MetadataConfig.UserNameEnabled = true;
+        opts.Events.MetadataConfig.HeadersEnabled = true;
+        opts.Events.AddEventType<AgreementOpened>();
+        opts.Events.AddEventType<CommitmentAdded>();
+        opts.Events.AddEventType<StatementRecorded>();
+        opts.Events.AddEventType<StatementCorrected>();
+        opts.Events.AddEventType<StatementRetracted>();
+
+        // Inline: an analyst who records a statement sees it in the next read, and deciders need the latest state.
+        opts.Projections.Snapshot<Agreement>(SnapshotLifecycle.Inline);
+        // Async: see AuditTrailProjection.
+        opts.Projections.Add<AuditTrailProjection>(ProjectionLifecycle.Async,
+            o => o.DeleteViewTypeOnTeardown<AuditEntry>());
+        opts.Projections.Errors.SkipApplyErrors = false;
+        opts.Projections.Errors.SkipSerializationErrors = false;
+        opts.Projections.Errors.SkipUnknownEvents = false;
+
+        opts.Schema.For<AuditEntry>()
+            .Index(x => x.AgreementId)
+            .Index(x => x.RecordedBy)
+            .Index(x => x.RecordedAt)
+            .Index(x => x.Sequence);
+        opts.Schema.For<ApiUser>().UniqueIndex(x => x.TokenHash);
+    }
+
+    private static void AddRateLimiting(IServiceCollection services, IConfiguration configuration)
+    {
+        var permits = configuration.GetValue("Tracker:RateLimit:PermitsPerMinute", 3000);
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                RateLimitPartition.GetFixedWindowLimiter(
+                    // Per authenticated user, else per client address.
+                    http.User.Identity is { IsAuthenticated: true, Name: { } name }
+                        ? "user:" + name
+                        : "ip:" + http.Connection.RemoteIpAddress,
+                    _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+                    }));
+            o.OnRejected = (ctx, ct) =>
+            {
+                ctx.HttpContext.Response.Headers.RetryAfter = "60";
+                return new ValueTask(Results.Problem(statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many requests",
+                    detail: $"This client sent more than {permits} requests in a minute; retry after 60 seconds.")
+                    .ExecuteAsync(ctx.HttpContext));
+            };
+        });
+    }
+
     public static WebApplication UseTracker(this WebApplication app)
     {
-        app.MapWolverineEndpoints();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.MapWolverineEndpoints(opts =>
+        {
+            opts.RequireAuthorizeOnAll();
+            opts.ApplyCorrelationIdHeaderToAllEndpoints = true;
+            opts.MapConcurrencyFailuresToConflict();
+        });
         return app;
     }
 }

@@ -22,6 +22,13 @@ public sealed class TrackerDatabase : IAsyncDisposable
     public static string? ConfiguredConnectionString(IConfiguration configuration) =>
         NullIfBlank(configuration["TRACKER_DB"]) ?? NullIfBlank(configuration.GetConnectionString("Tracker"));
 
+    /// <summary>Verbs that only inspect or generate code never open a connection: no server is started for them.</summary>
+    public static readonly IReadOnlySet<string> OfflineVerbs =
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "codegen", "help", "?", "migrations-new", "openapi", "describe" };
+
+    /// <summary>Stands in for a server when a verb never connects.</summary>
+    public static TrackerDatabase Offline() => new("Host=127.0.0.1;Port=1;Database=offline;Username=none;Password=none", null);
+
     public static async Task<TrackerDatabase> ResolveAsync(IConfiguration configuration, Action<string> log,
         CancellationToken ct = default)
     {

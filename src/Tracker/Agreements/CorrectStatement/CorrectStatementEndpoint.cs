@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Authorization;
+using Tracker.Agreements.Deciding;
+using Tracker.Agreements.Storage;
+using Tracker.Http;
+using Tracker.Security;
+using Wolverine.Http;
+
+namespace Tracker.Agreements;
+
+public static class CorrectStatementEndpoint
+{
+    [WolverinePost("/api/agreements/{agreementId}/statements/{statementId}/corrections"), Authorize(Policy = Roles.Policies.CanWrite)]
+    public static async Task<IResult> Post(string agreementId, Guid statementId, CorrectStatement command, HttpContext http,
+        AgreementWriter writer, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        if (!RouteMatches.Check(agreementId, command.AgreementId, errors) |
+            !RouteMatches.Check(statementId.ToString(), command.StatementId == Guid.Empty ? null : command.StatementId.ToString(), errors, "statementId") |
+            !http.TryExpectedVersion(command.ExpectedVersion, errors, out var expected))
+            return Problems.Invalid(errors);
+        command = command with { AgreementId = agreementId, StatementId = statementId, ExpectedVersion = expected };
+        var result = await writer.ExecuteAsync(command, http.Author(), ct);
+        return Problems.ForWrite(result, $"/api/agreements/{agreementId}/statements/{statementId}",
+            v => new StatementWritten(agreementId, statementId, v));
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Authorization;
+using Tracker.Agreements.Storage;
+using Tracker.Http;
+using Tracker.Security;
+using Wolverine.Http;
+
+namespace Tracker.Agreements;
+
+public sealed record AgreementWritten(string AgreementId, long Version);
+
+public static class OpenAgreementEndpoint
+{
+    [WolverinePost("/api/agreements"), Authorize(Policy = Roles.Policies.CanWrite)]
+    public static async Task<IResult> Post(OpenAgreement command, HttpContext http, AgreementWriter writer, CancellationToken ct)
+    {
+        var result = await writer.ExecuteAsync(command, http.Author(), ct);
+        return Problems.ForWrite(result, $"/api/agreements/{command.AgreementId}", v => new AgreementWritten(command.AgreementId, v));
+    }
+}

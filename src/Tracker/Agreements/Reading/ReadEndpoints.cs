@@ -1,0 +1,78 @@
+using Marten;
+using Tracker.Agreements.Storage;
+using Tracker.Http;
+using Wolverine.Http;
+
+namespace Tracker.Agreements;
+
+public sealed record PageOf<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
+
+/// <summary>
+/// Reads of one agreement. Each takes <c>asOf</c> (valid time: statements said by that date) and <c>knownAt</c>
+/// (record time: the tracker as it stood at that instant); they combine.
+/// </summary>
+public static class AgreementReadEndpoints
+{
+    [WolverineGet("/api/agreements")]
+    public static async Task<IResult> List(IQuerySession session, string? party, string? tag, int? page, int? pageSize,
+        string? asOf, string? knownAt, CancellationToken ct)
+    {
+        var errors = RequestContext.ParseClocks(asOf, knownAt, out var asOfDate, out var knownAtInstant);
+        var paging = Paging.Parse(page, pageSize, errors);
+        if (errors.Count > 0) return Problems.Invalid(errors);
+
+        var matching = (await session.LoadAllAsync(knownAtInstant, ct))
+            .Where(a => party is null || a.Parties.Contains(party, StringComparer.OrdinalIgnoreCase))
+            .Where(a => tag is null || a.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase))
+            .ToList();
+        var items = matching.Skip((paging.Page - 1) * paging.Size).Take(paging.Size)
+            .Select(a => AgreementSummary.Of(a, asOfDate)).ToList();
+        return Results.Ok(new PageOf<AgreementSummary>(items, paging.Page, paging.Size, matching.Count));
+    }
+
+    [WolverineGet("/api/agreements/{agreementId}")]
+    public static Task<IResult> Get(string agreementId, IQuerySession session, string? asOf, string? knownAt, CancellationToken ct) =>
+        WithAgreement(session, agreementId, asOf, knownAt, ct, (a, d) => Results.Ok(AgreementSummary.Of(a, d)));
+
+    [WolverineGet("/api/agreements/{agreementId}/commitments/{commitmentId}")]
+    public static Task<IResult> Status(string agreementId, string commitmentId, IQuerySession session, string? asOf,
+        string? knownAt, CancellationToken ct) =>
+        WithAgreement(session, agreementId, asOf, knownAt, ct, (a, d) => a.Commitment(commitmentId) is { } c
+            ? Results.Ok(StatusRule.Evaluate(a, c, d))
+            : Problems.NotFound($"commitment '{commitmentId}' does not exist in agreement '{agreementId}'"));
+
+    [WolverineGet("/api/agreements/{agreementId}/commitments/{commitmentId}/history")]
+    public static Task<IResult> History(string agreementId, string commitmentId, IQuerySession session, string? asOf,
+        string? knownAt, CancellationToken ct) =>
+        WithAgreement(session, agreementId, asOf, knownAt, ct, (a, d) => a.Commitment(commitmentId) is { } c
+            ? Results.Ok(CommitmentHistory.Of(a, c, d))
+            : Problems.NotFound($"commitment '{commitmentId}' does not exist in agreement '{agreementId}'"));
+
+    [WolverineGet("/api/agreements/{agreementId}/statements")]
+    public static Task<IResult> Statements(string agreementId, IQuerySession session, string? asOf, string? knownAt,
+        CancellationToken ct) =>
+        WithAgreement(session, agreementId, asOf, knownAt, ct, (a, d) => Results.Ok(a.Statements
+            .Where(s => d is null || s.Current.SaidOn.IsKnownBy(d.Value))
+            .OrderBy(s => s.Current.SaidOn).ThenBy(s => s.RecordOrder)
+            .ToList()));
+
+    [WolverineGet("/api/agreements/{agreementId}/statements/{statementId}")]
+    public static Task<IResult> Statement(string agreementId, Guid statementId, IQuerySession session, string? asOf,
+        string? knownAt, CancellationToken ct) =>
+        WithAgreement(session, agreementId, asOf, knownAt, ct, (a, _) => a.Statement(statementId) is { } s
+            ? Results.Ok(s)
+            : Problems.NotFound($"statement {statementId} does not exist in agreement '{agreementId}'"));
+
+    private static async Task<IResult> WithAgreement(IQuerySession session, string agreementId, string? asOf, string? knownAt,
+        CancellationToken ct, Func<Agreement, DateOnly?, IResult> read)
+    {
+        var errors = RequestContext.ParseClocks(asOf, knownAt, out var asOfDate, out var knownAtInstant);
+        if (errors.Count > 0) return Problems.Invalid(errors);
+        var agreement = await session.LoadAsync(agreementId, knownAtInstant, ct);
+        return agreement is null
+            ? Problems.NotFound(knownAtInstant is null
+                ? $"agreement '{agreementId}' does not exist"
+                : $"agreement '{agreementId}' was not known at {knownAtInstant:O}")
+            : read(agreement, asOfDate);
+    }
+}

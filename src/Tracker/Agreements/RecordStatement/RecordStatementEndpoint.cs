@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Authorization;
+using Tracker.Agreements.Deciding;
+using Tracker.Agreements.Storage;
+using Tracker.Http;
+using Tracker.Security;
+using Wolverine.Http;
+
+namespace Tracker.Agreements;
+
+public sealed record StatementWritten(string AgreementId, Guid StatementId, long Version);
+
+public static class RecordStatementEndpoint
+{
+    [WolverinePost("/api/agreements/{agreementId}/statements"), Authorize(Policy = Roles.Policies.CanWrite)]
+    public static async Task<IResult> Post(string agreementId, RecordStatement command, HttpContext http, AgreementWriter writer,
+        CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        if (!RouteMatches.Check(agreementId, command.AgreementId, errors) |
+            !http.TryExpectedVersion(command.ExpectedVersion, errors, out var expected))
+            return Problems.Invalid(errors);
+        // Without a client-chosen id there is nothing to make a re-send idempotent on; the server picks one.
+        var id = command.StatementId == Guid.Empty ? Guid.CreateVersion7() : command.StatementId;
+        command = command with { AgreementId = agreementId, StatementId = id, ExpectedVersion = expected };
+        var result = await writer.ExecuteAsync(command, http.Author(), ct);
+        return Problems.ForWrite(result, $"/api/agreements/{agreementId}/statements/{id}",
+            v => new StatementWritten(agreementId, id, v));
+    }
+}

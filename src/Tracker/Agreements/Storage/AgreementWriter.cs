@@ -1,0 +1,76 @@
+using JasperFx;
+using Marten;
+using Tracker.Agreements.Deciding;
+
+namespace Tracker.Agreements.Storage;
+
+/// <summary>Who is writing, and under which correlation id: stamped on every event appended.</summary>
+public sealed record Author(string UserName, string? CorrelationId = null);
+
+/// <summary>
+/// The outcome of a command against the store. <see cref="Version"/> is the agreement's version after the append,
+/// or, for an idempotent repeat, the version at which the original was recorded.
+/// <see cref="StaleVersion"/> is set when the client's expected version was out of date (nothing appended).
+/// </summary>
+public sealed record WriteResult(Outcome Outcome, long Version, long? StaleVersion = null)
+{
+    public bool Appended => Outcome is Accepted && StaleVersion is null;
+}
+
+/// <summary>
+/// Runs a pure decider against the agreement's current state and appends what it decides, optimistically.
+/// Without an expected version a lost race is retried on fresh state (two analysts recording at once both
+/// succeed; nothing is lost or overwritten); with one, a stale client gets a conflict.
+/// </summary>
+public sealed class AgreementWriter(IDocumentStore store, TimeProvider clock)
+{
+    private const int MaxAttempts = 10;
+
+    public Task<WriteResult> ExecuteAsync(IAgreementCommand command, Author author, CancellationToken ct = default) =>
+        command switch
+        {
+            OpenAgreement c => ExecuteAsync(c, author, (a, _) => OpenAgreement.Decide(a, c), ct),
+            AddCommitment c => ExecuteAsync(c, author, (a, _) => AddCommitment.Decide(a, c), ct),
+            RecordStatement c => ExecuteAsync(c, author, (a, today) => RecordStatement.Decide(a, c, today), ct),
+            CorrectStatement c => ExecuteAsync(c, author, (a, today) => CorrectStatement.Decide(a, c, today), ct),
+            RetractStatement c => ExecuteAsync(c, author, (a, _) => RetractStatement.Decide(a, c), ct),
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not an agreement command"),
+        };
+
+    private async Task<WriteResult> ExecuteAsync(IAgreementCommand command, Author author,
+        Func<Agreement?, DateOnly, Outcome> decide, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            session.LastModifiedBy = author.UserName;
+            session.CorrelationId = author.CorrelationId;
+            try
+            {
+                var stream = command.ExpectedVersion is { } expected
+                    ? await session.Events.FetchForWriting<Agreement>(command.AgreementId, expected, ct)
+                    : await session.Events.FetchForWriting<Agreement>(command.AgreementId, ct);
+                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+                var outcome = decide(stream.Aggregate, today);
+                if (outcome is not Accepted accepted) return new WriteResult(outcome, stream.CurrentVersion ?? 0);
+
+                stream.AppendMany([.. accepted.Events]);
+                await session.SaveChangesAsync(ct);
+                return new WriteResult(outcome, (stream.StartingVersion ?? 0) + accepted.Events.Count);
+            }
+            catch (ConcurrencyException) when (command.ExpectedVersion is null && attempt < MaxAttempts)
+            {
+                // Someone appended between our read and our write: decide again on the new state.
+                await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
+            }
+            catch (ConcurrencyException) when (command.ExpectedVersion is not null)
+            {
+                await using var query = store.QuerySession();
+                var state = await query.Events.FetchStreamStateAsync(command.AgreementId, ct);
+                return new WriteResult(Outcome.Conflict("expectedVersion",
+                        $"agreement '{command.AgreementId}' is at version {state?.Version ?? 0}, not {command.ExpectedVersion}; reload and retry"),
+                    state?.Version ?? 0, StaleVersion: command.ExpectedVersion);
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+namespace Tracker.Agreements;
+
+/// <summary>A correction as history shows it: what changed, why, by whom, and the reading before and after.</summary>
+public sealed record CorrectionView(IReadOnlyList<string> Fields, string Reason, Recording Recorded,
+    StatementContent EarlierReading, StatementContent CorrectedReading);
+
+/// <summary>One statement in a commitment's history, in its current reading, with every earlier one kept.</summary>
+public sealed record StatementHistory(
+    Guid StatementId,
+    SaidOn SaidOn,
+    Stage? AssertedStage,
+    string Speaker,
+    string? Actor,
+    string Outlet,
+    string Quote,
+    string? Translation,
+    Recording Recorded,
+    bool Retracted,
+    RetractionEntry? Retraction,
+    IReadOnlyList<CorrectionView> Corrections,
+    /// <summary>False when a correction moved the statement off this commitment; it stays in history regardless.</summary>
+    bool AssertsThisCommitment);
+
+/// <summary>A timeline entry: a statement, or a stage transition it caused. Exactly one of the two is set.</summary>
+public sealed record HistoryEntry(string Kind, SaidOn SaidOn, StatementHistory? Statement, TransitionView? Transition);
+
+public sealed record TransitionView(Stage? From, Stage To, Guid StatementId, Recording Recorded);
+
+public sealed record CommitmentHistory(
+    string AgreementId, string CommitmentId, string Title, Stage? Stage, IReadOnlyList<HistoryEntry> Entries)
+{
+    /// <summary>
+    /// Every statement that ever spoke of the commitment, and every stage transition the status rule derives, in
+    /// said-on order (ties: record order; a transition follows the statement that caused it).
+    /// </summary>
+    public static CommitmentHistory Of(Agreement agreement, Commitment commitment, DateOnly? asOf = null)
+    {
+        var status = StatusRule.Evaluate(agreement, commitment, asOf);
+        var statements = agreement.Statements
+            .Where(s => asOf is null || s.Current.SaidOn.IsKnownBy(asOf.Value))
+            .Where(s => Readings(s).Any(r => r.Assertions.Any(a => a.CommitmentId == commitment.Id)))
+            .OrderBy(s => s.Current.SaidOn).ThenBy(s => s.RecordOrder)
+            .ToList();
+
+        var entries = new List<HistoryEntry>();
+        foreach (var s in statements)
+        {
+            var assertion = s.Current.Assertions.FirstOrDefault(a => a.CommitmentId == commitment.Id);
+            var c = s.Current;
+            entries.Add(new HistoryEntry("statement", c.SaidOn, new StatementHistory(
+                s.Id, c.SaidOn, assertion?.Stage, c.Speaker.Name, c.Speaker.Actor, c.Source.Outlet, c.Quote, c.Translation,
+                s.Recorded, s.IsRetracted, s.Retraction,
+                s.Corrections.Select(x => new CorrectionView(x.Fields, x.Reason, x.Recorded, x.Before, x.After)).ToList(),
+                assertion is not null), null));
+            foreach (var t in status.Transitions.Where(t => t.Evidence.StatementId == s.Id))
+                entries.Add(new HistoryEntry("transition", t.SaidOn, null,
+                    new TransitionView(t.From, t.To, s.Id, LastChange(s))));
+        }
+        return new CommitmentHistory(agreement.Id, commitment.Id, commitment.Title, status.Stage, entries);
+    }
+
+    private static IEnumerable<StatementContent> Readings(StatementEntry s) =>
+        [s.Original, .. s.Corrections.Select(c => c.After)];
+
+    /// <summary>The recording that gave the statement its current reading: its last correction, else the original.</summary>
+    private static Recording LastChange(StatementEntry s) => s.Corrections.LastOrDefault()?.Recorded ?? s.Recorded;
+}

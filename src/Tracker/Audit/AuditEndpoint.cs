@@ -1,0 +1,30 @@
+using Marten;
+using Tracker.Agreements;
+using Tracker.Http;
+using Wolverine.Http;
+
+namespace Tracker.Audit;
+
+public static class AuditEndpoint
+{
+    /// <summary>The audit trail, oldest first. <c>from</c>/<c>to</c> bound the record time (ISO 8601 instants).</summary>
+    [WolverineGet("/api/audit")]
+    public static async Task<IResult> Get(IQuerySession session, string? agreement, string? user, string? from, string? to,
+        int? page, int? pageSize, CancellationToken ct)
+    {
+        var errors = RequestContext.ParseClocks(null, from, out _, out var fromInstant);
+        errors = [.. errors.Select(e => e with { Field = "from" }),
+            .. RequestContext.ParseClocks(null, to, out _, out var toInstant).Select(e => e with { Field = "to" })];
+        var paging = Paging.Parse(page, pageSize, errors);
+        if (errors.Count > 0) return Problems.Invalid(errors);
+
+        var query = session.Query<AuditEntry>().AsQueryable();
+        if (agreement is not null) query = query.Where(x => x.AgreementId == agreement);
+        if (user is not null) query = query.Where(x => x.RecordedBy == user);
+        if (fromInstant is { } f) query = query.Where(x => x.RecordedAt >= f);
+        if (toInstant is { } t) query = query.Where(x => x.RecordedAt <= t);
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderBy(x => x.Sequence).Skip((paging.Page - 1) * paging.Size).Take(paging.Size).ToListAsync(ct);
+        return Results.Ok(new PageOf<AuditEntry>(items.ToList(), paging.Page, paging.Size, total));
+    }
+}

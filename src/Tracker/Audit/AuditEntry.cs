@@ -1,0 +1,70 @@
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+using Tracker.Agreements;
+
+namespace Tracker.Audit;
+
+/// <summary>One row per event: what happened to which agreement, statement or commitment, who recorded it, when, why.</summary>
+public sealed class AuditEntry
+{
+    public Guid Id { get; set; }
+    public long Sequence { get; set; }
+    public string AgreementId { get; set; } = "";
+    public long Version { get; set; }
+    public string EventType { get; set; } = "";
+    public Guid? StatementId { get; set; }
+    public List<string> CommitmentIds { get; set; } = [];
+    public DateTimeOffset RecordedAt { get; set; }
+    public string? RecordedBy { get; set; }
+    public string? CorrelationId { get; set; }
+    public string? Reason { get; set; }
+    /// <summary>For corrections: the fields changed.</summary>
+    public List<string> Fields { get; set; } = [];
+}
+
+/// <summary>
+/// Async on purpose: auditors read the trail, analysts never wait on it, so it stays off the write path; it is
+/// rebuilt from the events at any time and a test proves a rebuild equals the live trail.
+/// </summary>
+public partial class AuditTrailProjection : EventProjection
+{
+    public AuditTrailProjection() => Name = "AuditTrail";
+
+    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken ct)
+    {
+        var entry = new AuditEntry
+        {
+            Id = e.Id,
+            Sequence = e.Sequence,
+            AgreementId = e.StreamKey ?? "",
+            Version = e.Version,
+            EventType = e.EventTypeName,
+            RecordedAt = e.Timestamp,
+            RecordedBy = e.UserName,
+            CorrelationId = e.CorrelationId,
+        };
+        switch (e.Data)
+        {
+            case CommitmentAdded added:
+                entry.CommitmentIds = [added.CommitmentId];
+                break;
+            case StatementRecorded recorded:
+                entry.StatementId = recorded.StatementId;
+                entry.CommitmentIds = recorded.Content.Assertions.Select(a => a.CommitmentId).ToList();
+                break;
+            case StatementCorrected corrected:
+                entry.StatementId = corrected.StatementId;
+                entry.Reason = corrected.Reason;
+                entry.Fields = [.. corrected.Changes.ChangedFields()];
+                entry.CommitmentIds = corrected.Changes.Assertions?.Select(a => a.CommitmentId).ToList() ?? [];
+                break;
+            case StatementRetracted retracted:
+                entry.StatementId = retracted.StatementId;
+                entry.Reason = retracted.Reason;
+                break;
+        }
+        operations.Store(entry);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using JasperFx;
+using Microsoft.AspNetCore.Diagnostics;
+using Tracker.Agreements.Deciding;
+
+namespace Tracker.Http;
+
+/// <summary>
+/// Turns what escapes an endpoint into a ProblemDetails response: request-shape errors name the field, oversized
+/// bodies get 413, and anything unexpected a bare 500 — never a stack trace, SQL or an internal type name.
+/// </summary>
+public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        var result = exception switch
+        {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Results.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
+                detail: $"The body may be at most {Infrastructure.TrackerHost.MaxRequestBodyBytes / 1024} KB."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Results.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                detail: "Send the body as application/json."),
+            JsonException json => Problems.Invalid(JsonField(json), JsonReason(json)),
+            BadHttpRequestException { InnerException: JsonException json } => Problems.Invalid(JsonField(json), JsonReason(json)),
+            BadHttpRequestException bad => Results.Problem(statusCode: bad.StatusCode, title: "Bad request",
+                detail: "The request could not be read."),
+            ConcurrencyException => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict",
+                detail: "Someone else changed this agreement at the same moment; reload and retry."),
+            _ => null,
+        };
+        if (result is null)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+            result = Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Unexpected error",
+                detail: $"Something went wrong on our side. Reference: {http.TraceIdentifier}");
+        }
+        await result.ExecuteAsync(http);
+        return true;
+    }
+
+    /// <summary>The JSON path of the bad value, in the request's own camelCase, e.g. <c>source.publishedOn</c>.</summary>
+    private static string JsonField(JsonException e) =>
+        string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
+
+    private static string JsonReason(JsonException e) =>
+        e.Message.Contains("could not be converted", StringComparison.Ordinal)
+            ? "has the wrong type or format"
+            : e.Path is null or "$" ? "is not valid JSON" : "is not valid JSON at this point";
+}

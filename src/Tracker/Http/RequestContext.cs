@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Security.Claims;
+using Tracker.Agreements.Deciding;
+using Tracker.Agreements.Storage;
+
+namespace Tracker.Http;
+
+/// <summary>What every request carries besides its body: the author, the expected version, the two clocks.</summary>
+public static class RequestContext
+{
+    public const string CorrelationHeader = "X-Correlation-ID";
+
+    public static Author Author(this HttpContext http) => new(
+        http.User.Identity?.Name ?? throw new InvalidOperationException("writes require an authenticated user"),
+        http.Request.Headers[CorrelationHeader].FirstOrDefault() is { Length: > 0 and <= 200 } id ? id : http.TraceIdentifier);
+
+    /// <summary>An <c>If-Match</c> header (<c>"5"</c> or <c>5</c>) wins over a body's <c>expectedVersion</c>.</summary>
+    public static bool TryExpectedVersion(this HttpContext http, long? fromBody, List<FieldError> errors, out long? version)
+    {
+        version = fromBody;
+        var header = http.Request.Headers.IfMatch.FirstOrDefault();
+        if (string.IsNullOrWhiteSpace(header)) return true;
+        var text = header.Trim().Trim('"');
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v))
+        {
+            version = v;
+            return true;
+        }
+        errors.Add(new FieldError("If-Match", $"'{header}' is not an agreement version (a whole number)"));
+        return false;
+    }
+
+    /// <summary>Parses <c>asOf</c> (valid time, a date) and <c>knownAt</c> (record time, an ISO 8601 instant).</summary>
+    public static List<FieldError> ParseClocks(string? asOf, string? knownAt, out DateOnly? asOfDate, out DateTimeOffset? knownAtInstant)
+    {
+        var errors = new List<FieldError>();
+        asOfDate = null;
+        knownAtInstant = null;
+        if (!string.IsNullOrWhiteSpace(asOf))
+        {
+            if (DateOnly.TryParseExact(asOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+                asOfDate = d;
+            else errors.Add(new FieldError("asOf", $"'{asOf}' is not a date (YYYY-MM-DD)"));
+        }
+        if (!string.IsNullOrWhiteSpace(knownAt))
+        {
+            if (DateTimeOffset.TryParse(knownAt, CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+                knownAtInstant = t;
+            else errors.Add(new FieldError("knownAt", $"'{knownAt}' is not an ISO 8601 instant (e.g. 2025-06-30T12:00:00Z)"));
+        }
+        return errors;
+    }
+
+    public static string? Role(this ClaimsPrincipal user) => user.FindFirst(ClaimTypes.Role)?.Value;
+}

@@ -1,0 +1,47 @@
+using Tracker.Agreements;
+
+namespace Tracker.Reports;
+
+public sealed record StatusReportFilter(string? Agreement = null, string? Party = null, Category? Category = null, Stage? Stage = null);
+
+public sealed record StatusReportRow(string AgreementId, string AgreementTitle, IReadOnlyList<string> Parties, CommitmentStatus Status);
+
+/// <summary>The portfolio: every matching commitment's status, as of a date and as known at an instant.</summary>
+public sealed record StatusReport(
+    DateOnly? AsOf,
+    DateTimeOffset? KnownAt,
+    DateTimeOffset GeneratedAt,
+    StatusReportFilter Filter,
+    IReadOnlyList<StatusReportRow> Rows,
+    IReadOnlyDictionary<string, int> TotalsByStage)
+{
+    public static StatusReport Build(IEnumerable<Agreement> agreements, StatusReportFilter filter, DateOnly? asOf,
+        DateTimeOffset? knownAt, DateTimeOffset now)
+    {
+        var rows = agreements
+            .Where(a => filter.Agreement is null || a.Id == filter.Agreement)
+            .Where(a => filter.Party is null || a.Parties.Contains(filter.Party, StringComparer.OrdinalIgnoreCase))
+            .OrderBy(a => a.Id, StringComparer.Ordinal)
+            .SelectMany(a => StatusRule.EvaluateAll(a, asOf).Select(s => new StatusReportRow(a.Id, a.Title, a.Parties, s)))
+            .Where(r => filter.Category is null || r.Status.Category == filter.Category)
+            .Where(r => filter.Stage is null || r.Status.Stage == filter.Stage)
+            .ToList();
+        return new StatusReport(asOf, knownAt, now, filter, rows, AgreementSummary.CountByStage(rows.Select(r => r.Status)));
+    }
+}
+
+public sealed record ChangeRow(string AgreementId, string CommitmentId, string CommitmentTitle, StageTransition Transition);
+
+/// <summary>What moved in a period (valid time): every stage transition said within [from, to].</summary>
+public sealed record ChangesReport(DateOnly From, DateOnly To, DateTimeOffset? KnownAt, IReadOnlyList<ChangeRow> Changes)
+{
+    public static ChangesReport Build(IEnumerable<Agreement> agreements, DateOnly from, DateOnly to, DateTimeOffset? knownAt) =>
+        new(from, to, knownAt, agreements
+            .OrderBy(a => a.Id, StringComparer.Ordinal)
+            .SelectMany(a => StatusRule.EvaluateAll(a)
+                .SelectMany(s => s.Transitions
+                    .Where(t => t.SaidOn.Start >= from && t.SaidOn.Start <= to)
+                    .Select(t => new ChangeRow(a.Id, s.CommitmentId, s.Title, t))))
+            .OrderBy(c => c.Transition.SaidOn).ThenBy(c => c.AgreementId, StringComparer.Ordinal)
+            .ToList());
+}

@@ -1,0 +1,75 @@
+using System.Text.RegularExpressions;
+using Marten;
+
+namespace Tracker.Security;
+
+public sealed record IssuedToken(string UserName, string Role, string Token);
+
+/// <summary>Adds, lists and revokes API users. Used by the <c>users</c> verb and by the Development start-up.</summary>
+public sealed partial class UserAdministration(IDocumentStore store, TimeProvider clock)
+{
+    public async Task<IssuedToken> AddAsync(string name, string role, CancellationToken ct = default)
+    {
+        Validate(name, role);
+        await using var session = store.LightweightSession();
+        if (await session.LoadAsync<ApiUser>(name, ct) is { RevokedAt: null })
+            throw new UserAdministrationException($"user '{name}' already exists; revoke it first to issue a new token");
+        return await IssueAsync(session, name, role, ct);
+    }
+
+    /// <summary>Gives the user a fresh token (creating the user if needed); earlier tokens stop working.</summary>
+    public async Task<IssuedToken> ReissueAsync(string name, string role, CancellationToken ct = default)
+    {
+        Validate(name, role);
+        await using var session = store.LightweightSession();
+        return await IssueAsync(session, name, role, ct);
+    }
+
+    public async Task<IReadOnlyList<ApiUser>> ListAsync(CancellationToken ct = default)
+    {
+        await using var session = store.QuerySession();
+        return (await session.Query<ApiUser>().OrderBy(u => u.Id).ToListAsync(ct)).ToList();
+    }
+
+    public async Task RevokeAsync(string name, CancellationToken ct = default)
+    {
+        await using var session = store.LightweightSession();
+        var user = await session.LoadAsync<ApiUser>(name, ct) ?? throw new UserAdministrationException($"no user '{name}'");
+        if (user.RevokedAt is not null) return;
+        user.RevokedAt = clock.GetUtcNow();
+        session.Store(user);
+        await session.SaveChangesAsync(ct);
+    }
+
+    public async Task<ApiUser?> FindByTokenAsync(string token, CancellationToken ct = default)
+    {
+        var hash = ApiUser.Hash(token);
+        await using var session = store.QuerySession();
+        return await session.Query<ApiUser>().FirstOrDefaultAsync(u => u.TokenHash == hash && u.RevokedAt == null, ct);
+    }
+
+    private async Task<IssuedToken> IssueAsync(IDocumentSession session, string name, string role, CancellationToken ct)
+    {
+        var token = ApiUser.NewToken();
+        session.Store(new ApiUser
+        {
+            Id = name, Role = role, TokenHash = ApiUser.Hash(token), CreatedAt = clock.GetUtcNow(),
+        });
+        await session.SaveChangesAsync(ct);
+        return new IssuedToken(name, role, token);
+    }
+
+    private static void Validate(string name, string role)
+    {
+        if (!NamePattern().IsMatch(name))
+            throw new UserAdministrationException(
+                $"'{name}' is not a valid user name: 1-64 letters, digits, '.', '_', '-' or '@'");
+        if (!Roles.All.Contains(role))
+            throw new UserAdministrationException($"'{role}' is not a role; use one of: {string.Join(", ", Roles.All)}");
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$")]
+    private static partial Regex NamePattern();
+}
+
+public sealed class UserAdministrationException(string message) : Exception(message);
