@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Alba;
+
+namespace Tracker.Tests.Support;
+
+/// <summary>An analyst's HTTP client: plain JSON in and out, as a tool talking to Tracker would send it.</summary>
+public sealed class Api(TrackerApp app, string? token = null)
+{
+    private string Token => token ?? app.AnalystToken;
+
+    public Api As(string otherToken) => new(app, otherToken);
+
+    public async Task<(HttpStatusCode Status, JsonNode? Body, IScenarioResult Result)> Send(HttpMethod method, string url,
+        object? body = null, Action<Scenario>? configure = null)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            if (method == HttpMethod.Get) s.Get.Url(url);
+            else if (body is string raw) s.Post.Text(raw).ToUrl(url).ContentType("application/json");
+            else s.Post.Json(body ?? new { }).ToUrl(url);
+            s.WithBearerToken(Token);
+            s.IgnoreStatusCode();
+            configure?.Invoke(s);
+        });
+        var text = await result.ReadAsTextAsync();
+        var status = (HttpStatusCode)result.Context.Response.StatusCode;
+        return (status, string.IsNullOrWhiteSpace(text) || !text.TrimStart().StartsWith('{') && !text.TrimStart().StartsWith('[')
+            ? null : JsonNode.Parse(text), result);
+    }
+
+    public async Task<JsonNode> Get(string url, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var (status, body, _) = await Send(HttpMethod.Get, url);
+        status.ShouldBe(expected, body?.ToJsonString());
+        return body!;
+    }
+
+    public async Task<JsonNode> Post(string url, object body, HttpStatusCode expected = HttpStatusCode.Created,
+        Action<Scenario>? configure = null)
+    {
+        var (status, responseBody, _) = await Send(HttpMethod.Post, url, body, configure);
+        status.ShouldBe(expected, responseBody?.ToJsonString());
+        return responseBody!;
+    }
+
+    public Task<JsonNode> Open(string agreementId, params string[] commitments) =>
+        OpenWith(agreementId, commitments);
+
+    private async Task<JsonNode> OpenWith(string agreementId, string[] commitments)
+    {
+        var opened = await Post("/api/agreements", new
+        {
+            agreementId, title = "Ukraine–France defence-industrial cooperation", parties = new[] { "UKR", "FRA" },
+            tags = new[] { "defence-industry" },
+        });
+        foreach (var c in commitments)
+            opened = await Post($"/api/agreements/{agreementId}/commitments", new
+            {
+                commitmentId = c, title = $"Joint production: {c}", category = "air-defence",
+                responsibleActors = new[] { "UKR", "FRA" },
+            });
+        return opened;
+    }
+
+    public static object Statement(string commitment, string stage, string saidOn = "2025-06-05", Guid? id = null,
+        string actor = "UKR", string speaker = "Rustem Umerov", string quote = "Darüber hinaus vereinbarten die Seiten, … zu prüfen.") =>
+        new
+        {
+            statementId = id ?? Guid.NewGuid(),
+            saidOn,
+            speaker = new { name = speaker, role = "Minister of Defence", actor },
+            place = "Brussels",
+            quote,
+            language = "de",
+            translation = "The sides agreed to examine …",
+            source = new { outlet = "Example Outlet", kind = "media-report", url = "https://example.org/article" },
+            assertions = new[] { new { commitmentId = commitment, stage } },
+        };
+
+    public Task<JsonNode> Record(string agreementId, object statement, HttpStatusCode expected = HttpStatusCode.Created) =>
+        Post($"/api/agreements/{agreementId}/statements", statement, expected);
+
+    public static string Stage(JsonNode status) => status["stage"]?.GetValue<string>() ?? "none";
+
+    public static T Read<T>(JsonNode node) => node.Deserialize<T>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+}
