@@ -2,7 +2,8 @@ using JasperFx;
 using Tracker.Infrastructure;
 using Tracker.Infrastructure.Database;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings and seeds ship beside the executable, wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 TrackerDatabase database;
 try

@@ -21,17 +21,16 @@ public sealed class Agreement
     public List<Commitment> Commitments { get; set; } = [];
     public List<StatementEntry> Statements { get; set; } = [];
 
-    public static Agreement Create(IEvent<AgreementOpened> e) => new()
+    public void Apply(IEvent<AgreementOpened> e)
     {
-        Id = e.Data.AgreementId,
-        Title = e.Data.Title,
-        Parties = [.. e.Data.Parties],
-        Summary = e.Data.Summary,
-        Tags = [.. e.Data.Tags],
-        Opened = Recording.Of(e),
-        LastActivity = Recording.Of(e),
-        Version = e.Version,
-    };
+        Id = e.Data.AgreementId;
+        Title = e.Data.Title;
+        Parties = [.. e.Data.Parties];
+        Summary = e.Data.Summary;
+        Tags = [.. e.Data.Tags];
+        Opened = Recording.Of(e);
+        Touch(e);
+    }
 
     public void Apply(IEvent<CommitmentAdded> e)
     {
@@ -59,8 +58,8 @@ public sealed class Agreement
         var statement = Statement(e.Data.StatementId);
         if (statement is null) return;
         var corrected = e.Data.Changes.ApplyTo(statement.Current);
-        statement.Corrections.Add(new CorrectionEntry(e.Data.Changes.ChangedFields(), statement.Current, corrected,
-            e.Data.Reason, Recording.Of(e)));
+        statement.Corrections.Add(new CorrectionEntry(e.Data.CorrectionId, e.Data.Changes.ChangedFields(), statement.Current,
+            corrected, e.Data.Reason, Recording.Of(e)));
         statement.Current = corrected;
         Touch(e);
     }
@@ -90,16 +89,23 @@ public sealed class Agreement
         Agreement? agreement = null;
         foreach (var e in events)
         {
-            switch (e)
-            {
-                case IEvent<AgreementOpened> opened: agreement = Create(opened); break;
-                case IEvent<CommitmentAdded> added: agreement?.Apply(added); break;
-                case IEvent<StatementRecorded> recorded: agreement?.Apply(recorded); break;
-                case IEvent<StatementCorrected> corrected: agreement?.Apply(corrected); break;
-                case IEvent<StatementRetracted> retracted: agreement?.Apply(retracted); break;
-            }
+            if (e is IEvent<AgreementOpened>) agreement = new Agreement();
+            agreement?.Evolve(e);
         }
         return agreement;
+    }
+
+    /// <summary>Applies one event of this agreement's stream, whatever its type.</summary>
+    public void Evolve(IEvent e)
+    {
+        switch (e)
+        {
+            case IEvent<AgreementOpened> opened: Apply(opened); break;
+            case IEvent<CommitmentAdded> added: Apply(added); break;
+            case IEvent<StatementRecorded> recorded: Apply(recorded); break;
+            case IEvent<StatementCorrected> corrected: Apply(corrected); break;
+            case IEvent<StatementRetracted> retracted: Apply(retracted); break;
+        }
     }
 }
 
@@ -107,7 +113,9 @@ public sealed class Agreement
 public sealed record Recording(DateTimeOffset At, string? By, string? CorrelationId, long Version)
 {
     public static readonly Recording Unknown = new(DateTimeOffset.MinValue, null, null, 0);
-    public static Recording Of(IEvent e) => new(e.Timestamp, e.UserName, e.CorrelationId, e.Version);
+    /// <summary>Record time is kept to the microsecond, as PostgreSQL stores it, so a stored copy equals a fresh fold.</summary>
+    public static Recording Of(IEvent e) =>
+        new(new DateTimeOffset(e.Timestamp.Ticks - e.Timestamp.Ticks % 10, e.Timestamp.Offset), e.UserName, e.CorrelationId, e.Version);
 }
 
 public sealed record Commitment(
@@ -133,6 +141,7 @@ public sealed class StatementEntry
 }
 
 public sealed record CorrectionEntry(
+    Guid Id,
     IReadOnlyList<string> Fields, StatementContent Before, StatementContent After, string Reason, Recording Recorded);
 
 public sealed record RetractionEntry(string Reason, Recording Recorded);

@@ -35,6 +35,7 @@ public static class TrackerHost
         services.AddSingleton(TimeProvider.System);
         // Registered before Marten and Wolverine so the schema is in place before either starts.
         services.AddHostedService<MigrationsOnStartup>();
+        services.AddHostedService<Import.SeedLoader>();
 
         services.AddMarten(ConfigureMarten)
             .UseNpgsqlDataSource()
@@ -55,9 +56,14 @@ public static class TrackerHost
             x.Production.ResourceAutoCreate = AutoCreate.None;
             x.Production.GeneratedCodeMode = TypeLoadMode.Static;
             x.Production.AssertAllPreGeneratedTypesExist = true;
+            // Generated code belongs in the source tree (it is compiled in), not beside the binaries.
+            if (SourceDirectory() is { } source) x.GeneratedCodeOutputPath = Path.Combine(source, "Internal", "Generated");
         });
 
         services.AddSingleton<AgreementWriter>();
+        services.AddSingleton<Import.Importer>();
+        services.AddSingleton<TrackerStartup>();
+        services.AddHostedService<Welcome>();
         services.AddSingleton<UserAdministration>();
 
         services.AddAuthentication(ApiTokenAuthentication.SchemeName)
@@ -73,7 +79,22 @@ public static class TrackerHost
         AddRateLimiting(services, configuration);
 
         services.AddWolverineHttp();
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Tracker API";
+            doc.Info.Description = "Agreements, commitments and the statements that evidence them. " +
+                                   "Every GET takes asOf (valid time, a date) and knownAt (record time, an ISO 8601 instant).";
+            return Task.CompletedTask;
+        }));
         return builder;
+    }
+
+    /// <summary>src/Tracker when running from a build in the source tree; null in a published deployment.</summary>
+    private static string? SourceDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Tracker.csproj"))) return dir.FullName;
+        return null;
     }
 
     private static void ConfigureMarten(StoreOptions opts)
@@ -151,6 +172,24 @@ public static class TrackerHost
             opts.RequireAuthorizeOnAll();
             opts.ApplyCorrelationIdHeaderToAllEndpoints = true;
             opts.MapConcurrencyFailuresToConflict();
+            opts.RejectUnparseableQueryValues = true;
+        });
+        // Like every endpoint but /health, the API description needs a token; the browsable page asks for one once
+        // per browser session and sends it with every request it makes, the description included.
+        app.MapOpenApi().RequireAuthorization();
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.SwaggerEndpoint("/openapi/v1.json", "Tracker API");
+            o.DocumentTitle = "Tracker API";
+            o.UseRequestInterceptor("""
+                (req) => {
+                  let t = sessionStorage.getItem('tracker-token');
+                  if (!t) { t = prompt('Tracker API token (from "tracker users add" or the Development start-up)'); sessionStorage.setItem('tracker-token', t || ''); }
+                  if (t) req.headers['Authorization'] = 'Bearer ' + t;
+                  return req;
+                }
+                """);
         });
         return app;
     }

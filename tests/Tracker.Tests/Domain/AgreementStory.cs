@@ -41,7 +41,7 @@ public sealed class AgreementStory
     }
 
     public AgreementStory Correct(Guid statement, StatementChanges changes, string reason = "misread") =>
-        Append(new StatementCorrected(Id, statement, changes, reason));
+        Append(new StatementCorrected(Id, statement, changes, reason, Guid.NewGuid()));
 
     public AgreementStory Retract(Guid statement, string reason = "hoax") =>
         Append(new StatementRetracted(Id, statement, reason));

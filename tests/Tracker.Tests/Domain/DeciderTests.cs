@@ -127,16 +127,16 @@ public class DeciderTests
         var story = new AgreementStory(commitments: AirDefence);
         var id = story.Say("2025-06-05", AirDefence, Stage.Signed);
 
-        Errors(CorrectStatement.Decide(story.Agreement, new CorrectStatement(story.Id, id, new ChangesInput(Place: "Paris"), ""), Today))
+        Errors(CorrectStatement.Decide(story.Agreement, new CorrectStatement(story.Id, id, new ChangesInput(Place: "Paris"), "", Guid.NewGuid()), Today))
             .Single().Field.ShouldBe("reason");
-        Errors(CorrectStatement.Decide(story.Agreement, new CorrectStatement(story.Id, id, new ChangesInput(), "why"), Today))
+        Errors(CorrectStatement.Decide(story.Agreement, new CorrectStatement(story.Id, id, new ChangesInput(), "why", Guid.NewGuid()), Today))
             .Single().Field.ShouldBe("changes");
         Errors(CorrectStatement.Decide(story.Agreement,
-                new CorrectStatement(story.Id, id, new ChangesInput(Assertions: [new AssertionInput(AirDefence, "maybe")]), "why"), Today))
+                new CorrectStatement(story.Id, id, new ChangesInput(Assertions: [new AssertionInput(AirDefence, "maybe")]), "why", Guid.NewGuid()), Today))
             .Single().Field.ShouldBe("changes.assertions[0].stage");
 
         story.Retract(id);
-        CorrectStatement.Decide(story.Agreement, new CorrectStatement(story.Id, id, new ChangesInput(Place: "Paris"), "why"), Today)
+        CorrectStatement.Decide(story.Agreement, new CorrectStatement(story.Id, id, new ChangesInput(Place: "Paris"), "why", Guid.NewGuid()), Today)
             .ShouldBeOfType<Rejected>().Kind.ShouldBe(RejectionKind.Conflict);
     }
 

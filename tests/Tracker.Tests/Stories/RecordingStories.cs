@@ -195,6 +195,28 @@ public class RecordingStories(TrackerApp app)
     }
 
     [Fact]
+    public async Task the_stored_agreement_equals_a_fresh_fold_of_its_events()
+    {
+        var id = NewAgreementId();
+        await _api.Open(id, AirDefence);
+        var statementId = Guid.NewGuid();
+        await _api.Record(id, Api.Statement(AirDefence, "signed", id: statementId));
+        await _api.Post($"/api/agreements/{id}/statements/{statementId}/corrections",
+            new { reason = "misread", changes = new { place = "Paris" } });
+        await _api.Post($"/api/agreements/{id}/statements/{statementId}/retraction", new { reason = "hoax" });
+
+        await using var session = app.Store.QuerySession();
+        var stored = await session.LoadAsync<Agreement>(id);
+        var folded = Agreement.Fold(await session.Events.FetchStreamAsync(id));
+
+        System.Text.Json.JsonSerializer.Serialize(stored).ShouldBe(System.Text.Json.JsonSerializer.Serialize(folded));
+        stored!.Title.ShouldBe("Ukraine–France defence-industrial cooperation");
+        stored.Parties.ShouldBe(["UKR", "FRA"]);
+        stored.Opened.By.ShouldBe(TrackerApp.Analyst);
+        stored.Version.ShouldBe(5);
+    }
+
+    [Fact]
     public async Task an_agreement_unknown_at_the_instant_asked_is_not_found()
     {
         var before = DateTimeOffset.UtcNow.AddSeconds(-5);

@@ -2,7 +2,9 @@ using Tracker.Agreements.Deciding;
 
 namespace Tracker.Agreements;
 
-public sealed record StatementCorrected(string AgreementId, Guid StatementId, StatementChanges Changes, string Reason);
+/// <summary><see cref="CorrectionId"/> identifies the correction itself, so a re-sent or re-imported one applies once.</summary>
+public sealed record StatementCorrected(
+    string AgreementId, Guid StatementId, StatementChanges Changes, string Reason, Guid CorrectionId);
 
 /// <summary>The fields to change, as a client sends them; absent fields stay as they are.</summary>
 public sealed record ChangesInput(
@@ -21,6 +23,7 @@ public sealed record CorrectStatement(
     Guid StatementId,
     ChangesInput? Changes,
     string? Reason,
+    Guid? CorrectionId = null,
     long? ExpectedVersion = null) : IAgreementCommand
 {
     public static Outcome Decide(Agreement? agreement, CorrectStatement command, DateOnly today)
@@ -28,6 +31,8 @@ public sealed record CorrectStatement(
         if (agreement is null) return Outcome.NotFound("agreementId", $"agreement '{command.AgreementId}' does not exist");
         if (agreement.Statement(command.StatementId) is not { } statement)
             return Outcome.NotFound("statementId", $"statement {command.StatementId} does not exist in '{agreement.Id}'");
+        if (command.CorrectionId is { } correctionId && statement.Corrections.FirstOrDefault(c => c.Id == correctionId) is { } done)
+            return new AlreadyDone(done.Recorded.Version);
         if (statement.IsRetracted)
             return Outcome.Conflict("statementId", $"statement {command.StatementId} was retracted; record a new statement instead");
 
@@ -56,7 +61,9 @@ public sealed record CorrectStatement(
         var corrected = changes.ApplyTo(statement.Current);
         if (corrected.SameAs(statement.Current))
             return new AlreadyDone(statement.Corrections.LastOrDefault()?.Recorded.Version ?? statement.Recorded.Version);
-        return Outcome.Append(new StatementCorrected(agreement.Id, statement.Id, changes, command.Reason!.Trim()));
+        if (command.CorrectionId is not { } id || id == Guid.Empty)
+            return Outcome.Invalid("correctionId", "is required (the idempotency key of the correction)");
+        return Outcome.Append(new StatementCorrected(agreement.Id, statement.Id, changes, command.Reason!.Trim(), id));
     }
 
     private static IReadOnlyList<Assertion>? PrefixErrors(Checks check, IReadOnlyList<AssertionInput> inputs, Agreement agreement)

@@ -18,7 +18,11 @@ public static class CorrectStatementEndpoint
             !RouteMatches.Check(statementId.ToString(), command.StatementId == Guid.Empty ? null : command.StatementId.ToString(), errors, "statementId") |
             !http.TryExpectedVersion(command.ExpectedVersion, errors, out var expected))
             return Problems.Invalid(errors);
-        command = command with { AgreementId = agreementId, StatementId = statementId, ExpectedVersion = expected };
+        command = command with
+        {
+            AgreementId = agreementId, StatementId = statementId, ExpectedVersion = expected,
+            CorrectionId = command.CorrectionId ?? Guid.CreateVersion7(),
+        };
         var result = await writer.ExecuteAsync(command, http.Author(), ct);
         return Problems.ForWrite(result, $"/api/agreements/{agreementId}/statements/{statementId}",
             v => new StatementWritten(agreementId, statementId, v));

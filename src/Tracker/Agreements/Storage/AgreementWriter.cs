@@ -26,19 +26,7 @@ public sealed class AgreementWriter(IDocumentStore store, TimeProvider clock)
 {
     private const int MaxAttempts = 10;
 
-    public Task<WriteResult> ExecuteAsync(IAgreementCommand command, Author author, CancellationToken ct = default) =>
-        command switch
-        {
-            OpenAgreement c => ExecuteAsync(c, author, (a, _) => OpenAgreement.Decide(a, c), ct),
-            AddCommitment c => ExecuteAsync(c, author, (a, _) => AddCommitment.Decide(a, c), ct),
-            RecordStatement c => ExecuteAsync(c, author, (a, today) => RecordStatement.Decide(a, c, today), ct),
-            CorrectStatement c => ExecuteAsync(c, author, (a, today) => CorrectStatement.Decide(a, c, today), ct),
-            RetractStatement c => ExecuteAsync(c, author, (a, _) => RetractStatement.Decide(a, c), ct),
-            _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not an agreement command"),
-        };
-
-    private async Task<WriteResult> ExecuteAsync(IAgreementCommand command, Author author,
-        Func<Agreement?, DateOnly, Outcome> decide, CancellationToken ct)
+    public async Task<WriteResult> ExecuteAsync(IAgreementCommand command, Author author, CancellationToken ct = default)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -51,7 +39,7 @@ public sealed class AgreementWriter(IDocumentStore store, TimeProvider clock)
                     ? await session.Events.FetchForWriting<Agreement>(command.AgreementId, expected, ct)
                     : await session.Events.FetchForWriting<Agreement>(command.AgreementId, ct);
                 var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-                var outcome = decide(stream.Aggregate, today);
+                var outcome = Decider.Decide(command, stream.Aggregate, today);
                 if (outcome is not Accepted accepted) return new WriteResult(outcome, stream.CurrentVersion ?? 0);
 
                 stream.AppendMany([.. accepted.Events]);

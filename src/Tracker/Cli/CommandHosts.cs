@@ -1,0 +1,14 @@
+using Tracker.Infrastructure.Database;
+
+namespace Tracker.Cli;
+
+public static class CommandHosts
+{
+    /// <summary>A host for a verb: the schema brought up to date, nothing else started (no web server, no daemon).</summary>
+    public static async Task<IHost> StartedForCommandAsync(this IHost host)
+    {
+        var database = host.Services.GetRequiredService<TrackerDatabase>();
+        await Migrations.ApplyAsync(database.ConnectionString, _ => { });
+        return host;
+    }
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Tracker.Agreements;
+using Tracker.Agreements.Deciding;
+
+namespace Tracker.Import;
+
+/// <summary>
+/// CSV import: a header row, then one statement per row asserting one commitment (UTF-8, RFC 4180 quoting;
+/// quoted fields may span lines). Columns, in any order; only those marked * are required:
+/// agreement_id*, statement_id, said_on*, speaker_name*, speaker_role, speaker_actor, place, quote*, language*,
+/// translation, source_outlet*, source_kind*, source_url, source_published_on, source_reliability,
+/// source_credibility, commitment_id*, stage*, quantity_amount, quantity_unit, note.
+/// For a statement about several commitments, or for corrections and retractions, use JSON Lines.
+/// </summary>
+public static class CsvStatements
+{
+    public static readonly IReadOnlyList<string> Columns =
+    [
+        "agreement_id", "statement_id", "said_on", "speaker_name", "speaker_role", "speaker_actor", "place", "quote",
+        "language", "translation", "source_outlet", "source_kind", "source_url", "source_published_on",
+        "source_reliability", "source_credibility", "commitment_id", "stage", "quantity_amount", "quantity_unit", "note",
+    ];
+
+    private static readonly string[] Required =
+        ["agreement_id", "said_on", "speaker_name", "quote", "language", "source_outlet", "source_kind", "commitment_id", "stage"];
+
+    public static async IAsyncEnumerable<ImportLine> ReadAsync(string path, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var name = Path.GetFileName(path);
+        using var reader = ImportReader.OpenStrict(path);
+        var parser = new CsvParser(reader);
+        Dictionary<string, int>? header = null;
+        while (true)
+        {
+            (int Line, List<string> Fields, string Raw)? row;
+            string? error = null;
+            try
+            {
+                row = await parser.NextAsync(ct);
+            }
+            catch (DecoderFallbackException)
+            {
+                row = null;
+                error = "is not valid UTF-8; the rest of the file was not read";
+            }
+            catch (FormatException e)
+            {
+                row = null;
+                error = e.Message;
+            }
+            if (error is not null)
+            {
+                yield return new ImportLine(name, parser.Line, null, [new FieldError("line", error)]);
+                yield break;
+            }
+            if (row is null) yield break;
+            var (line, fields, raw) = row.Value;
+
+            if (header is null)
+            {
+                header = fields.Select((f, i) => (f.Trim().ToLowerInvariant(), i)).ToDictionary(x => x.Item1, x => x.i);
+                var unknown = header.Keys.Where(k => !Columns.Contains(k)).ToList();
+                var missing = Required.Where(r => !header.ContainsKey(r)).ToList();
+                if (unknown.Count > 0 || missing.Count > 0)
+                {
+                    yield return new ImportLine(name, line, null,
+                    [
+                        .. unknown.Select(u => new FieldError(u, "is not a known column")),
+                        .. missing.Select(m => new FieldError(m, "column is missing from the header")),
+                    ]);
+                    yield break;
+                }
+                continue;
+            }
+            if (fields.All(string.IsNullOrWhiteSpace)) continue;
+            yield return ToCommand(name, line, fields, header, raw);
+        }
+    }
+
+    private static ImportLine ToCommand(string file, int line, List<string> fields, Dictionary<string, int> header, string raw)
+    {
+        string? Get(string column) =>
+            header.TryGetValue(column, out var i) && i < fields.Count && !string.IsNullOrWhiteSpace(fields[i]) ? fields[i].Trim() : null;
+
+        var errors = new List<FieldError>();
+        var statementId = Guid.Empty;
+        if (Get("statement_id") is { } idText && !Guid.TryParse(idText, out statementId))
+            errors.Add(new FieldError("statement_id", $"'{idText}' is not a GUID"));
+        DateOnly? published = null;
+        if (Get("source_published_on") is { } p)
+        {
+            if (DateOnly.TryParseExact(p, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) published = d;
+            else errors.Add(new FieldError("source_published_on", $"'{p}' is not a date (YYYY-MM-DD)"));
+        }
+        int? credibility = null;
+        if (Get("source_credibility") is { } c)
+        {
+            if (int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) credibility = n;
+            else errors.Add(new FieldError("source_credibility", $"'{c}' is not a whole number"));
+        }
+        Quantity? quantity = null;
+        if (Get("quantity_amount") is { } a)
+        {
+            if (decimal.TryParse(a, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount))
+                quantity = new Quantity(amount, Get("quantity_unit") ?? "");
+            else errors.Add(new FieldError("quantity_amount", $"'{a}' is not a number"));
+        }
+        if (errors.Count > 0) return new ImportLine(file, line, null, errors);
+
+        var command = new RecordStatement(
+            Get("agreement_id")!, statementId, Get("said_on"),
+            new SpeakerInput(Get("speaker_name"), Get("speaker_role"), Get("speaker_actor")),
+            Get("place"), Get("quote"), Get("language"), Get("translation"),
+            new SourceInput(Get("source_outlet"), Get("source_kind"), Get("source_url"), published, Get("source_reliability"), credibility),
+            [new AssertionInput(Get("commitment_id"), Get("stage"), quantity, Get("note"))]);
+        if (string.IsNullOrWhiteSpace(command.AgreementId))
+            return new ImportLine(file, line, null, [new FieldError("agreement_id", "is required")]);
+        return new ImportLine(file, line, ImportReader.WithKeys(command, raw), []);
+    }
+
+    /// <summary>RFC 4180 records from a reader, tracking the line each record starts on.</summary>
+    private sealed class CsvParser(TextReader reader)
+    {
+        public int Line { get; private set; }
+
+        public async Task<(int Line, List<string> Fields, string Raw)?> NextAsync(CancellationToken ct)
+        {
+            var text = await reader.ReadLineAsync(ct);
+            if (text is null) return null;
+            Line++;
+            var start = Line;
+            var raw = new StringBuilder(text);
+            var fields = new List<string>();
+            var field = new StringBuilder();
+            var quoted = false;
+            var i = 0;
+            while (true)
+            {
+                if (i >= text.Length)
+                {
+                    if (!quoted) break;
+                    // A quoted field runs on to the next line.
+                    text = await reader.ReadLineAsync(ct)
+                           ?? throw new FormatException($"a quoted field opened on line {start} is never closed");
+                    Line++;
+                    raw.Append('\n').Append(text);
+                    field.Append('\n');
+                    i = 0;
+                    continue;
+                }
+                var ch = text[i++];
+                if (quoted)
+                {
+                    if (ch != '"') field.Append(ch);
+                    else if (i < text.Length && text[i] == '"') { field.Append('"'); i++; }
+                    else quoted = false;
+                }
+                else if (ch == '"' && field.Length == 0) quoted = true;
+                else if (ch == ',') { fields.Add(field.ToString()); field.Clear(); }
+                else field.Append(ch);
+            }
+            fields.Add(field.ToString());
+            return (start, fields, raw.ToString());
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tracker.Agreements;
+using Tracker.Agreements.Deciding;
+
+namespace Tracker.Import;
+
+/// <summary>One line of an import file: the command it holds, or why it could not be read.</summary>
+public sealed record ImportLine(string File, int Line, IAgreementCommand? Command, IReadOnlyList<FieldError> Errors)
+{
+    public string Where(string field) => $"{File}:{Line}:{field}";
+}
+
+/// <summary>
+/// Reads import files one line at a time (never the whole file): JSON Lines, one command per line, with a
+/// <c>type</c> of open-agreement | add-commitment | record-statement | correct-statement | retract-statement; or CSV,
+/// one statement per row (see <see cref="CsvStatements"/>). Invalid UTF-8 stops the file at the line it is on.
+/// </summary>
+public static class ImportReader
+{
+    /// <summary>Strict: a misspelt field is an error, not silently dropped.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public static readonly IReadOnlyDictionary<string, Type> CommandTypes = new Dictionary<string, Type>
+    {
+        ["open-agreement"] = typeof(OpenAgreement),
+        ["add-commitment"] = typeof(AddCommitment),
+        ["record-statement"] = typeof(RecordStatement),
+        ["correct-statement"] = typeof(CorrectStatement),
+        ["retract-statement"] = typeof(RetractStatement),
+    };
+
+    public static IAsyncEnumerable<ImportLine> ReadAsync(string path, CancellationToken ct = default) =>
+        Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase)
+            ? CsvStatements.ReadAsync(path, ct)
+            : ReadJsonLinesAsync(path, ct);
+
+    /// <summary>A strict decoder: bad bytes are an error, never silently replaced.</summary>
+    internal static StreamReader OpenStrict(string path) =>
+        new(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
+            detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16 });
+
+    private static async IAsyncEnumerable<ImportLine> ReadJsonLinesAsync(string path, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var name = Path.GetFileName(path);
+        using var reader = OpenStrict(path);
+        var number = 0;
+        while (true)
+        {
+            string? text;
+            var badBytes = false;
+            try
+            {
+                text = await reader.ReadLineAsync(ct);
+            }
+            catch (DecoderFallbackException)
+            {
+                text = null;
+                badBytes = true;
+            }
+            if (badBytes)
+            {
+                yield return new ImportLine(name, number + 1, null, [new FieldError("line", "is not valid UTF-8; the rest of the file was not read")]);
+                yield break;
+            }
+            if (text is null) yield break;
+            number++;
+            if (string.IsNullOrWhiteSpace(text)) continue;
+            yield return ParseJsonLine(name, number, text);
+        }
+    }
+
+    public static ImportLine ParseJsonLine(string file, int line, string text)
+    {
+        JsonObject obj;
+        try
+        {
+            obj = JsonNode.Parse(text) as JsonObject
+                  ?? throw new JsonException("not an object");
+        }
+        catch (JsonException e)
+        {
+            return new ImportLine(file, line, null, [new FieldError("line", $"is not a JSON object ({FirstSentence(e.Message)})")]);
+        }
+
+        var type = obj["type"]?.GetValueKind() == JsonValueKind.String ? obj["type"]!.GetValue<string>() : null;
+        if (type is null || !CommandTypes.TryGetValue(type, out var commandType))
+            return new ImportLine(file, line, null, [new FieldError("type",
+                $"{(type is null ? "is missing" : $"'{type}' is unknown")}; one of: {string.Join(", ", CommandTypes.Keys)}")]);
+        obj.Remove("type");
+
+        try
+        {
+            var command = (IAgreementCommand?)obj.Deserialize(commandType, Json);
+            if (command is null) return new ImportLine(file, line, null, [new FieldError("line", "is empty")]);
+            if (string.IsNullOrWhiteSpace(command.AgreementId))
+                return new ImportLine(file, line, null, [new FieldError("agreementId", "is required")]);
+            return new ImportLine(file, line, WithKeys(command, text), []);
+        }
+        catch (JsonException e)
+        {
+            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "line" : e.Path.TrimStart('$', '.');
+            return new ImportLine(file, line, null, [new FieldError(field, "has the wrong type or format")]);
+        }
+    }
+
+    /// <summary>
+    /// Import files may leave out idempotency keys; the ones we derive depend only on the line's content, so
+    /// importing the same file again appends nothing.
+    /// </summary>
+    internal static IAgreementCommand WithKeys(IAgreementCommand command, string lineText) => command switch
+    {
+        RecordStatement r when r.StatementId == Guid.Empty => r with { StatementId = KeyOf("statement", lineText) },
+        CorrectStatement c when c.CorrectionId is null => c with { CorrectionId = KeyOf("correction", lineText) },
+        _ => command,
+    };
+
+    internal static Guid KeyOf(string kind, string content) =>
+        new(SHA256.HashData(Encoding.UTF8.GetBytes(kind + "\n" + content)).AsSpan(0, 16));
+
+    private static string FirstSentence(string message) => message.Split(". ")[0].TrimEnd('.');
+}
