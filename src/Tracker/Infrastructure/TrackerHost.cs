@@ -57,7 +57,8 @@ public static class TrackerHost
             x.Production.GeneratedCodeMode = TypeLoadMode.Static;
             x.Production.AssertAllPreGeneratedTypesExist = true;
             // Generated code belongs in the source tree (it is compiled in), not beside the binaries.
-            if (SourceDirectory() is { } source) x.GeneratedCodeOutputPath = Path.Combine(source, "Internal", "Generated");
+            if (configuration["Tracker:GeneratedCodePath"] is { Length: > 0 } path) x.GeneratedCodeOutputPath = path;
+            else if (SourceDirectory() is { } source) x.GeneratedCodeOutputPath = Path.Combine(source, "Internal", "Generated");
         });
 
         services.AddSingleton<AgreementWriter>();
