@@ -1,4 +1,3 @@
-using System.Text.Json;
 using JasperFx;
 using Microsoft.AspNetCore.Diagnostics;
 using Tracker.Agreements.Deciding;
@@ -6,8 +5,8 @@ using Tracker.Agreements.Deciding;
 namespace Tracker.Http;
 
 /// <summary>
-/// Turns what escapes an endpoint into a ProblemDetails response: request-shape errors name the field, oversized
-/// bodies get 413, and anything unexpected a bare 500 — never a stack trace, SQL or an internal type name.
+/// Turns what escapes an endpoint into a ProblemDetails response: oversized bodies get 413 (bodies are
+/// otherwise checked by <see cref="RequestBodyGuard"/>), and anything unexpected a bare 500 — never a stack trace, SQL or an internal type name.
 /// </summary>
 public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -21,8 +20,6 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Results.Problem(
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
                 detail: "Send the body as application/json."),
-            JsonException json => Problems.Invalid(JsonField(json), JsonReason(json)),
-            BadHttpRequestException { InnerException: JsonException json } => Problems.Invalid(JsonField(json), JsonReason(json)),
             BadHttpRequestException bad => Results.Problem(statusCode: bad.StatusCode, title: "Bad request",
                 detail: "The request could not be read."),
             ConcurrencyException => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict",
@@ -38,13 +35,4 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
         await result.ExecuteAsync(http);
         return true;
     }
-
-    /// <summary>The JSON path of the bad value, in the request's own camelCase, e.g. <c>source.publishedOn</c>.</summary>
-    private static string JsonField(JsonException e) =>
-        string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-
-    private static string JsonReason(JsonException e) =>
-        e.Message.Contains("could not be converted", StringComparison.Ordinal)
-            ? "has the wrong type or format"
-            : e.Path is null or "$" ? "is not valid JSON" : "is not valid JSON at this point";
 }

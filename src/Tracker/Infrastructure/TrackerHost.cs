@@ -168,6 +168,7 @@ public static class TrackerHost
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseMiddleware<Http.RequestBodyGuard>();
         app.MapWolverineEndpoints(opts =>
         {
             opts.RequireAuthorizeOnAll();
