@@ -13,7 +13,7 @@ public sealed partial class UserAdministration(IDocumentStore store, TimeProvide
         Validate(name, role);
         await using var session = store.LightweightSession();
         if (await session.LoadAsync<ApiUser>(name, ct) is { RevokedAt: null })
-            throw new UserAdministrationException($"user '{name}' already exists; revoke it first to issue a new token");
+            throw new UserAdministrationException(UserProblem.Exists, "name", $"user '{name}' already exists; revoke it first to issue a new token");
         return await IssueAsync(session, name, role, ct);
     }
 
@@ -34,7 +34,7 @@ public sealed partial class UserAdministration(IDocumentStore store, TimeProvide
     public async Task RevokeAsync(string name, CancellationToken ct = default)
     {
         await using var session = store.LightweightSession();
-        var user = await session.LoadAsync<ApiUser>(name, ct) ?? throw new UserAdministrationException($"no user '{name}'");
+        var user = await session.LoadAsync<ApiUser>(name, ct) ?? throw new UserAdministrationException(UserProblem.NotFound, "name", $"no user '{name}'");
         if (user.RevokedAt is not null) return;
         user.RevokedAt = clock.GetUtcNow();
         session.Store(user);
@@ -62,14 +62,20 @@ public sealed partial class UserAdministration(IDocumentStore store, TimeProvide
     private static void Validate(string name, string role)
     {
         if (!NamePattern().IsMatch(name))
-            throw new UserAdministrationException(
+            throw new UserAdministrationException(UserProblem.Invalid, "name",
                 $"'{name}' is not a valid user name: 1-64 letters, digits, '.', '_', '-' or '@'");
         if (!Roles.All.Contains(role))
-            throw new UserAdministrationException($"'{role}' is not a role; use one of: {string.Join(", ", Roles.All)}");
+            throw new UserAdministrationException(UserProblem.Invalid, "role", $"'{role}' is not a role; use one of: {string.Join(", ", Roles.All)}");
     }
 
     [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$")]
     private static partial Regex NamePattern();
 }
 
-public sealed class UserAdministrationException(string message) : Exception(message);
+public enum UserProblem { Invalid, Exists, NotFound }
+
+public sealed class UserAdministrationException(UserProblem problem, string field, string message) : Exception(message)
+{
+    public UserProblem Problem { get; } = problem;
+    public string Field { get; } = field;
+}

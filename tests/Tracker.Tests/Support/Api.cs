@@ -12,15 +12,19 @@ public sealed class Api(TrackerApp app, string? token = null)
 
     public Api As(string otherToken) => new(app, otherToken);
 
+    /// <summary>A client that sends no credentials at all.</summary>
+    public Api Anonymous() => new(app, "");
+
     public async Task<(HttpStatusCode Status, JsonNode? Body, IScenarioResult Result)> Send(HttpMethod method, string url,
         object? body = null, Action<Scenario>? configure = null)
     {
         var result = await app.Host.Scenario(s =>
         {
             if (method == HttpMethod.Get) s.Get.Url(url);
+            else if (body is null && method == HttpMethod.Post) s.Post.Url(url);
             else if (body is string raw) s.Post.Text(raw).ToUrl(url).ContentType("application/json");
             else s.Post.Json(body ?? new { }).ToUrl(url);
-            s.WithBearerToken(Token);
+            if (Token.Length > 0) s.WithBearerToken(Token);
             s.IgnoreStatusCode();
             configure?.Invoke(s);
         });
