@@ -67,12 +67,7 @@ public static class TrackerHost
         services.AddHostedService<Welcome>();
         services.AddSingleton<UserAdministration>();
 
-        services.AddAuthentication(ApiTokenAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Roles.Policies.CanRead, p => p.RequireRole(Roles.Reader, Roles.Analyst, Roles.Admin))
-            .AddPolicy(Roles.Policies.CanWrite, p => p.RequireRole(Roles.Analyst, Roles.Admin))
-            .AddPolicy(Roles.Policies.CanAdminister, p => p.RequireRole(Roles.Admin));
+        services.AddTrackerAuthentication(configuration);
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();

@@ -35,7 +35,11 @@ public sealed class ApiTokenAuthentication(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteProblem(StatusCodes.Status403Forbidden, "Forbidden",
-            $"Your role ({Context.User.FindFirst(ClaimTypes.Role)?.Value ?? "none"}) may not do this.");
+            $"Your role ({RoleOf(Context.User)}) may not do this.");
+
+    /// <summary>Read through the identity's own role claim type, which differs between API tokens and JWTs.</summary>
+    private static string RoleOf(ClaimsPrincipal user) =>
+        user.Identity is ClaimsIdentity identity && identity.FindFirst(identity.RoleClaimType) is { } role ? role.Value : "none";
 
     private Task WriteProblem(int status, string title, string detail)
     {

@@ -1,0 +1,79 @@
+using System.Text;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Tracker.Security;
+
+/// <summary>
+/// API tokens always; JWT bearer tokens from an identity provider when <c>Tracker:Jwt</c> is configured.
+/// One "Bearer" scheme picks between them by the token's shape, and both answer 401/403 with the same problems.
+/// </summary>
+public static class TrackerAuthentication
+{
+    private const string Selector = "ApiTokenOrJwt";
+
+    public sealed class JwtSettings
+    {
+        /// <summary>The identity provider's issuer URL; its signing keys come from its OpenID discovery document.</summary>
+        public string? Authority { get; set; }
+        public string? Audience { get; set; }
+        /// <summary>A shared HS256 secret (at least 32 bytes), for providers that sign that way; needs <see cref="Issuer"/>.</summary>
+        public string? SigningKey { get; set; }
+        public string? Issuer { get; set; }
+        /// <summary>The claim whose value becomes the author of every event the user records.</summary>
+        public string NameClaim { get; set; } = "preferred_username";
+        /// <summary>The claim that carries reader, analyst or admin.</summary>
+        public string RoleClaim { get; set; } = "roles";
+
+        public bool Enabled => !string.IsNullOrWhiteSpace(Authority) || !string.IsNullOrWhiteSpace(SigningKey);
+    }
+
+    public static IServiceCollection AddTrackerAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        var jwt = configuration.GetSection("Tracker:Jwt").Get<JwtSettings>() ?? new JwtSettings();
+        var authentication = services.AddAuthentication(Selector)
+            .AddPolicyScheme(Selector, "API token or JWT", o =>
+            {
+                o.ForwardDefaultSelector = http => jwt.Enabled && !IsApiToken(http) ? JwtBearerDefaults.AuthenticationScheme : ApiTokenAuthentication.SchemeName;
+                // Whatever authenticated the request, refusals look the same: our problem responses.
+                o.ForwardChallenge = ApiTokenAuthentication.SchemeName;
+                o.ForwardForbid = ApiTokenAuthentication.SchemeName;
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
+        if (jwt.Enabled) authentication.AddJwtBearer(o => Configure(o, jwt));
+
+        // The default policy, applied to every endpoint without its own, is "can read": being signed in is not
+        // enough, since an identity provider may vouch for people who hold no Tracker role at all.
+        var canRead = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder()
+            .RequireRole(Roles.Reader, Roles.Analyst, Roles.Admin).Build();
+        services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(canRead)
+            .AddPolicy(Roles.Policies.CanRead, canRead)
+            .AddPolicy(Roles.Policies.CanWrite, p => p.RequireRole(Roles.Analyst, Roles.Admin))
+            .AddPolicy(Roles.Policies.CanAdminister, p => p.RequireRole(Roles.Admin));
+        return services;
+    }
+
+    private static bool IsApiToken(HttpContext http) =>
+        http.Request.Headers.Authorization.FirstOrDefault() is not { } header
+        || header.StartsWith("Bearer " + ApiUser.TokenPrefix, StringComparison.OrdinalIgnoreCase);
+
+    private static void Configure(JwtBearerOptions o, JwtSettings jwt)
+    {
+        if (!string.IsNullOrWhiteSpace(jwt.Authority)) o.Authority = jwt.Authority;
+        o.Audience = jwt.Audience;
+        // Keep the provider's claim names as they are, so NameClaim and RoleClaim mean what the provider sends.
+        o.MapInboundClaims = false;
+        o.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidateAudience = !string.IsNullOrWhiteSpace(jwt.Audience),
+            ValidAudience = jwt.Audience,
+            ValidateIssuer = true,
+            ValidIssuer = jwt.Issuer ?? jwt.Authority,
+            NameClaimType = jwt.NameClaim,
+            RoleClaimType = jwt.RoleClaim,
+            IssuerSigningKey = string.IsNullOrWhiteSpace(jwt.SigningKey) ? null : new SymmetricSecurityKey(Encoding.UTF8.GetBytes(jwt.SigningKey)),
+        };
+    }
+}
