@@ -1,9 +1,14 @@
 using JasperFx;
+using Spectre.Console;
 using Tracker.Infrastructure;
 using Tracker.Infrastructure.Database;
 
 // Settings and seeds ship beside the executable, wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+// The command line's own chatter (command discovery, tables, progress) goes to stderr, so that a verb's output
+// on stdout -- a report, an export -- can be piped into a file intact.
+AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
 TrackerDatabase database;
 try

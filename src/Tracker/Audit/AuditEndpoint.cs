@@ -8,7 +8,7 @@ namespace Tracker.Audit;
 public static class AuditEndpoint
 {
     /// <summary>The audit trail, oldest first. <c>from</c>/<c>to</c> bound the record time (ISO 8601 instants).</summary>
-    [WolverineGet("/api/audit")]
+    [EndpointSummary("The audit trail (filters agreement, user, from, to; paging)"), WolverineGet("/api/audit")]
     public static async Task<IResult> Get(IQuerySession session, string? agreement, string? user, string? from, string? to,
         int? page, int? pageSize, CancellationToken ct)
     {

@@ -9,7 +9,7 @@ public sealed record HealthReport(string Status, string? Reason = null, IReadOnl
 public static class HealthEndpoint
 {
     /// <summary>200 when the database answers and every committed migration is applied; 503 with the reason otherwise.</summary>
-    [WolverineGet("/health"), Microsoft.AspNetCore.Authorization.AllowAnonymous]
+    [EndpointSummary("Liveness and schema check (no token needed)"), WolverineGet("/health"), Microsoft.AspNetCore.Authorization.AllowAnonymous]
     public static async Task<IResult> Get(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         try

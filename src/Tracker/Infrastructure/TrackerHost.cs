@@ -75,13 +75,7 @@ public static class TrackerHost
         AddRateLimiting(services, configuration);
 
         services.AddWolverineHttp();
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "Tracker API";
-            doc.Info.Description = "Agreements, commitments and the statements that evidence them. " +
-                                   "Every GET takes asOf (valid time, a date) and knownAt (record time, an ISO 8601 instant).";
-            return Task.CompletedTask;
-        }));
+        services.AddOpenApi(ApiDescription.Configure);
         return builder;
     }
 

@@ -12,12 +12,12 @@ public sealed record UserView(string Name, string Role, DateTimeOffset CreatedAt
 /// <summary>User management over HTTP for admins; the same operations as the <c>users</c> verb.</summary>
 public static class UserEndpoints
 {
-    [WolverineGet("/api/users"), Authorize(Policy = Roles.Policies.CanAdminister)]
+    [EndpointSummary("List API users (admin)"), WolverineGet("/api/users"), Authorize(Policy = Roles.Policies.CanAdminister)]
     public static async Task<IReadOnlyList<UserView>> List(UserAdministration users, CancellationToken ct) =>
         (await users.ListAsync(ct)).Select(u => new UserView(u.Id, u.Role, u.CreatedAt, u.RevokedAt)).ToList();
 
     /// <summary>201 with the new token, which is shown only in this response.</summary>
-    [WolverinePost("/api/users"), Authorize(Policy = Roles.Policies.CanAdminister)]
+    [EndpointSummary("Add an API user and issue their token (admin)"), WolverinePost("/api/users"), Authorize(Policy = Roles.Policies.CanAdminister)]
     public static async Task<IResult> Add(AddUser command, UserAdministration users, CancellationToken ct)
     {
         try
@@ -31,7 +31,7 @@ public static class UserEndpoints
         }
     }
 
-    [WolverinePost("/api/users/{name}/revocation"), Authorize(Policy = Roles.Policies.CanAdminister)]
+    [EndpointSummary("Revoke a user's token (admin)"), WolverinePost("/api/users/{name}/revocation"), Authorize(Policy = Roles.Policies.CanAdminister)]
     public static async Task<IResult> Revoke(string name, UserAdministration users, CancellationToken ct)
     {
         try

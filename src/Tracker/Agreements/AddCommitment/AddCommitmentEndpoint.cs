@@ -11,7 +11,7 @@ public sealed record CommitmentWritten(string AgreementId, string CommitmentId, 
 
 public static class AddCommitmentEndpoint
 {
-    [WolverinePost("/api/agreements/{agreementId}/commitments"), Authorize(Policy = Roles.Policies.CanWrite)]
+    [EndpointSummary("Add a commitment to an agreement"), WolverinePost("/api/agreements/{agreementId}/commitments"), Authorize(Policy = Roles.Policies.CanWrite)]
     public static async Task<IResult> Post(string agreementId, AddCommitment command, HttpContext http, AgreementWriter writer,
         CancellationToken ct)
     {

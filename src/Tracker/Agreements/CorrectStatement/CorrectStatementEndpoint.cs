@@ -9,7 +9,7 @@ namespace Tracker.Agreements;
 
 public static class CorrectStatementEndpoint
 {
-    [WolverinePost("/api/agreements/{agreementId}/statements/{statementId}/corrections"), Authorize(Policy = Roles.Policies.CanWrite)]
+    [EndpointSummary("Correct a statement, with a reason"), WolverinePost("/api/agreements/{agreementId}/statements/{statementId}/corrections"), Authorize(Policy = Roles.Policies.CanWrite)]
     public static async Task<IResult> Post(string agreementId, Guid statementId, CorrectStatement command, HttpContext http,
         AgreementWriter writer, CancellationToken ct)
     {

@@ -10,7 +10,7 @@ public sealed record AgreementWritten(string AgreementId, long Version);
 
 public static class OpenAgreementEndpoint
 {
-    [WolverinePost("/api/agreements"), Authorize(Policy = Roles.Policies.CanWrite)]
+    [EndpointSummary("Open an agreement"), WolverinePost("/api/agreements"), Authorize(Policy = Roles.Policies.CanWrite)]
     public static async Task<IResult> Post(OpenAgreement command, HttpContext http, AgreementWriter writer, CancellationToken ct)
     {
         var result = await writer.ExecuteAsync(command, http.Author(), ct);

@@ -13,7 +13,7 @@ public sealed record PageOf<T>(IReadOnlyList<T> Items, int Page, int PageSize, i
 /// </summary>
 public static class AgreementReadEndpoints
 {
-    [WolverineGet("/api/agreements")]
+    [EndpointSummary("List agreements (filters party, tag; paging)"), WolverineGet("/api/agreements")]
     public static async Task<IResult> List(IQuerySession session, string? party, string? tag, int? page, int? pageSize,
         string? asOf, string? knownAt, CancellationToken ct)
     {
@@ -30,25 +30,25 @@ public static class AgreementReadEndpoints
         return Results.Ok(new PageOf<AgreementSummary>(items, paging.Page, paging.Size, matching.Count));
     }
 
-    [WolverineGet("/api/agreements/{agreementId}")]
+    [EndpointSummary("An agreement with its commitments and their stages"), WolverineGet("/api/agreements/{agreementId}")]
     public static Task<IResult> Get(string agreementId, IQuerySession session, string? asOf, string? knownAt, CancellationToken ct) =>
         WithAgreement(session, agreementId, asOf, knownAt, ct, (a, d) => Results.Ok(AgreementSummary.Of(a, d)));
 
-    [WolverineGet("/api/agreements/{agreementId}/commitments/{commitmentId}")]
+    [EndpointSummary("A commitment's status"), WolverineGet("/api/agreements/{agreementId}/commitments/{commitmentId}")]
     public static Task<IResult> Status(string agreementId, string commitmentId, IQuerySession session, string? asOf,
         string? knownAt, CancellationToken ct) =>
         WithAgreement(session, agreementId, asOf, knownAt, ct, (a, d) => a.Commitment(commitmentId) is { } c
             ? Results.Ok(StatusRule.Evaluate(a, c, d))
             : Problems.NotFound($"commitment '{commitmentId}' does not exist in agreement '{agreementId}'"));
 
-    [WolverineGet("/api/agreements/{agreementId}/commitments/{commitmentId}/history")]
+    [EndpointSummary("A commitment's history: statements and stage transitions"), WolverineGet("/api/agreements/{agreementId}/commitments/{commitmentId}/history")]
     public static Task<IResult> History(string agreementId, string commitmentId, IQuerySession session, string? asOf,
         string? knownAt, CancellationToken ct) =>
         WithAgreement(session, agreementId, asOf, knownAt, ct, (a, d) => a.Commitment(commitmentId) is { } c
             ? Results.Ok(CommitmentHistory.Of(a, c, d))
             : Problems.NotFound($"commitment '{commitmentId}' does not exist in agreement '{agreementId}'"));
 
-    [WolverineGet("/api/agreements/{agreementId}/statements")]
+    [EndpointSummary("An agreement's statements"), WolverineGet("/api/agreements/{agreementId}/statements")]
     public static Task<IResult> Statements(string agreementId, IQuerySession session, string? asOf, string? knownAt,
         CancellationToken ct) =>
         WithAgreement(session, agreementId, asOf, knownAt, ct, (a, d) => Results.Ok(a.Statements
@@ -56,7 +56,7 @@ public static class AgreementReadEndpoints
             .OrderBy(s => s.Current.SaidOn).ThenBy(s => s.RecordOrder)
             .ToList()));
 
-    [WolverineGet("/api/agreements/{agreementId}/statements/{statementId}")]
+    [EndpointSummary("One statement with its corrections and retraction"), WolverineGet("/api/agreements/{agreementId}/statements/{statementId}")]
     public static Task<IResult> Statement(string agreementId, Guid statementId, IQuerySession session, string? asOf,
         string? knownAt, CancellationToken ct) =>
         WithAgreement(session, agreementId, asOf, knownAt, ct, (a, _) => a.Statement(statementId) is { } s

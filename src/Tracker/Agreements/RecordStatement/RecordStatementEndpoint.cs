@@ -11,7 +11,7 @@ public sealed record StatementWritten(string AgreementId, Guid StatementId, long
 
 public static class RecordStatementEndpoint
 {
-    [WolverinePost("/api/agreements/{agreementId}/statements"), Authorize(Policy = Roles.Policies.CanWrite)]
+    [EndpointSummary("Record a statement (201; 200 for an idempotent repeat)"), WolverinePost("/api/agreements/{agreementId}/statements"), Authorize(Policy = Roles.Policies.CanWrite)]
     public static async Task<IResult> Post(string agreementId, RecordStatement command, HttpContext http, AgreementWriter writer,
         CancellationToken ct)
     {

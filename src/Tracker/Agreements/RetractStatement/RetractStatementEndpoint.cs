@@ -9,7 +9,7 @@ namespace Tracker.Agreements;
 
 public static class RetractStatementEndpoint
 {
-    [WolverinePost("/api/agreements/{agreementId}/statements/{statementId}/retraction"), Authorize(Policy = Roles.Policies.CanWrite)]
+    [EndpointSummary("Retract a statement, with a reason"), WolverinePost("/api/agreements/{agreementId}/statements/{statementId}/retraction"), Authorize(Policy = Roles.Policies.CanWrite)]
     public static async Task<IResult> Post(string agreementId, Guid statementId, RetractStatement command, HttpContext http,
         AgreementWriter writer, CancellationToken ct)
     {
