@@ -18,13 +18,9 @@ public static class AuditEndpoint
         var paging = Paging.Parse(page, pageSize, errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
 
-        var query = session.Query<AuditEntry>().AsQueryable();
-        if (agreement is not null) query = query.Where(x => x.AgreementId == agreement);
-        if (user is not null) query = query.Where(x => x.RecordedBy == user);
-        if (fromInstant is { } f) query = query.Where(x => x.RecordedAt >= f);
-        if (toInstant is { } t) query = query.Where(x => x.RecordedAt <= t);
+        var query = new AuditFilter(agreement, user, fromInstant, toInstant).Apply(session);
         var total = await query.CountAsync(ct);
-        var items = await query.OrderBy(x => x.Sequence).Skip((paging.Page - 1) * paging.Size).Take(paging.Size).ToListAsync(ct);
+        var items = await query.Skip((paging.Page - 1) * paging.Size).Take(paging.Size).ToListAsync(ct);
         return Results.Ok(new PageOf<AuditEntry>(items.ToList(), paging.Page, paging.Size, total));
     }
 }

@@ -29,7 +29,9 @@ public sealed class AuditEntry
 /// </summary>
 public partial class AuditTrailProjection : EventProjection
 {
-    public AuditTrailProjection() => Name = "AuditTrail";
+    public const string ProjectionName = "AuditTrail";
+
+    public AuditTrailProjection() => Name = ProjectionName;
 
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken ct)
     {

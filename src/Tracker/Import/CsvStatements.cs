@@ -36,14 +36,17 @@ public static class CsvStatements
         {
             (int Line, List<string> Fields, string Raw)? row;
             string? error = null;
+            int? badLine = null;
             try
             {
                 row = await parser.NextAsync(ct);
             }
             catch (DecoderFallbackException)
             {
+                // The line that failed to decode is the one after the last the parser counted.
                 row = null;
-                error = "is not valid UTF-8; the rest of the file was not read";
+                error = "is not valid UTF-8 (save the file as UTF-8); the rest of the file was not read";
+                badLine = parser.Line + 1;
             }
             catch (FormatException e)
             {
@@ -52,7 +55,7 @@ public static class CsvStatements
             }
             if (error is not null)
             {
-                yield return new ImportLine(name, parser.Line, null, [new FieldError("line", error)]);
+                yield return new ImportLine(name, badLine ?? parser.Line, null, [new FieldError("line", error)]);
                 yield break;
             }
             if (row is null) yield break;

@@ -17,7 +17,7 @@ public sealed record ImportLine(string File, int Line, IAgreementCommand? Comman
 /// <summary>
 /// Reads import files one line at a time (never the whole file): JSON Lines, one command per line, with a
 /// <c>type</c> of open-agreement | add-commitment | record-statement | correct-statement | retract-statement; or CSV,
-/// one statement per row (see <see cref="CsvStatements"/>). Invalid UTF-8 stops the file at the line it is on.
+/// one statement per row (see <see cref="CsvStatements"/>). Invalid UTF-8 is an error on the line that holds it.
 /// </summary>
 public static class ImportReader
 {
@@ -41,10 +41,8 @@ public static class ImportReader
             ? CsvStatements.ReadAsync(path, ct)
             : ReadJsonLinesAsync(path, ct);
 
-    /// <summary>A strict decoder: bad bytes are an error, never silently replaced.</summary>
-    internal static StreamReader OpenStrict(string path) =>
-        new(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
-            detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16 });
+    /// <summary>A strict decoder: bad bytes are an error on the line that holds them, never silently replaced.</summary>
+    internal static TextReader OpenStrict(string path) => StrictUtf8LineReader.Open(path);
 
     private static async IAsyncEnumerable<ImportLine> ReadJsonLinesAsync(string path, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -66,8 +64,8 @@ public static class ImportReader
             }
             if (badBytes)
             {
-                yield return new ImportLine(name, number + 1, null, [new FieldError("line", "is not valid UTF-8; the rest of the file was not read")]);
-                yield break;
+                yield return new ImportLine(name, ++number, null, [new FieldError("line", "is not valid UTF-8 (save the file as UTF-8)")]);
+                continue;
             }
             if (text is null) yield break;
             number++;

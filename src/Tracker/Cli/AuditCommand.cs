@@ -1,0 +1,68 @@
+using System.Text.Json;
+using JasperFx.CommandLine;
+using Marten;
+using Tracker.Audit;
+using Tracker.Http;
+
+namespace Tracker.Cli;
+
+public class AuditInput : NetCoreInput
+{
+    [Description("Only this agreement")]
+    public string? AgreementFlag { get; set; }
+
+    [Description("Only events recorded by this user")]
+    public string? UserFlag { get; set; }
+
+    [Description("Recorded at or after this instant (ISO 8601)")]
+    public string? FromFlag { get; set; }
+
+    [Description("Recorded at or before this instant (ISO 8601)")]
+    public string? ToFlag { get; set; }
+
+    [Description("md (default) or json")]
+    public string FormatFlag { get; set; } = "md";
+}
+
+[Description("The audit trail: every event, who recorded it, when, why", Name = "audit")]
+public class AuditCommand : JasperFxAsyncCommand<AuditInput>
+{
+    public override async Task<bool> Execute(AuditInput input)
+    {
+        var errors = RequestContext.ParseClocks(null, input.FromFlag, out _, out var from).Select(e => e with { Field = "from" }).ToList();
+        errors.AddRange(RequestContext.ParseClocks(null, input.ToFlag, out _, out var to).Select(e => e with { Field = "to" }));
+        if (input.FormatFlag is not ("md" or "json")) errors.Add(new("format", $"'{input.FormatFlag}' is not md or json"));
+        if (errors.Count > 0) return CliErrors.Report("audit", errors);
+
+        using var host = await input.BuildHost().StartedForCommandAsync();
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        await using var session = store.QuerySession();
+        var behind = await EventsNotYetInTrailAsync(store);
+        var entries = await new AuditFilter(input.AgreementFlag, input.UserFlag, from, to).Apply(session).ToListAsync();
+
+        if (input.FormatFlag == "json")
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(entries, CliJson.Options));
+            return true;
+        }
+        var table = new MarkdownTable("#", "Recorded", "By", "Agreement", "Event", "Statement", "Commitments", "Reason", "Correlation");
+        foreach (var e in entries)
+            table.Add(e.Sequence.ToString(), HistoryCommand.Time(e.RecordedAt), e.RecordedBy, e.AgreementId, e.EventType,
+                e.StatementId?.ToString(), string.Join(", ", e.CommitmentIds),
+                e.Fields.Count > 0 ? $"{e.Reason} ({string.Join(", ", e.Fields)})" : e.Reason, e.CorrelationId);
+        Console.Out.Write(table.ToString());
+        Console.Error.WriteLine($"{entries.Count:N0} events.");
+        if (behind > 0)
+            Console.Error.WriteLine($"The trail is built by the running service and is {behind:N0} events behind the store: " +
+                                    "start the service, or run 'projections rebuild -p AuditTrail', then ask again.");
+        return true;
+    }
+
+    private static async Task<long> EventsNotYetInTrailAsync(IDocumentStore store)
+    {
+        var statistics = await store.Advanced.FetchEventStoreStatistics();
+        var progress = await store.Advanced.AllProjectionProgress();
+        var trail = progress.FirstOrDefault(p => p.ShardName.StartsWith(AuditTrailProjection.ProjectionName, StringComparison.Ordinal));
+        return statistics.EventSequenceNumber - (trail?.Sequence ?? 0);
+    }
+}

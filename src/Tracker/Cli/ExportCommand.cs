@@ -1,0 +1,44 @@
+using JasperFx.CommandLine;
+using Tracker.Export;
+using Tracker.Http;
+
+namespace Tracker.Cli;
+
+public class ExportInput : NetCoreInput
+{
+    [Description("Write to this file instead of stdout")]
+    public string? OutputFlag { get; set; }
+
+    [Description("Only this agreement")]
+    public string? AgreementFlag { get; set; }
+
+    [Description("The store as it stood at this instant (ISO 8601): events recorded later are left out")]
+    public string? KnownAtFlag { get; set; }
+}
+
+[Description("Write the store as JSON Lines that 'import' turns back into the same agreements and statements", Name = "export")]
+public class ExportCommand : JasperFxAsyncCommand<ExportInput>
+{
+    public override async Task<bool> Execute(ExportInput input)
+    {
+        var errors = RequestContext.ParseClocks(null, input.KnownAtFlag, out _, out var knownAt);
+        if (errors.Count > 0) return CliErrors.Report("export", errors);
+        using var host = await input.BuildHost().StartedForCommandAsync();
+        var exporter = new Exporter(host.Services.GetRequiredService<Marten.IDocumentStore>());
+
+        if (input.OutputFlag is null)
+        {
+            await exporter.ExportAsync(Console.Out, input.AgreementFlag, knownAt);
+            return true;
+        }
+        // Written beside the target and moved into place, so a failed export never leaves half a file behind.
+        var path = Path.GetFullPath(input.OutputFlag);
+        var partial = path + ".partial";
+        int count;
+        await using (var file = new StreamWriter(partial, append: false, new System.Text.UTF8Encoding(false)))
+            count = await exporter.ExportAsync(file, input.AgreementFlag, knownAt);
+        File.Move(partial, path, overwrite: true);
+        Console.Error.WriteLine($"Exported {count:N0} events to {path}.");
+        return true;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using JasperFx.Events;
+using Marten;
+using Tracker.Agreements;
+using Tracker.Import;
+
+namespace Tracker.Export;
+
+/// <summary>
+/// Writes the store as import lines: every event, in the order it was recorded, as the command that records it
+/// again. Importing the file into an empty store rebuilds the same agreements, statements, corrections and
+/// retractions with the same ids (who recorded them and when is the new store's to record). Streams the events,
+/// so memory stays flat however large the store.
+/// </summary>
+public sealed class Exporter(IDocumentStore store)
+{
+    private static readonly JsonSerializerOptions Json = new(ImportReader.Json)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public async Task<int> ExportAsync(TextWriter output, string? agreementId = null, DateTimeOffset? knownAt = null,
+        CancellationToken ct = default)
+    {
+        await using var session = store.QuerySession();
+        IQueryable<IEvent> events = session.Events.QueryAllRawEvents();
+        if (agreementId is not null) events = events.Where(e => e.StreamKey == agreementId);
+        if (knownAt is { } t) events = events.Where(e => e.Timestamp <= t);
+        var count = 0;
+        await foreach (var e in events.OrderBy(e => e.Sequence).ToAsyncEnumerable(ct))
+        {
+            await output.WriteLineAsync(LineFor(e.Data).ToJsonString(Json));
+            count++;
+        }
+        return count;
+    }
+
+    public static JsonObject LineFor(object data) => data switch
+    {
+        AgreementOpened e => Line("open-agreement", e),
+        CommitmentAdded e => Line("add-commitment", e),
+        StatementRecorded e => Merge(Line("record-statement", new { e.AgreementId, e.StatementId }), e.Content),
+        StatementCorrected e => Line("correct-statement", e),
+        StatementRetracted e => Line("retract-statement", e),
+        _ => throw new InvalidOperationException($"no import form for {data.GetType().Name}; add one before exporting"),
+    };
+
+    private static JsonObject Line(string type, object fields) =>
+        Merge(new JsonObject { ["type"] = type }, fields);
+
+    private static JsonObject Merge(JsonObject line, object fields)
+    {
+        foreach (var (key, value) in JsonSerializer.SerializeToNode(fields, fields.GetType(), Json)!.AsObject().ToList())
+            line[key] = value?.DeepClone();
+        return line;
+    }
+}
