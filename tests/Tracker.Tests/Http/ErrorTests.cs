@@ -124,4 +124,19 @@ public class ErrorTests(TrackerApp app)
         body!["errors"]!["agreementId"]![0]!.ToString().ShouldContain("does not match");
         (await VersionOf(id)).ShouldBe(2);
     }
+
+    [Fact]
+    public async Task unparseable_query_and_route_values_are_400s_that_name_them_without_internals()
+    {
+        var (status, body, _) = await _api.Send(HttpMethod.Get, "/api/agreements?page=first");
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        ShouldBeCleanProblem(body, 400);
+        body!.ToJsonString().ShouldContain("page");
+
+        var id = NewAgreementId();
+        await _api.Open(id, Commitment);
+        (status, body, _) = await _api.Send(HttpMethod.Get, $"/api/agreements/{id}/statements/not-a-guid");
+        status.ShouldBeOneOf(HttpStatusCode.BadRequest, HttpStatusCode.NotFound);
+        if (body is not null) ShouldBeCleanProblem(body, (int)status);
+    }
 }
