@@ -26,6 +26,7 @@ catch (PostgresNotAvailableException e)
 await using (database)
 {
     builder.AddTracker(database);
+    Tracker.Cli.StandardOutput.ReserveForData(builder, args);
     var app = builder.Build();
     app.UseTracker();
     return await app.RunJasperFxCommands(args);

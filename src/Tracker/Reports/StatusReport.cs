@@ -33,10 +33,12 @@ public sealed record StatusReport(
 public sealed record ChangeRow(string AgreementId, string CommitmentId, string CommitmentTitle, StageTransition Transition);
 
 /// <summary>What moved in a period (valid time): every stage transition said within [from, to].</summary>
-public sealed record ChangesReport(DateOnly From, DateOnly To, DateTimeOffset? KnownAt, IReadOnlyList<ChangeRow> Changes)
+public sealed record ChangesReport(DateOnly From, DateOnly To, DateTimeOffset? KnownAt, DateTimeOffset GeneratedAt,
+    IReadOnlyList<ChangeRow> Changes)
 {
-    public static ChangesReport Build(IEnumerable<Agreement> agreements, DateOnly from, DateOnly to, DateTimeOffset? knownAt) =>
-        new(from, to, knownAt, agreements
+    public static ChangesReport Build(IEnumerable<Agreement> agreements, DateOnly from, DateOnly to, DateTimeOffset? knownAt,
+        DateTimeOffset now) =>
+        new(from, to, knownAt, now, agreements
             .OrderBy(a => a.Id, StringComparer.Ordinal)
             .SelectMany(a => StatusRule.EvaluateAll(a)
                 .SelectMany(s => s.Transitions

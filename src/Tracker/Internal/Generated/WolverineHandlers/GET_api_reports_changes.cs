@@ -14,12 +14,14 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_api_reports_changes : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
+        private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public GET_api_reports_changes(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public GET_api_reports_changes(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
+            _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
         }
@@ -35,9 +37,10 @@ namespace Internal.Generated.WolverineHandlers
             var from = httpContext.Request.Query["from"];
             var to = httpContext.Request.Query["to"];
             var knownAt = httpContext.Request.Query["knownAt"];
+            var format = httpContext.Request.Query["format"];
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Reports.ReportEndpoints.Changes(((Marten.IQuerySession)documentSession), from, to, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Tracker.Reports.ReportEndpoints.Changes(((Marten.IQuerySession)documentSession), _timeProvider, from, to, knownAt, format, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

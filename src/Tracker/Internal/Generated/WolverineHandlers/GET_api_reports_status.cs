@@ -40,9 +40,10 @@ namespace Internal.Generated.WolverineHandlers
             var stage = httpContext.Request.Query["stage"];
             var asOf = httpContext.Request.Query["asOf"];
             var knownAt = httpContext.Request.Query["knownAt"];
+            var format = httpContext.Request.Query["format"];
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Reports.ReportEndpoints.Status(((Marten.IQuerySession)documentSession), _timeProvider, agreement, party, category, stage, asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Tracker.Reports.ReportEndpoints.Status(((Marten.IQuerySession)documentSession), _timeProvider, agreement, party, category, stage, asOf, knownAt, format, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

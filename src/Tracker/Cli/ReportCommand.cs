@@ -1,0 +1,160 @@
+using System.Text;
+using JasperFx.CommandLine;
+using Marten;
+using Tracker.Agreements.Deciding;
+using Tracker.Reports;
+using Tracker.Reports.Rendering;
+
+namespace Tracker.Cli;
+
+public enum ReportKind
+{
+    Status,
+    Changes,
+}
+
+public class ReportInput : NetCoreInput
+{
+    // Text, not the enum: JasperFx parses enum arguments case-sensitively and answers a typo with a stack trace.
+    [Description("status (every matching commitment's stage) | changes (every stage transition in a period)")]
+    public string Kind { get; set; } = "status";
+
+    [Description("status: only this agreement (its id)")]
+    public string? AgreementFlag { get; set; }
+
+    [Description("status: only agreements this actor is a party to (e.g. UKR)")]
+    public string? PartyFlag { get; set; }
+
+    [Description("status: only commitments of this category (e.g. air-defence)")]
+    public string? CategoryFlag { get; set; }
+
+    [Description("status: only commitments at this stage (e.g. under-examination)")]
+    public string? StageFlag { get; set; }
+
+    [Description("status: valid time, YYYY-MM-DD: only statements said by then (default: all)")]
+    public string? AsOfFlag { get; set; }
+
+    [Description("changes: first said-on date of the period, YYYY-MM-DD (required)")]
+    public string? FromFlag { get; set; }
+
+    [Description("changes: last said-on date of the period, YYYY-MM-DD (required)")]
+    public string? ToFlag { get; set; }
+
+    [Description("Record time, an ISO 8601 instant: the tracker as it stood then (default: now)")]
+    public string? KnownAtFlag { get; set; }
+
+    [Description("md (default) | csv | json | html")]
+    public string? FormatFlag { get; set; }
+
+    [Description("Write to this file instead of standard output (CSV files start with a UTF-8 byte-order mark)")]
+    public string? OutputFlag { get; set; }
+}
+
+// No square brackets in descriptions: the help screen reads them as colour markup.
+[Description("Print or save a report: 'report status --as-of D --format md|csv|json|html --output FILE' " +
+             "or 'report changes --from D1 --to D2'; every flag is optional but --from and --to", Name = "report")]
+public class ReportCommand : JasperFxAsyncCommand<ReportInput>
+{
+    public ReportCommand()
+    {
+        Usage("A status or changes report").Arguments(x => x.Kind);
+    }
+
+    public override async Task<bool> Execute(ReportInput input)
+    {
+        ReportKind? parsed = input.Kind.Trim().ToLowerInvariant() switch
+        {
+            "status" => ReportKind.Status,
+            "changes" => ReportKind.Changes,
+            _ => null,
+        };
+        if (parsed is not { } kind)
+        {
+            Console.Error.WriteLine($"report: '{input.Kind}' is not a report; use 'report status' or 'report changes'.");
+            return false;
+        }
+
+        // Everything is checked before the database is read: a typo fails fast, and says which flag.
+        var errors = Misplaced(input, kind);
+        StatusReportRequest? status = null;
+        ChangesReportRequest? changes = null;
+        errors.AddRange(kind == ReportKind.Status
+            ? ReportRequests.ParseStatus(input.AgreementFlag, input.PartyFlag, input.CategoryFlag, input.StageFlag,
+                input.AsOfFlag, input.KnownAtFlag, input.FormatFlag, ReportFormat.Markdown, out status)
+            : ReportRequests.ParseChanges(input.FromFlag, input.ToFlag, input.KnownAtFlag, input.FormatFlag,
+                ReportFormat.Markdown, out changes));
+        if (input.OutputFlag is { } output)
+        {
+            if (string.IsNullOrWhiteSpace(output)) errors.Add(new FieldError("output", "needs a file name"));
+            else if (Path.GetDirectoryName(Path.GetFullPath(output)) is { } dir && !Directory.Exists(dir))
+                errors.Add(new FieldError("output", $"the folder {dir} does not exist"));
+        }
+        if (errors.Count > 0)
+        {
+            foreach (var e in errors) Console.Error.WriteLine($"report {Name(kind)}: {Flag(e.Field)}: {e.Reason}");
+            return false;
+        }
+
+        using var host = await input.BuildHost().StartedForCommandAsync();
+        var clock = host.Services.GetRequiredService<TimeProvider>();
+        await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var rendered = status is not null
+            ? ReportRenderer.Render(await session.StatusReportAsync(status, clock), status.Format)
+            : ReportRenderer.Render(await session.ChangesReportAsync(changes!, clock), changes!.Format);
+
+        if (input.OutputFlag is { } file)
+        {
+            try
+            {
+                await File.WriteAllBytesAsync(file, rendered.ToBytes());
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"report {Name(kind)}: --output: cannot write {file}: {e.Message}");
+                return false;
+            }
+            Console.Error.WriteLine($"Wrote {file}.");
+        }
+        else
+        {
+            // Straight to the stream as UTF-8 without a byte-order mark, whatever the terminal's settings: a pipe
+            // into another tool must get the same bytes as the file would, minus the mark.
+            await using var stdout = Console.OpenStandardOutput();
+            await stdout.WriteAsync(new UTF8Encoding(false).GetBytes(rendered.Text));
+        }
+        return true;
+    }
+
+    /// <summary>Flags that belong to the other kind of report are an error, not silently ignored.</summary>
+    private static List<FieldError> Misplaced(ReportInput input, ReportKind kind)
+    {
+        var errors = new List<FieldError>();
+        void Only(ReportKind allowed, string field, string? value)
+        {
+            if (value is not null && kind != allowed)
+                errors.Add(new FieldError(field, $"only applies to 'report {Name(allowed)}'"));
+        }
+        Only(ReportKind.Status, "agreement", input.AgreementFlag);
+        Only(ReportKind.Status, "party", input.PartyFlag);
+        Only(ReportKind.Status, "category", input.CategoryFlag);
+        Only(ReportKind.Status, "stage", input.StageFlag);
+        Only(ReportKind.Status, "asOf", input.AsOfFlag);
+        Only(ReportKind.Changes, "from", input.FromFlag);
+        Only(ReportKind.Changes, "to", input.ToFlag);
+        return errors;
+    }
+
+    private static string Name(ReportKind kind) => kind.ToString().ToLowerInvariant();
+
+    /// <summary>The API's parameter name as this verb's flag: asOf → --as-of.</summary>
+    internal static string Flag(string field)
+    {
+        var sb = new StringBuilder("--");
+        foreach (var c in field)
+        {
+            if (char.IsUpper(c)) sb.Append('-').Append(char.ToLowerInvariant(c));
+            else sb.Append(c);
+        }
+        return sb.ToString();
+    }
+}

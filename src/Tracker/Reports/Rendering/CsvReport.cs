@@ -1,0 +1,70 @@
+using System.Text;
+using Tracker.Agreements;
+
+namespace Tracker.Reports.Rendering;
+
+/// <summary>
+/// Reports as CSV: a header row, then one record per commitment (status) or per transition (changes). The column
+/// names are snake_case and stable (documented in README.md); add columns at the end, never rename or reorder.
+/// Lists inside a field (parties, evidence) are separated by "; ".
+/// </summary>
+public static class CsvReport
+{
+    public static readonly IReadOnlyList<string> StatusColumns =
+    [
+        "agreement_id", "agreement_title", "parties", "commitment_id", "commitment_title", "category", "stage", "since",
+        "evidence", "contested", "conflicting", "pledged_amount", "pledged_unit", "delivered_amount", "delivered_unit",
+        "statement_count", "last_statement_on", "as_of", "known_at",
+    ];
+
+    public static readonly IReadOnlyList<string> ChangesColumns =
+    [
+        "said_on", "agreement_id", "commitment_id", "commitment_title", "from_stage", "to_stage", "speaker", "actor",
+        "outlet", "statement_id",
+    ];
+
+    private const string ListSeparator = "; ";
+
+    public static string Status(StatusReport report)
+    {
+        var csv = new StringBuilder();
+        Csv.AppendRecord(csv, StatusColumns);
+        foreach (var row in report.Rows)
+        {
+            var s = row.Status;
+            Csv.AppendRecord(csv,
+            [
+                row.AgreementId, row.AgreementTitle, string.Join(ListSeparator, row.Parties),
+                s.CommitmentId, s.Title, Vocabulary.NameOf(s.Category), ReportText.Stage(s.Stage), ReportText.SaidOn(s.Since),
+                string.Join(ListSeparator, s.Evidence.Select(ReportText.Evidence)),
+                ReportText.YesNo(s.Contested),
+                string.Join(ListSeparator, s.Conflicting.Select(ReportText.Conflict)),
+                s.Pledged is { } p ? ReportText.Amount(p.Quantity.Amount) : "", s.Pledged?.Quantity.Unit,
+                s.Delivered is { } d ? ReportText.Amount(d.Quantity.Amount) : "", s.Delivered?.Quantity.Unit,
+                s.StatementCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ReportText.SaidOn(s.LastStatementOn),
+                // Empty clocks mean "latest" and "now", as in the API; repeated per row so a file read alone says what it is.
+                report.AsOf is { } asOf ? ReportText.Date(asOf) : "",
+                report.KnownAt is { } knownAt ? ReportText.Instant(knownAt) : "",
+            ]);
+        }
+        return csv.ToString();
+    }
+
+    public static string Changes(ChangesReport report)
+    {
+        var csv = new StringBuilder();
+        Csv.AppendRecord(csv, ChangesColumns);
+        foreach (var c in report.Changes)
+        {
+            var t = c.Transition;
+            Csv.AppendRecord(csv,
+            [
+                ReportText.SaidOn(t.SaidOn), c.AgreementId, c.CommitmentId, c.CommitmentTitle,
+                ReportText.Stage(t.From), ReportText.Stage(t.To),
+                t.Evidence.Speaker, t.Evidence.Actor, t.Evidence.Outlet, t.Evidence.StatementId.ToString(),
+            ]);
+        }
+        return csv.ToString();
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+using static Tracker.Reports.Rendering.Html;
+
+namespace Tracker.Reports.Rendering;
+
+/// <summary>
+/// Reports as one standalone HTML page, every piece of data escaped: titles, names and outlets are analysts' text,
+/// and a report is opened by people who did not write it.
+/// </summary>
+public static class HtmlReport
+{
+    public static string Status(StatusReport report)
+    {
+        var html = new StringBuilder();
+        Begin(html, "Status report");
+        Facts(html,
+            ("As of", Escape(ReportText.AsOf(report.AsOf))),
+            ("Known at", Escape(ReportText.KnownAt(report.KnownAt))),
+            ("Filters", Escape(ReportText.Filters(report.Filter))),
+            ("Generated at", Escape(ReportText.Instant(report.GeneratedAt))),
+            ("Commitments", Count(report.Rows.Count)));
+
+        html.Append("<h2>Totals by stage</h2>\n<table class=\"totals\">\n")
+            .Append("<thead><tr><th scope=\"col\">stage</th><th scope=\"col\">commitments</th></tr></thead>\n<tbody>\n");
+        foreach (var (stage, count) in ReportText.Totals(report))
+            html.Append($"<tr><th scope=\"row\">{Escape(stage)}</th><td class=\"number\">{Count(count)}</td></tr>\n");
+        html.Append($"</tbody>\n<tfoot><tr><th scope=\"row\">total</th><td class=\"number\">{Count(report.Rows.Count)}</td></tr></tfoot>\n</table>\n");
+
+        if (report.Rows.Count == 0) html.Append("<p>No commitment matches.</p>\n");
+        var timeline = 0;
+        foreach (var agreement in ReportText.ByAgreement(report))
+        {
+            var first = agreement.First();
+            html.Append($"<section class=\"agreement\" id=\"agreement-{Escape(first.AgreementId)}\">\n<h2>{Escape(first.AgreementTitle)}</h2>\n")
+                .Append($"<p>Agreement <code>{Escape(first.AgreementId)}</code>; parties: {Escape(string.Join(", ", first.Parties))}</p>\n")
+                .Append("<table class=\"commitments\">\n<thead><tr>")
+                .Append(string.Concat(new[] { "commitment", "stage", "since", "evidence", "contested", "pledged", "delivered", "timeline" }
+                    .Select(c => $"<th scope=\"col\">{c}</th>")))
+                .Append("</tr></thead>\n<tbody>\n");
+            foreach (var row in agreement)
+            {
+                var s = row.Status;
+                html.Append("<tr>")
+                    .Append($"<th scope=\"row\">{Escape(s.Title)}<br><code>{Escape(s.CommitmentId)}</code></th>")
+                    .Append($"<td>{StageBadge(s.Stage)}</td>")
+                    .Append($"<td>{OrDash(ReportText.SaidOn(s.Since))}</td>")
+                    .Append($"<td>{List(s.Evidence.Select(e => Escape(ReportText.Evidence(e))))}</td>")
+                    .Append(s.Contested
+                        ? $"<td><span class=\"contested\">yes</span>{List(s.Conflicting.Select(e => Escape(ReportText.Conflict(e))))}</td>"
+                        : "<td>no</td>")
+                    .Append($"<td>{OrDash(ReportText.Quantity(s.Pledged))}</td>")
+                    .Append($"<td>{OrDash(ReportText.Quantity(s.Delivered))}</td>")
+                    .Append($"<td>{SvgTimeline.Render(s, $"timeline-{++timeline}")}</td>")
+                    .Append("</tr>\n");
+            }
+            html.Append("</tbody>\n</table>\n</section>\n");
+        }
+        End(html);
+        return html.ToString();
+    }
+
+    public static string Changes(ChangesReport report)
+    {
+        var html = new StringBuilder();
+        Begin(html, "Changes report");
+        Facts(html,
+            ("Period", Escape($"{ReportText.Date(report.From)} to {ReportText.Date(report.To)} (said-on dates)")),
+            ("Known at", Escape(ReportText.KnownAt(report.KnownAt))),
+            ("Generated at", Escape(ReportText.Instant(report.GeneratedAt))),
+            ("Transitions", Count(report.Changes.Count)));
+        if (report.Changes.Count == 0)
+        {
+            html.Append("<p>No commitment changed stage in this period.</p>\n");
+            End(html);
+            return html.ToString();
+        }
+
+        html.Append("<table class=\"changes\">\n<thead><tr>")
+            .Append(string.Concat(new[] { "said on", "agreement", "commitment", "from", "to", "evidence" }
+                .Select(c => $"<th scope=\"col\">{c}</th>")))
+            .Append("</tr></thead>\n<tbody>\n");
+        foreach (var c in report.Changes)
+        {
+            var t = c.Transition;
+            html.Append("<tr>")
+                .Append($"<td>{Escape(ReportText.SaidOn(t.SaidOn))}</td>")
+                .Append($"<td><code>{Escape(c.AgreementId)}</code></td>")
+                .Append($"<td>{Escape(c.CommitmentTitle)}<br><code>{Escape(c.CommitmentId)}</code></td>")
+                .Append($"<td>{StageBadge(t.From)}</td>")
+                .Append($"<td>{StageBadge(t.To)}</td>")
+                .Append($"<td>{Escape($"{ReportText.Speaker(t.Evidence)}, {t.Evidence.Outlet}")}</td>")
+                .Append("</tr>\n");
+        }
+        html.Append("</tbody>\n</table>\n");
+        End(html);
+        return html.ToString();
+    }
+
+    private static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using Tracker.Agreements;
+
+namespace Tracker.Reports.Rendering;
+
+/// <summary>
+/// The wording every text format shares, so a Markdown, CSV and HTML report of the same data say the same thing.
+/// Everything is culture-invariant: a report must not change with the machine that renders it.
+/// </summary>
+public static class ReportText
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>The word for a commitment no statement speaks of yet (the same key the JSON totals use).</summary>
+    public const string NoStage = "none";
+
+    public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", Invariant);
+
+    /// <summary>UTC, ISO 8601, with fractions of a second only when there are any.</summary>
+    public static string Instant(DateTimeOffset instant) =>
+        instant.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", Invariant);
+
+    public static string AsOf(DateOnly? asOf) => asOf is { } d ? Date(d) : "latest";
+
+    public static string KnownAt(DateTimeOffset? knownAt) => knownAt is { } t ? Instant(t) : "now";
+
+    public static string Stage(Stage? stage) => stage?.Name() ?? NoStage;
+
+    /// <summary>A said-on date in its own precision: 2025-06-05, 2025-06 or 2025.</summary>
+    public static string SaidOn(SaidOn? saidOn) => saidOn?.ToString() ?? "";
+
+    public static string YesNo(bool value) => value ? "yes" : "no";
+
+    public static string Filters(StatusReportFilter filter)
+    {
+        var parts = new List<string>();
+        if (filter.Agreement is not null) parts.Add($"agreement {filter.Agreement}");
+        if (filter.Party is not null) parts.Add($"party {filter.Party}");
+        if (filter.Category is { } category) parts.Add($"category {Vocabulary.NameOf(category)}");
+        if (filter.Stage is { } stage) parts.Add($"stage {stage.Name()}");
+        return parts.Count == 0 ? "none" : string.Join(", ", parts);
+    }
+
+    /// <summary>"Rustem Umerov (UKR)"; a speaker for no single actor (a pair, an outlet's summary) has no code.</summary>
+    public static string Speaker(EvidenceRef evidence) =>
+        evidence.Actor is { Length: > 0 } actor ? $"{evidence.Speaker} ({actor})" : evidence.Speaker;
+
+    /// <summary>Who said it, where it was found, and when: "Rustem Umerov (UKR), Example Outlet, 2025-06".</summary>
+    public static string Evidence(EvidenceRef evidence) => $"{Speaker(evidence)}, {evidence.Outlet}, {evidence.SaidOn}";
+
+    /// <summary>A statement that disputes the current stage, with the stage it asserts.</summary>
+    public static string Conflict(EvidenceRef evidence) => $"{Evidence(evidence)}: says {evidence.Stage.Name()}";
+
+    /// <summary>Trailing zeros dropped, never a thousands separator, never a locale's decimal comma.</summary>
+    public static string Amount(decimal amount) => amount.ToString("0.############################", Invariant);
+
+    public static string Quantity(QuantityEvidence? quantity) =>
+        quantity is null ? "" : $"{Amount(quantity.Quantity.Amount)} {quantity.Quantity.Unit}";
+
+    /// <summary>
+    /// Every stage in ladder order, then the off-ladder stages, with zero counts kept so that two reports line up
+    /// row for row; "none" (no statement yet) last, and only when there is such a commitment.
+    /// </summary>
+    public static IReadOnlyList<(string Stage, int Count)> Totals(StatusReport report)
+    {
+        var totals = Enum.GetValues<Stage>().Order()
+            .Select(s => (s.Name(), report.TotalsByStage.GetValueOrDefault(s.Name())))
+            .ToList();
+        if (report.TotalsByStage.GetValueOrDefault(NoStage) is > 0 and var none) totals.Add((NoStage, none));
+        return totals;
+    }
+
+    /// <summary>Rows grouped by agreement, in the report's order (which is by agreement id).</summary>
+    public static IEnumerable<IGrouping<string, StatusReportRow>> ByAgreement(StatusReport report) =>
+        report.Rows.GroupBy(r => r.AgreementId, StringComparer.Ordinal);
+}

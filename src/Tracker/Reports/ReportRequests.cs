@@ -1,0 +1,95 @@
+using System.Globalization;
+using Marten;
+using Tracker.Agreements;
+using Tracker.Agreements.Deciding;
+using Tracker.Agreements.Storage;
+using Tracker.Http;
+using Tracker.Reports.Rendering;
+
+namespace Tracker.Reports;
+
+/// <summary>A status report as asked for: which commitments, on which clocks, in which format.</summary>
+public sealed record StatusReportRequest(StatusReportFilter Filter, DateOnly? AsOf, DateTimeOffset? KnownAt, ReportFormat Format);
+
+/// <summary>A changes report as asked for: the period (said-on dates, inclusive), the record clock, the format.</summary>
+public sealed record ChangesReportRequest(DateOnly From, DateOnly To, DateTimeOffset? KnownAt, ReportFormat Format);
+
+/// <summary>
+/// Parses a report request from text, for the API's query string and the command line's flags alike, so both
+/// accept and reject exactly the same things. Errors name the API's parameter (<c>asOf</c>, <c>format</c>); the
+/// command line turns those into its flag names.
+/// </summary>
+public static class ReportRequests
+{
+    public static List<FieldError> ParseStatus(string? agreement, string? party, string? category, string? stage,
+        string? asOf, string? knownAt, string? format, ReportFormat defaultFormat, out StatusReportRequest? request)
+    {
+        request = null;
+        var errors = RequestContext.ParseClocks(asOf, knownAt, out var asOfDate, out var knownAtInstant);
+        var check = new Checks();
+        Category? categoryFilter = null;
+        Stage? stageFilter = null;
+        if (!string.IsNullOrWhiteSpace(category) && check.Vocabulary<Category>("category", category, out var c)) categoryFilter = c;
+        if (!string.IsNullOrWhiteSpace(stage) && check.Vocabulary<Stage>("stage", stage, out var s)) stageFilter = s;
+        errors.AddRange(check.Errors);
+        var parsedFormat = ParseFormat(format, defaultFormat, errors);
+        if (errors.Count > 0) return errors;
+
+        request = new StatusReportRequest(new StatusReportFilter(Given(agreement), Given(party), categoryFilter, stageFilter),
+            asOfDate, knownAtInstant, parsedFormat);
+        return errors;
+    }
+
+    public static List<FieldError> ParseChanges(string? from, string? to, string? knownAt, string? format,
+        ReportFormat defaultFormat, out ChangesReportRequest? request)
+    {
+        request = null;
+        var errors = RequestContext.ParseClocks(null, knownAt, out _, out var knownAtInstant);
+        var fromDate = RequiredDate("from", from, errors);
+        var toDate = RequiredDate("to", to, errors);
+        if (fromDate > toDate) errors.Add(new FieldError("to", $"{Text(toDate)} is before 'from' ({Text(fromDate)})"));
+        var parsedFormat = ParseFormat(format, defaultFormat, errors);
+        if (errors.Count > 0) return errors;
+
+        request = new ChangesReportRequest(fromDate!.Value, toDate!.Value, knownAtInstant, parsedFormat);
+        return errors;
+    }
+
+    public static async Task<StatusReport> StatusReportAsync(this IQuerySession session, StatusReportRequest request,
+        TimeProvider clock, CancellationToken ct = default)
+    {
+        var agreements = await session.LoadAllAsync(request.KnownAt, ct);
+        return StatusReport.Build(agreements, request.Filter, request.AsOf, request.KnownAt, clock.GetUtcNow());
+    }
+
+    public static async Task<ChangesReport> ChangesReportAsync(this IQuerySession session, ChangesReportRequest request,
+        TimeProvider clock, CancellationToken ct = default)
+    {
+        var agreements = await session.LoadAllAsync(request.KnownAt, ct);
+        return ChangesReport.Build(agreements, request.From, request.To, request.KnownAt, clock.GetUtcNow());
+    }
+
+    private static ReportFormat ParseFormat(string? text, ReportFormat defaultFormat, List<FieldError> errors)
+    {
+        if (ReportFormats.TryParse(text, defaultFormat, out var format, out var reason)) return format;
+        errors.Add(new FieldError("format", reason!));
+        return defaultFormat;
+    }
+
+    private static DateOnly? RequiredDate(string field, string? text, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            errors.Add(new FieldError(field, "is required (YYYY-MM-DD)"));
+            return null;
+        }
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
+        errors.Add(new FieldError(field, $"'{text}' is not a date (YYYY-MM-DD)"));
+        return null;
+    }
+
+    /// <summary>An empty filter (<c>?party=</c>, <c>--party ""</c>) means no filter, not "matches nothing".</summary>
+    private static string? Given(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static string Text(DateOnly? date) => date is { } d ? ReportText.Date(d) : "";
+}

@@ -1,0 +1,114 @@
+using System.Text;
+using Tracker.Reports.Rendering;
+using Tracker.Tests.Support;
+
+namespace Tracker.Tests.Reports;
+
+/// <summary>A database of its own with the seed case imported by the real executable, as an operator would.</summary>
+public sealed class SeededDatabase : IAsyncLifetime
+{
+    public Dictionary<string, string?> Environment { get; } = new() { ["ASPNETCORE_ENVIRONMENT"] = "Production" };
+
+    public async Task InitializeAsync()
+    {
+        // Always a named database: without one the executable would create its own cluster in the user's data folder.
+        Environment["TRACKER_DB"] = await TestCluster.NewDatabaseAsync("report");
+        var import = await TrackerProcess.RunAsync(Environment, "import", SeedCase.File);
+        import.ExitCode.ShouldBe(0, import.ToString());
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+}
+
+/// <summary>The analyst at a terminal: `tracker report …` prints or saves the report, and says which flag is wrong.</summary>
+public class ReportCliTests(SeededDatabase database) : IClassFixture<SeededDatabase>
+{
+    private Task<TrackerProcess.Result> Tracker(params string[] args) => TrackerProcess.RunAsync(database.Environment, args);
+
+    [Fact]
+    public async Task report_status_prints_the_seed_commitments_with_their_stages_as_markdown()
+    {
+        var run = await Tracker("report", "status", "--format", "md");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        run.Output.ShouldStartWith("# Status report\n", customMessage: "standard output is the report and nothing else");
+        string StageOf(string commitment) =>
+            run.Output.Split('\n').Single(l => l.Contains($"(`{commitment}`)")).Split(" | ")[1];
+        StageOf("drone-production").ShouldBe("raised");
+        StageOf("air-defence-joint-production").ShouldBe("under-examination");
+        StageOf("weapons-joint-production").ShouldBe("under-examination");
+        run.Output.ShouldContain("| **total** | **3** |");
+    }
+
+    [Fact]
+    public async Task report_changes_saves_a_csv_file_that_excel_reads_as_utf8()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"tracker-changes-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var run = await Tracker("report", "changes", "--from", "2025-06-01", "--to", "2025-06-30", "--format", "csv", "--output", file);
+
+            run.ExitCode.ShouldBe(0, run.ToString());
+            run.Output.ShouldBeEmpty("the report went to the file");
+            var bytes = await File.ReadAllBytesAsync(file);
+            bytes[..3].ShouldBe(Encoding.UTF8.Preamble.ToArray());
+            var rows = CsvText.Rows(Encoding.UTF8.GetString(bytes[3..]));
+            rows.Select(r => (r["commitment_id"], r["to_stage"])).ShouldBe(
+            [
+                ("drone-production", "raised"),
+                ("air-defence-joint-production", "under-examination"),
+                ("weapons-joint-production", "under-examination"),
+            ]);
+            rows[0]["speaker"].ShouldBe("Rustem Umerov and Sébastien Lecornu");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task the_same_filters_as_the_api_narrow_the_report()
+    {
+        var run = await Tracker("report", "status", "--stage", "raised", "--format", "json");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        var report = System.Text.Json.Nodes.JsonNode.Parse(run.Output)!;
+        report["rows"]!.AsArray().Select(r => r!["status"]!["commitmentId"]!.ToString()).ShouldBe(["drone-production"]);
+        report["filter"]!["stage"]!.ToString().ShouldBe("raised");
+    }
+
+    [Theory]
+    [InlineData("--as-of", "2025-02-30", "report status: --as-of: '2025-02-30' is not a date (YYYY-MM-DD)")]
+    [InlineData("--known-at", "yesterday", "report status: --known-at: 'yesterday' is not an ISO 8601 instant")]
+    [InlineData("--format", "pdf", "report status: --format: 'pdf' is not a report format; one of: json, md, csv, html")]
+    [InlineData("--stage", "ratified", "report status: --stage: 'ratified' is not one of: raised")]
+    [InlineData("--from", "2025-06-01", "report status: --from: only applies to 'report changes'")]
+    public async Task a_bad_flag_exits_non_zero_naming_the_flag_and_the_reason(string flag, string value, string message)
+    {
+        var run = await Tracker("report", "status", flag, value);
+
+        run.ExitCode.ShouldNotBe(0, run.ToString());
+        run.Error.ShouldContain(message, Case.Sensitive, run.ToString());
+        run.Output.ShouldNotContain("# Status report");
+    }
+
+    [Fact]
+    public async Task an_output_file_in_a_folder_that_does_not_exist_is_refused_before_anything_is_read()
+    {
+        var run = await Tracker("report", "status", "--output", "/nonexistent-folder/report.md");
+
+        run.ExitCode.ShouldNotBe(0, run.ToString());
+        run.Error.ShouldContain("report status: --output: the folder /nonexistent-folder does not exist");
+    }
+
+    [Fact]
+    public async Task report_changes_without_its_period_says_which_flags_are_missing()
+    {
+        var run = await Tracker("report", "changes");
+
+        run.ExitCode.ShouldNotBe(0, run.ToString());
+        run.Error.ShouldContain("report changes: --from: is required (YYYY-MM-DD)");
+        run.Error.ShouldContain("report changes: --to: is required (YYYY-MM-DD)");
+    }
+}
