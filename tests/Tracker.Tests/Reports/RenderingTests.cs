@@ -58,6 +58,18 @@ public class RenderingTests
     }
 
     [Fact]
+    public void a_title_a_spreadsheet_would_run_as_a_formula_is_kept_as_text()
+    {
+        var report = ReportStory.StatusOf("=HYPERLINK(\"http://evil.example\",\"click\")", (s, c) =>
+            s.Say("2025-06-05", c, Stage.Signed, quantity: new Quantity(-3m, "systems")));
+
+        var row = CsvText.Rows(CsvReport.Status(report)).ShouldHaveSingleItem();
+
+        row["commitment_title"].ShouldBe("'=HYPERLINK(\"http://evil.example\",\"click\")");
+        row["pledged_amount"].ShouldBe("-3");
+    }
+
+    [Fact]
     public void csv_quantities_are_split_into_amount_and_unit_without_locale_or_trailing_zeros()
     {
         var report = ReportStory.StatusOf("Shells", (s, c) =>
