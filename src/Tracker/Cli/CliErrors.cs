@@ -9,7 +9,7 @@ public static class CliErrors
 {
     public static bool Report(string verb, IEnumerable<FieldError> errors)
     {
-        foreach (var e in errors) Console.Error.WriteLine($"{verb}: --{Flag(e.Field)} {e.Reason}");
+        foreach (var e in errors) Console.Error.WriteLine($"{verb}: {Flag(e.Field)} {e.Reason}");
         return false;
     }
 
@@ -20,8 +20,8 @@ public static class CliErrors
     }
 
     /// <summary>asOf → as-of, knownAt → known-at: the flag as typed on the command line.</summary>
-    private static string Flag(string field) =>
-        string.Concat(field.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+    public static string Flag(string field) =>
+        "--" + string.Concat(field.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }
 
 public static class CliJson

@@ -91,7 +91,7 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
         }
         if (errors.Count > 0)
         {
-            foreach (var e in errors) Console.Error.WriteLine($"report {Name(kind)}: {Flag(e.Field)}: {e.Reason}");
+            foreach (var e in errors) Console.Error.WriteLine($"report {Name(kind)}: {CliErrors.Flag(e.Field)}: {e.Reason}");
             return false;
         }
 
@@ -145,16 +145,4 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
     }
 
     private static string Name(ReportKind kind) => kind.ToString().ToLowerInvariant();
-
-    /// <summary>The API's parameter name as this verb's flag: asOf → --as-of.</summary>
-    internal static string Flag(string field)
-    {
-        var sb = new StringBuilder("--");
-        foreach (var c in field)
-        {
-            if (char.IsUpper(c)) sb.Append('-').Append(char.ToLowerInvariant(c));
-            else sb.Append(c);
-        }
-        return sb.ToString();
-    }
 }
