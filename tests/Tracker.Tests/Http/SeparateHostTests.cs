@@ -21,9 +21,18 @@ public class SeparateHostTests
     private const string Issuer = "https://idp.example.org/realms/analysts";
     private const string Audience = "tracker";
 
-    private static async Task<IAlbaHost> StartAsync(string name, params (string Key, string Value)[] settings)
+    private static Task<IAlbaHost> StartAsync(string name, params (string Key, string Value)[] settings) =>
+        StartOnAsync(name, out _, settings);
+
+    private static Task<IAlbaHost> StartOnAsync(string name, out Task<string> databaseTask, params (string Key, string Value)[] settings)
     {
-        var database = await TestCluster.NewDatabaseAsync(name);
+        databaseTask = TestCluster.NewDatabaseAsync(name);
+        return StartOnDatabaseAsync(databaseTask, settings);
+    }
+
+    private static async Task<IAlbaHost> StartOnDatabaseAsync(Task<string> databaseTask, (string Key, string Value)[] settings)
+    {
+        var database = await databaseTask;
         JasperFxEnvironment.AutoStartHost = true;
         return await AlbaHost.For<Program>(b =>
         {
@@ -102,5 +111,35 @@ public class SeparateHostTests
             s.StatusCodeShouldBe(HttpStatusCode.Forbidden);
         });
         (await reader.ReadAsTextAsync()).ShouldContain("Your role (reader)");
+    }
+
+    [Fact]
+    public async Task health_is_503_with_the_reason_when_the_schema_is_behind_or_the_database_is_gone()
+    {
+        await using var host = await StartOnAsync("health", out var databaseTask);
+        var database = await databaseTask;
+        (await GetAsync(host, "/health", null)).Status.ShouldBe(HttpStatusCode.OK);
+
+        await using (var conn = new Npgsql.NpgsqlConnection(database))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand("delete from public.tracker_migrations", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var (status, body, _) = await GetAsync(host, "/health", null);
+        status.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        body.ShouldContain("migrations not applied");
+        body.ShouldContain("0001_initial");
+
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(database).Database!;
+        await using (var admin = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(database) { Database = "postgres", Pooling = false }.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"drop database \"{name}\" with (force)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+        (status, body, _) = await GetAsync(host, "/health", null);
+        status.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        body.ShouldContain("database unreachable");
     }
 }
