@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Recording throughput of the product against raw PostgreSQL, both measured in this run on the same server.
+#   bench/run.sh [seconds]      seconds per measurement (default 30); prints JSON lines, then a summary table
+# Environment: BENCH_IMPORT_STATEMENTS (default 100000), BENCH_IMPORT_AGREEMENTS (default 1000).
+#
+# Starts the Release build on a fresh data folder (Production, no seeds), creates an analyst, then measures:
+#   pg-baseline -c 1 and -c 8          commits/s of one small JSONB insert per transaction (the floor)
+#   Tracker.Benchmarks 1, 8, 8:shared  statements recorded/s over HTTP: 1 client, 8 clients on 8 agreements,
+#                                      8 clients on one agreement (lost races retried by the product)
+#   tracker import                     BENCH_IMPORT_STATEMENTS statements in one JSON Lines file, events/s
+#   pg-baseline -n N                   COPY of as many JSONB rows, rows/s
+# The baseline script lives beside the repository (../shared/bench/pg-baseline), as in CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+secs=${1:-30}
+statements=${BENCH_IMPORT_STATEMENTS:-100000}
+import_agreements=${BENCH_IMPORT_AGREEMENTS:-1000}
+baseline="$repo/../shared/bench/pg-baseline"
+[ -x "$baseline" ] || { echo "run.sh: $baseline not found (the shared folder belongs beside the repository)" >&2; exit 1; }
+began=$(date +%s)
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1) # as pg-baseline finds it
+
+work=$(mktemp -d -t tracker-bench-XXXX) # under $TMPDIR: put it on the disk you mean to measure
+chmod 755 "$work" # as root the cluster runs as 'postgres', which must reach the data folder inside
+home=$work/home
+results=$work/results.jsonl
+service=
+finished=
+cleanup() {
+  local status=$?
+  # A step failed: what the service said is usually why.
+  if [ "$status" != 0 ] && [ -z "$finished" ] && [ -f "$work/service.log" ]; then
+    echo "run.sh: failed; the service's last words:" >&2
+    tail -n 30 "$work/service.log" >&2
+  fi
+  if [ -n "$service" ] && kill -0 "$service" 2>/dev/null; then
+    kill -TERM "$service"
+    wait "$service" 2>/dev/null || true
+  fi
+  # The service stops its cluster on the way out; if it died instead, stop the server before deleting its files.
+  if [ -f "$home/pgdata/postmaster.pid" ]; then
+    local owner; owner=$(stat -c %U "$home/pgdata")
+    if [ "$owner" = "$(id -un)" ]; then "$pgbin/pg_ctl" stop -D "$home/pgdata" -m immediate >/dev/null 2>&1 || true
+    else runuser -u "$owner" -- "$pgbin/pg_ctl" stop -D "$home/pgdata" -m immediate >/dev/null 2>&1 || true; fi
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "Building (Release)…" >&2
+for project in src/Tracker bench/Tracker.Benchmarks; do
+  dotnet build "$project" -c Release -v q -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+done
+dll=$repo/src/Tracker/bin/Release/net10.0/Tracker.dll
+load=$repo/bench/Tracker.Benchmarks/bin/Release/net10.0/Tracker.Benchmarks.dll
+
+# The product's own embedded cluster, never a configured server; its default rate limit (3000 requests a minute
+# per user) would cap a load test at 50 requests/s, so it is lifted.
+unset TRACKER_DB ConnectionStrings__Tracker
+export TRACKER_HOME=$home ASPNETCORE_ENVIRONMENT=Production Tracker__LoadSeeds=false \
+  Tracker__RateLimit__PermitsPerMinute=1000000000
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+url=http://127.0.0.1:$port
+
+echo "Starting Tracker on $url (data in $home)…" >&2
+dotnet "$dll" --urls "$url" >"$work/service.log" 2>&1 &
+service=$!
+for _ in $(seq 600); do
+  curl -sf "$url/health" >/dev/null 2>&1 && break
+  kill -0 "$service" 2>/dev/null || { cat "$work/service.log" >&2; exit 1; }
+  sleep 0.1
+done
+curl -sf "$url/health" >/dev/null || { echo "run.sh: no healthy service after 60 s" >&2; cat "$work/service.log" >&2; exit 1; }
+
+token=$(dotnet "$dll" users add bench --role analyst 2>>"$work/cli.log" | grep -o '^trk_[^[:space:]]*') \
+  || { echo "run.sh: users add gave no token" >&2; cat "$work/cli.log" >&2; exit 1; }
+
+# The very server the product uses: loopback, superuser 'tracker', password in credentials, port in postmaster.pid.
+with_pg() {
+  PGHOST=127.0.0.1 PGPORT=$(sed -n 4p "$home/pgdata/postmaster.pid") PGUSER=tracker \
+    PGPASSWORD=$(cat "$home/credentials") PGDATABASE=tracker "$@"
+}
+
+# The audit trail is projected in the background; let it catch up so no measurement pays for the one before it.
+settle() {
+  local caught_up
+  for _ in $(seq 600); do
+    caught_up=$(with_pg "$pgbin/psql" -XAtqc "select coalesce((select max(seq_id) from tracker.mt_events), 0)
+      <= coalesce((select min(last_seq_id) from tracker.mt_event_progression where name not like 'HighWater%'), 0)")
+    [ "$caught_up" = t ] && return
+    sleep 0.5
+  done
+  echo "run.sh: the audit projection did not catch up within 5 minutes; measuring anyway" >&2
+  with_pg "$pgbin/psql" -XAtqc "select name, last_seq_id from tracker.mt_event_progression" >&2
+}
+
+record() { tee -a "$results"; } # each result is printed as it comes and kept for the summary
+tag() { # $1 = what was measured, added to the JSON line on stdin
+  python3 -c 'import json,sys; d=json.loads(sys.stdin.readline()); print(json.dumps({"measure": sys.argv[1], **d}))' "$1"
+}
+
+echo "Raw PostgreSQL: 1 and 8 clients, $secs s each…" >&2
+with_pg "$baseline" -c 1 -t "$secs" -n 1000 | tag pg-commit-1 | record
+with_pg "$baseline" -c 8 -t "$secs" -n 1000 | tag pg-commit-8 | record
+
+echo "Tracker over HTTP: 1 client, 8 clients, 8 clients on one agreement, $secs s each…" >&2
+errors=0
+for scenario in 1 8 8:shared; do
+  settle
+  dotnet "$load" --url "$url" --token "$token" --seconds "$secs" --scenarios "$scenario" | tag http | record \
+    || errors=1
+done
+
+echo "Import: $statements statements on $import_agreements agreements…" >&2
+# Agreements and their commitment come in a file of their own, imported first and not timed, so the timed
+# import appends exactly one event per statement, as the COPY below writes one row per statement.
+python3 - "$work" "$statements" "$import_agreements" <<'PY'
+import json, sys, uuid
+work, n, agreements = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+with open(f"{work}/agreements.jsonl", "w") as f:
+    for a in range(agreements):
+        f.write(json.dumps({"type": "open-agreement", "agreementId": f"import-{a}", "title": f"Imported agreement {a}",
+                            "parties": ["UKR", "FRA"]}) + "\n")
+        f.write(json.dumps({"type": "add-commitment", "agreementId": f"import-{a}", "commitmentId": "joint-production",
+                            "title": "Joint production", "category": "air-defence"}) + "\n")
+# pg-baseline's COPY row (quote, stage, saidOn, 1000 streams), plus what a statement needs to be valid. Grouped by
+# agreement, as an import file usually is.
+with open(f"{work}/statements.jsonl", "w") as f:
+    for i in range(n):
+        f.write(json.dumps({"type": "record-statement", "agreementId": f"import-{i * agreements // n}",
+                            "statementId": str(uuid.uuid4()), "saidOn": "2025-06-05",
+                            "speaker": {"name": "Rustem Umerov"}, "quote": f"Statement {i}", "language": "de",
+                            "source": {"outlet": "Example Outlet", "kind": "media-report"},
+                            "assertions": [{"commitmentId": "joint-production", "stage": "under-examination"}]},
+                           ensure_ascii=False) + "\n")
+PY
+dotnet "$dll" import "$work/agreements.jsonl" >>"$work/cli.log" 2>&1 || { cat "$work/cli.log" >&2; exit 1; }
+settle
+start=$(date +%s.%N)
+summary=$(dotnet "$dll" import "$work/statements.jsonl" 2>>"$work/cli.log") || { cat "$work/cli.log" >&2; exit 1; }
+end=$(date +%s.%N)
+# "100,000 lines: appended 100,000 events, 0 already present (41.2 s)." — the events, and the import's own time.
+python3 - "$summary" "$start" "$end" <<'PY' | record
+import json, re, sys
+summary, start, end = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+m = re.search(r"appended ([\d,]+) events.*\(([\d.]+) s\)", summary)
+events, inside = int(m.group(1).replace(",", "")), float(m.group(2))
+print(json.dumps({"measure": "import", "events": events, "seconds": round(end - start, 2),
+                  "events_per_s": round(events / (end - start), 1), "in_process_seconds": inside,
+                  "in_process_events_per_s": round(events / inside, 1) if inside else None}))
+PY
+settle
+# Only its COPY figure is used; pgbench's part is kept to a second.
+with_pg "$baseline" -c 1 -t 1 -n "$statements" | tag pg-copy | record
+
+finished=1
+python3 - "$results" "$(( $(date +%s) - began ))" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+by = {r.get("scenario", r["measure"]): r for r in rows}
+def line(name, unit, product, baseline, note=""):
+    ratio = f"{product / baseline:.3f}" if product is not None and baseline else "-"
+    print(f"{name:<32} {unit:<10} {product if product is not None else '-':>10} {baseline:>10} {ratio:>8}   {note}")
+print()
+print(f"{'product vs raw PostgreSQL':<32} {'unit':<10} {'product':>10} {'baseline':>10} {'ratio':>8}   notes")
+for scenario, pg in [("record-1-client", "pg-commit-1"), ("record-8-clients", "pg-commit-8"),
+                     ("record-8-clients-one-agreement", "pg-commit-8")]:
+    p, b = by[scenario], by[pg]
+    line(scenario, "req/s", p["requests_per_s"], b["commit_tps"],
+         f"errors {p['errors']}, {p['statements_per_agreement']} statements per agreement at the end")
+    line(scenario, "median ms", p["median_ms"], b["commit_latency_ms"], f"p95 {p['p95_ms']}, p99 {p['p99_ms']}")
+i = by["import"]
+line(f"import {i['events']} statements", "events/s", i["events_per_s"], by["pg-copy"]["copy_rows_per_s"],
+     f"{i['seconds']} s; {i['in_process_events_per_s']}/s without the process's start")
+print("Ratio = product / baseline. Baseline latency is pgbench's average, the product's the median.")
+print(f"Whole run: {sys.argv[2]} s.")
+PY
+[ "$errors" = 0 ] || echo "Some requests failed (see errors above): exit status 1." >&2
+exit "$errors"
