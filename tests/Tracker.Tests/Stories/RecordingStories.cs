@@ -82,6 +82,31 @@ public class RecordingStories(TrackerApp app)
     }
 
     [Fact]
+    public async Task eight_analysts_recording_steadily_on_one_busy_agreement_all_succeed()
+    {
+        var id = NewAgreementId();
+        await _api.Open(id, AirDefence);
+
+        // Sustained contention, not one burst: every writer keeps at it while the others do.
+        var written = await Task.WhenAll(Enumerable.Range(0, 8).Select(async writer =>
+        {
+            var mine = new List<Guid>();
+            for (var n = 0; n < 12; n++)
+            {
+                var statementId = Guid.NewGuid();
+                var (status, body, _) = await (writer % 2 == 0 ? _api : _api.As(app.SecondAnalystToken)).Send(HttpMethod.Post,
+                    $"/api/agreements/{id}/statements", Api.Statement(AirDefence, "raised", id: statementId));
+                status.ShouldBe(System.Net.HttpStatusCode.Created, body?.ToJsonString());
+                mine.Add(statementId);
+            }
+            return mine;
+        }));
+
+        var recorded = (await EventsOf(id)).Select(e => e.Data).OfType<StatementRecorded>().Select(e => e.StatementId);
+        recorded.ShouldBe(written.SelectMany(w => w), ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task a_client_writing_from_a_stale_version_gets_a_conflict_with_the_current_version()
     {
         var id = NewAgreementId();

@@ -18,9 +18,10 @@ public sealed record WriteResult(Outcome Outcome, long Version, long? StaleVersi
 }
 
 /// <summary>
-/// Runs a pure decider against the agreement's current state and appends what it decides, optimistically.
-/// Without an expected version a lost race is retried on fresh state (two analysts recording at once both
-/// succeed; nothing is lost or overwritten); with one, a stale client gets a conflict.
+/// Runs a pure decider against the agreement's current state and appends what it decides. Without an expected
+/// version, writers to one agreement are serialised and a race that still slips through (two opening the same new
+/// agreement) is retried on fresh state: two analysts recording at once both succeed; nothing is lost or
+/// overwritten. With one, a stale client gets a conflict.
 /// </summary>
 public sealed class AgreementWriter(IDocumentStore store, TimeProvider clock)
 {
@@ -35,9 +36,12 @@ public sealed class AgreementWriter(IDocumentStore store, TimeProvider clock)
             session.CorrelationId = author.CorrelationId;
             try
             {
+                // Without an expected version, writers to one agreement take turns on its stream row (held until
+                // commit), so a busy agreement queues its writers instead of failing them. A client that names the
+                // version it saw wants to hear that it is stale, so it gets the optimistic check instead.
                 var stream = command.ExpectedVersion is { } expected
                     ? await session.Events.FetchForWriting<Agreement>(command.AgreementId, expected, ct)
-                    : await session.Events.FetchForWriting<Agreement>(command.AgreementId, ct);
+                    : await session.Events.FetchForExclusiveWriting<Agreement>(command.AgreementId, ct);
                 var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
                 var outcome = Decider.Decide(command, stream.Aggregate, today);
                 if (outcome is not Accepted accepted) return new WriteResult(outcome, stream.CurrentVersion ?? 0);
@@ -48,7 +52,8 @@ public sealed class AgreementWriter(IDocumentStore store, TimeProvider clock)
             }
             catch (ConcurrencyException) when (command.ExpectedVersion is null && attempt < MaxAttempts)
             {
-                // Someone appended between our read and our write: decide again on the new state.
+                // Someone appended between our read and our write (possible only while the stream is new): decide
+                // again on the new state.
                 await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
             }
             catch (ConcurrencyException) when (command.ExpectedVersion is not null)
