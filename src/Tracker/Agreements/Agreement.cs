@@ -3,85 +3,43 @@ using JasperFx.Events;
 namespace Tracker.Agreements;
 
 /// <summary>
-/// One agreement as the tracker knows it: its commitments and every statement with all its readings,
-/// in record order, with who recorded what and when. Built only by folding the agreement's events, so the
-/// stored copy (kept inline with each append) and a fold of the events up to any instant are the same thing.
-/// Commitment statuses are not stored here: <see cref="StatusRule"/> derives them on read, for any "as of" date.
+/// One agreement as the tracker knows it: its header (title, parties, commitments) and every statement with all
+/// its readings, in record order, with who recorded what and when. Only ever built by folding the agreement's
+/// events, or assembled from the stored header and statements, which are that same fold kept inline with each
+/// append; so "now" and "known at any instant" are the same thing. It is not stored whole: a write then costs the
+/// statement it touches, not the agreement's whole history. Commitment statuses are not stored either:
+/// <see cref="StatusRule"/> derives them on read, for any "as of" date.
 /// </summary>
 public sealed class Agreement
 {
-    public string Id { get; set; } = "";
-    public long Version { get; set; }
-    public string Title { get; set; } = "";
-    public List<string> Parties { get; set; } = [];
-    public string? Summary { get; set; }
-    public List<string> Tags { get; set; } = [];
-    public Recording Opened { get; set; } = Recording.Unknown;
-    public Recording LastActivity { get; set; } = Recording.Unknown;
-    public List<Commitment> Commitments { get; set; } = [];
-    public List<StatementEntry> Statements { get; set; } = [];
+    public AgreementHeader Header { get; } 
+    public List<StatementEntry> Statements { get; }
 
-    public void Apply(IEvent<AgreementOpened> e)
+    public Agreement() : this(new AgreementHeader(), []) { }
+
+    private Agreement(AgreementHeader header, List<StatementEntry> statements)
     {
-        Id = e.Data.AgreementId;
-        Title = e.Data.Title;
-        Parties = [.. e.Data.Parties];
-        Summary = e.Data.Summary;
-        Tags = [.. e.Data.Tags];
-        Opened = Recording.Of(e);
-        Touch(e);
+        Header = header;
+        Statements = statements;
     }
 
-    public void Apply(IEvent<CommitmentAdded> e)
-    {
-        var c = e.Data;
-        Commitments.Add(new Commitment(c.CommitmentId, c.Title, c.Category, [.. c.ResponsibleActors], c.TargetDate,
-            c.Quantity, Recording.Of(e)));
-        Touch(e);
-    }
+    /// <summary>The stored header and statements, in record order.</summary>
+    public static Agreement Assemble(AgreementHeader header, IEnumerable<StatementEntry> statements) =>
+        new(header, statements.OrderBy(s => s.Recorded.Version).ToList());
 
-    public void Apply(IEvent<StatementRecorded> e)
-    {
-        Statements.Add(new StatementEntry
-        {
-            Id = e.Data.StatementId,
-            RecordOrder = Statements.Count,
-            Original = e.Data.Content,
-            Current = e.Data.Content,
-            Recorded = Recording.Of(e),
-        });
-        Touch(e);
-    }
+    public string Id => Header.Id;
+    public long Version => Header.Version;
+    public string Title => Header.Title;
+    public List<string> Parties => Header.Parties;
+    public string? Summary => Header.Summary;
+    public List<string> Tags => Header.Tags;
+    public Recording Opened => Header.Opened;
+    public Recording LastActivity => Header.LastActivity;
+    public List<Commitment> Commitments => Header.Commitments;
 
-    public void Apply(IEvent<StatementCorrected> e)
-    {
-        var statement = Statement(e.Data.StatementId);
-        if (statement is null) return;
-        var corrected = e.Data.Changes.ApplyTo(statement.Current);
-        statement.Corrections.Add(new CorrectionEntry(e.Data.CorrectionId, e.Data.Changes.ChangedFields(), statement.Current,
-            corrected, e.Data.Reason, Recording.Of(e)));
-        statement.Current = corrected;
-        Touch(e);
-    }
-
-    public void Apply(IEvent<StatementRetracted> e)
-    {
-        var statement = Statement(e.Data.StatementId);
-        if (statement is null) return;
-        statement.Retraction = new RetractionEntry(e.Data.Reason, Recording.Of(e));
-        Touch(e);
-    }
-
-    public Commitment? Commitment(string commitmentId) =>
-        Commitments.FirstOrDefault(c => string.Equals(c.Id, commitmentId, StringComparison.Ordinal));
+    public Commitment? Commitment(string commitmentId) => Header.Commitment(commitmentId);
 
     public StatementEntry? Statement(Guid statementId) => Statements.FirstOrDefault(s => s.Id == statementId);
-
-    private void Touch(IEvent e)
-    {
-        LastActivity = Recording.Of(e);
-        Version = e.Version;
-    }
 
     /// <summary>The agreement as it stood after exactly these events (a fold; used for "known at" reads).</summary>
     public static Agreement? Fold(IEnumerable<IEvent> events)
@@ -98,13 +56,18 @@ public sealed class Agreement
     /// <summary>Applies one event of this agreement's stream, whatever its type.</summary>
     public void Evolve(IEvent e)
     {
+        Header.Evolve(e);
         switch (e)
         {
-            case IEvent<AgreementOpened> opened: Apply(opened); break;
-            case IEvent<CommitmentAdded> added: Apply(added); break;
-            case IEvent<StatementRecorded> recorded: Apply(recorded); break;
-            case IEvent<StatementCorrected> corrected: Apply(corrected); break;
-            case IEvent<StatementRetracted> retracted: Apply(retracted); break;
+            case IEvent<StatementRecorded> recorded:
+                Statements.Add(StatementEntry.From(recorded));
+                break;
+            case IEvent<StatementCorrected> corrected:
+                Statement(corrected.Data.StatementId)?.Correct(corrected);
+                break;
+            case IEvent<StatementRetracted> retracted:
+                Statement(retracted.Data.StatementId)?.Retract(retracted);
+                break;
         }
     }
 }
@@ -127,17 +90,44 @@ public sealed record Commitment(
     Quantity? Quantity,
     Recording Added);
 
+/// <summary>One statement with every reading it has had. Stored on its own, keyed by agreement and statement.</summary>
 public sealed class StatementEntry
 {
+    /// <summary>Statement ids are idempotency keys within one agreement, so the document key names both.</summary>
+    [JasperFx.Identity]
+    public string Key { get; set; } = "";
+    public string AgreementId { get; set; } = "";
     public Guid Id { get; set; }
-    /// <summary>Position in the stream among statements: breaks ties between statements said on the same day.</summary>
-    public int RecordOrder { get; set; }
+    /// <summary>Position in the stream: breaks ties between statements said on the same day.</summary>
+    public long RecordOrder => Recorded.Version;
     public StatementContent Original { get; set; } = null!;
     public StatementContent Current { get; set; } = null!;
     public Recording Recorded { get; set; } = Recording.Unknown;
     public List<CorrectionEntry> Corrections { get; set; } = [];
     public RetractionEntry? Retraction { get; set; }
     public bool IsRetracted => Retraction is not null;
+
+    public static string KeyOf(string agreementId, Guid statementId) => $"{agreementId}/{statementId}";
+
+    public static StatementEntry From(IEvent<StatementRecorded> e) => new()
+    {
+        Key = KeyOf(e.Data.AgreementId, e.Data.StatementId),
+        AgreementId = e.Data.AgreementId,
+        Id = e.Data.StatementId,
+        Original = e.Data.Content,
+        Current = e.Data.Content,
+        Recorded = Recording.Of(e),
+    };
+
+    public void Correct(IEvent<StatementCorrected> e)
+    {
+        var corrected = e.Data.Changes.ApplyTo(Current);
+        Corrections.Add(new CorrectionEntry(e.Data.CorrectionId, e.Data.Changes.ChangedFields(), Current, corrected,
+            e.Data.Reason, Recording.Of(e)));
+        Current = corrected;
+    }
+
+    public void Retract(IEvent<StatementRetracted> e) => Retraction = new RetractionEntry(e.Data.Reason, Recording.Of(e));
 }
 
 public sealed record CorrectionEntry(

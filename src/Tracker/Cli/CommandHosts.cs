@@ -4,11 +4,13 @@ namespace Tracker.Cli;
 
 public static class CommandHosts
 {
-    /// <summary>A host for a verb: the schema brought up to date, nothing else started (no web server, no daemon).</summary>
+    /// <summary>A host for a verb: the schema brought up to date, nothing else started (no web server, no daemon), inline projections caught up.</summary>
     public static async Task<IHost> StartedForCommandAsync(this IHost host)
     {
         var database = host.Services.GetRequiredService<TrackerDatabase>();
         await Migrations.ApplyAsync(database.ConnectionString, _ => { });
+        await InlineProjectionBackfill.RunAsync(host.Services.GetRequiredService<Marten.IDocumentStore>(), database.ConnectionString,
+            Console.Error.WriteLine);
         return host;
     }
 }

@@ -57,7 +57,7 @@ public sealed class Importer(IDocumentStore store, TimeProvider clock)
                     continue;
                 }
                 if (!states.TryGetValue(command.AgreementId, out var state))
-                    states[command.AgreementId] = state = await session.LoadAsync<Agreement>(command.AgreementId, ct);
+                    states[command.AgreementId] = state = await session.LoadAsync(command.AgreementId, knownAt: null, ct);
 
                 switch (Decider.Decide(command, state, today))
                 {
@@ -111,7 +111,7 @@ public sealed class Importer(IDocumentStore store, TimeProvider clock)
             await using var session = store.LightweightSession();
             session.LastModifiedBy = author.UserName;
             session.CorrelationId = author.CorrelationId;
-            var streams = new Dictionary<string, (IEventStream<Agreement> Stream, Agreement? State)>(StringComparer.Ordinal);
+            var streams = new Dictionary<string, (IEventStream<AgreementHeader> Stream, Agreement? State)>(StringComparer.Ordinal);
             int appended = 0, present = 0;
             try
             {
@@ -120,9 +120,9 @@ public sealed class Importer(IDocumentStore store, TimeProvider clock)
                     var command = line.Command!;
                     if (!streams.TryGetValue(command.AgreementId, out var entry))
                     {
-                        var stream = await session.Events.FetchForWriting<Agreement>(command.AgreementId, ct);
-                        // A private copy to decide on: the session's own copy is the store's to update.
-                        entry = (stream, Clone(stream.Aggregate));
+                        var stream = await session.Events.FetchForWriting<AgreementHeader>(command.AgreementId, ct);
+                        // The whole agreement to decide on, loaded apart from the header the session will update.
+                        entry = (stream, await session.LoadAsync(command.AgreementId, knownAt: null, ct));
                     }
                     switch (Decider.Decide(command, entry.State, today))
                     {
@@ -150,9 +150,6 @@ public sealed class Importer(IDocumentStore store, TimeProvider clock)
             }
         }
     }
-
-    private static Agreement? Clone(Agreement? agreement) =>
-        agreement is null ? null : JsonSerializer.Deserialize<Agreement>(JsonSerializer.Serialize(agreement));
 
     /// <summary>What the agreement will look like once these events are stored (record metadata aside).</summary>
     private static Agreement Simulate(Agreement? state, IReadOnlyList<object> events)

@@ -107,7 +107,10 @@ public static class TrackerHost
         opts.Events.AddEventType<StatementRetracted>();
 
         // Inline: an analyst who records a statement sees it in the next read, and deciders need the latest state.
-        opts.Projections.Snapshot<Agreement>(SnapshotLifecycle.Inline);
+        // An agreement is stored as its header plus one document per statement, so that a write rewrites what it
+        // changes and not the agreement's whole history (see Agreement).
+        opts.Projections.Snapshot<AgreementHeader>(SnapshotLifecycle.Inline);
+        opts.Projections.Add<StatementEntryProjection>(ProjectionLifecycle.Inline);
         // Async: see AuditTrailProjection.
         opts.Projections.Add<AuditTrailProjection>(ProjectionLifecycle.Async,
             o => o.DeleteViewTypeOnTeardown<AuditEntry>());
@@ -121,6 +124,7 @@ public static class TrackerHost
             .Index(x => x.RecordedAt)
             .Index(x => x.Sequence);
         opts.Schema.For<ApiUser>().UniqueIndex(x => x.TokenHash);
+        opts.Schema.For<StatementEntry>().Index(x => x.AgreementId);
     }
 
     private static void AddRateLimiting(IServiceCollection services, IConfiguration configuration)
@@ -187,10 +191,14 @@ public static class TrackerHost
 }
 
 /// <summary>Brings the database up to the committed migrations before anything else touches it.</summary>
-internal sealed class MigrationsOnStartup(TrackerDatabase database, ILogger<MigrationsOnStartup> logger) : IHostedService
+internal sealed class MigrationsOnStartup(TrackerDatabase database, IDocumentStore store, ILogger<MigrationsOnStartup> logger)
+    : IHostedService
 {
-    public Task StartAsync(CancellationToken ct) =>
-        Migrations.ApplyAsync(database.ConnectionString, m => logger.LogInformation("{Message}", m), ct);
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await Migrations.ApplyAsync(database.ConnectionString, m => logger.LogInformation("{Message}", m), ct);
+        await InlineProjectionBackfill.RunAsync(store, database.ConnectionString, m => logger.LogInformation("{Message}", m), ct);
+    }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }

@@ -40,10 +40,11 @@ public sealed class AgreementWriter(IDocumentStore store, TimeProvider clock)
                 // commit), so a busy agreement queues its writers instead of failing them. A client that names the
                 // version it saw wants to hear that it is stale, so it gets the optimistic check instead.
                 var stream = command.ExpectedVersion is { } expected
-                    ? await session.Events.FetchForWriting<Agreement>(command.AgreementId, expected, ct)
-                    : await session.Events.FetchForExclusiveWriting<Agreement>(command.AgreementId, ct);
+                    ? await session.Events.FetchForWriting<AgreementHeader>(command.AgreementId, expected, ct)
+                    : await session.Events.FetchForExclusiveWriting<AgreementHeader>(command.AgreementId, ct);
+                var state = await session.ForDecidingAsync(stream.Aggregate, StatementIdOf(command), ct);
                 var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-                var outcome = Decider.Decide(command, stream.Aggregate, today);
+                var outcome = Decider.Decide(command, state, today);
                 if (outcome is not Accepted accepted) return new WriteResult(outcome, stream.CurrentVersion ?? 0);
 
                 stream.AppendMany([.. accepted.Events]);
@@ -66,4 +67,13 @@ public sealed class AgreementWriter(IDocumentStore store, TimeProvider clock)
             }
         }
     }
+
+    /// <summary>The statement a command is about, if it is about one.</summary>
+    public static Guid? StatementIdOf(IAgreementCommand command) => command switch
+    {
+        RecordStatement r => r.StatementId,
+        CorrectStatement c => c.StatementId,
+        RetractStatement r => r.StatementId,
+        _ => null,
+    };
 }
