@@ -8,7 +8,13 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 
 // The command line's own chatter (command discovery, tables, progress) goes to stderr, so that a verb's output
 // on stdout -- a report, an export -- can be piped into a file intact.
-AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+{
+    Out = new AnsiConsoleOutput(new Tracker.Cli.DiscoveryChatterFilter(Console.Error)),
+    // Through a filter Spectre cannot see whether stderr is a terminal; colour only when it is one.
+    Ansi = Console.IsErrorRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+    ColorSystem = Console.IsErrorRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+});
 
 TrackerDatabase database;
 try
