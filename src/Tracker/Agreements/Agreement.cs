@@ -47,7 +47,8 @@ public sealed class Agreement
         Agreement? agreement = null;
         foreach (var e in events)
         {
-            if (e is IEvent<AgreementOpened>) agreement = new Agreement();
+            // An agreement is opened once; a second opening (which deciders never produce) must not wipe its history.
+            if (e is IEvent<AgreementOpened>) agreement ??= new Agreement();
             agreement?.Evolve(e);
         }
         return agreement;
@@ -88,7 +89,13 @@ public sealed record Commitment(
     List<string> ResponsibleActors,
     DateOnly? TargetDate,
     Quantity? Quantity,
-    Recording Added);
+    Recording Added)
+{
+    /// <summary>Whether adding it again with these terms would be a repeat rather than a change.</summary>
+    public bool HasTermsOf(CommitmentAdded added) =>
+        Title == added.Title && Category == added.Category && ResponsibleActors.SequenceEqual(added.ResponsibleActors) &&
+        TargetDate == added.TargetDate && Quantity == added.Quantity;
+}
 
 /// <summary>One statement with every reading it has had. Stored on its own, keyed by agreement and statement.</summary>
 public sealed class StatementEntry

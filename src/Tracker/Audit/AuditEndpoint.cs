@@ -1,5 +1,6 @@
 using Marten;
 using Tracker.Agreements;
+using Tracker.Agreements.Deciding;
 using Tracker.Http;
 using Wolverine.Http;
 
@@ -12,9 +13,9 @@ public static class AuditEndpoint
     public static async Task<IResult> Get(IQuerySession session, string? agreement, string? user, string? from, string? to,
         int? page, int? pageSize, CancellationToken ct)
     {
-        var errors = RequestContext.ParseClocks(null, from, out _, out var fromInstant);
-        errors = [.. errors.Select(e => e with { Field = "from" }),
-            .. RequestContext.ParseClocks(null, to, out _, out var toInstant).Select(e => e with { Field = "to" })];
+        var errors = new List<FieldError>();
+        var fromInstant = RequestContext.ParseInstant(from, "from", errors, dateMeansStart: true);
+        var toInstant = RequestContext.ParseInstant(to, "to", errors);
         var paging = Paging.Parse(page, pageSize, errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
 

@@ -29,8 +29,9 @@ public class AuditCommand : JasperFxAsyncCommand<AuditInput>
 {
     public override async Task<bool> Execute(AuditInput input)
     {
-        var errors = RequestContext.ParseClocks(null, input.FromFlag, out _, out var from).Select(e => e with { Field = "from" }).ToList();
-        errors.AddRange(RequestContext.ParseClocks(null, input.ToFlag, out _, out var to).Select(e => e with { Field = "to" }));
+        var errors = new List<Tracker.Agreements.Deciding.FieldError>();
+        var from = RequestContext.ParseInstant(input.FromFlag, "from", errors, dateMeansStart: true);
+        var to = RequestContext.ParseInstant(input.ToFlag, "to", errors);
         if (input.FormatFlag is not ("md" or "json")) errors.Add(new("format", $"'{input.FormatFlag}' is not md or json"));
         if (errors.Count > 0) return CliErrors.Report("audit", errors);
 

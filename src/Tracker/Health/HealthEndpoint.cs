@@ -10,7 +10,7 @@ public static class HealthEndpoint
 {
     /// <summary>200 when the database answers and every committed migration is applied; 503 with the reason otherwise.</summary>
     [EndpointSummary("Liveness and schema check (no token needed)"), WolverineGet("/health"), Microsoft.AspNetCore.Authorization.AllowAnonymous]
-    public static async Task<IResult> Get(NpgsqlDataSource dataSource, CancellationToken ct)
+    public static async Task<IResult> Get(NpgsqlDataSource dataSource, ILogger<HealthReport> logger, CancellationToken ct)
     {
         try
         {
@@ -23,7 +23,9 @@ public static class HealthEndpoint
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            return Results.Json(new HealthReport("unhealthy", "database unreachable: " + e.Message),
+            // The details (host, port, user) are for the operator's log, not for anonymous callers.
+            logger.LogWarning(e, "Health check: the database is unreachable");
+            return Results.Json(new HealthReport("unhealthy", "database unreachable (details in the service log)"),
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }

@@ -42,14 +42,40 @@ public static class RequestContext
                 asOfDate = d;
             else errors.Add(new FieldError("asOf", $"'{asOf}' is not a date (YYYY-MM-DD)"));
         }
-        if (!string.IsNullOrWhiteSpace(knownAt))
-        {
-            if (DateTimeOffset.TryParse(knownAt, CultureInfo.InvariantCulture,
-                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
-                knownAtInstant = t;
-            else errors.Add(new FieldError("knownAt", $"'{knownAt}' is not an ISO 8601 instant (e.g. 2025-06-30T12:00:00Z)"));
-        }
+        knownAtInstant = ParseInstant(knownAt, "knownAt", errors);
         return errors;
+    }
+
+    /// <summary>An optional instant parameter; a bare date is the end of that day (UTC), or its start when asked.</summary>
+    public static DateTimeOffset? ParseInstant(string? text, string field, List<FieldError> errors, bool dateMeansStart = false)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (TryParseInstant(text.Trim(), dateMeansStart, out var t)) return t;
+        errors.Add(new FieldError(field,
+            $"'{text}' is not an ISO 8601 instant (e.g. 2025-06-30T12:00:00Z) or date (2025-06-30, UTC)"));
+        return null;
+    }
+
+    private static readonly string[] InstantFormats =
+    [
+        "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
+    ];
+
+    /// <summary>
+    /// ISO 8601 only (never a locale's 06/07/2025); without an offset, UTC. A bare date means the end of that day
+    /// (UTC): "what did we know on June 30" includes what was recorded during June 30; as the start of a range, its start.
+    /// </summary>
+    public static bool TryParseInstant(string text, bool dateMeansStart, out DateTimeOffset instant)
+    {
+        const DateTimeStyles utc = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
+        if (DateTimeOffset.TryParseExact(text, InstantFormats, CultureInfo.InvariantCulture, utc, out instant)) return true;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            instant = new DateTimeOffset(day.ToDateTime(dateMeansStart ? TimeOnly.MinValue : TimeOnly.MaxValue), TimeSpan.Zero);
+            return true;
+        }
+        return false;
     }
 
     public static string? Role(this ClaimsPrincipal user) => user.FindFirst(ClaimTypes.Role)?.Value;

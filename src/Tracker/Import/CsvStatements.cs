@@ -120,7 +120,7 @@ public static class CsvStatements
             [new AssertionInput(Get("commitment_id"), Get("stage"), quantity, Get("note"))]);
         if (string.IsNullOrWhiteSpace(command.AgreementId))
             return new ImportLine(file, line, null, [new FieldError("agreement_id", "is required")]);
-        return new ImportLine(file, line, ImportReader.WithKeys(command, raw), []);
+        return new ImportLine(file, line, ImportReader.WithKeys(command), []);
     }
 
     /// <summary>RFC 4180 records from a reader, tracking the line each record starts on.</summary>

@@ -99,7 +99,7 @@ public static class ImportReader
             if (command is null) return new ImportLine(file, line, null, [new FieldError("line", "is empty")]);
             if (string.IsNullOrWhiteSpace(command.AgreementId))
                 return new ImportLine(file, line, null, [new FieldError("agreementId", "is required")]);
-            return new ImportLine(file, line, WithKeys(command, text), []);
+            return new ImportLine(file, line, WithKeys(command), []);
         }
         catch (JsonException e)
         {
@@ -109,15 +109,17 @@ public static class ImportReader
     }
 
     /// <summary>
-    /// Import files may leave out idempotency keys; the ones we derive depend only on the line's content, so
-    /// importing the same file again appends nothing.
+    /// Import files may leave out idempotency keys; the ones we derive depend only on what the line says (the parsed
+    /// command, not its spelling: spacing, field order, escapes), so importing the same content again appends nothing.
     /// </summary>
-    internal static IAgreementCommand WithKeys(IAgreementCommand command, string lineText) => command switch
+    internal static IAgreementCommand WithKeys(IAgreementCommand command) => command switch
     {
-        RecordStatement r when r.StatementId == Guid.Empty => r with { StatementId = KeyOf("statement", lineText) },
-        CorrectStatement c when c.CorrectionId is null => c with { CorrectionId = KeyOf("correction", lineText) },
+        RecordStatement r when r.StatementId == Guid.Empty => r with { StatementId = KeyOf("statement", Canonical(r with { ExpectedVersion = null })) },
+        CorrectStatement c when c.CorrectionId is null => c with { CorrectionId = KeyOf("correction", Canonical(c with { ExpectedVersion = null })) },
         _ => command,
     };
+
+    private static string Canonical(object command) => JsonSerializer.Serialize(command, command.GetType(), Json);
 
     internal static Guid KeyOf(string kind, string content) =>
         new(SHA256.HashData(Encoding.UTF8.GetBytes(kind + "\n" + content)).AsSpan(0, 16));

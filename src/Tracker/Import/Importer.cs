@@ -31,7 +31,7 @@ public sealed class Importer(IDocumentStore store, TimeProvider clock)
     public async Task<ImportResult> ImportAsync(IReadOnlyList<string> files, Author author, IProgress<int>? progress = null,
         bool dryRun = false, CancellationToken ct = default)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = Today.Anywhere(clock);
         var validation = await ValidateAsync(files, today, progress, ct);
         if (!validation.Succeeded || dryRun) return validation;
         return await AppendAsync(files, author, today, progress, ct);
@@ -144,7 +144,7 @@ public sealed class Importer(IDocumentStore store, TimeProvider clock)
                 await session.SaveChangesAsync(ct);
                 return (appended, present);
             }
-            catch (ConcurrencyException) when (attempt < 5)
+            catch (Exception e) when (e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException && attempt < 5)
             {
                 await Task.Delay(50 * attempt, ct);
             }

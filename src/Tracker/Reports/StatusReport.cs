@@ -32,7 +32,8 @@ public sealed record StatusReport(
 
 public sealed record ChangeRow(string AgreementId, string CommitmentId, string CommitmentTitle, StageTransition Transition);
 
-/// <summary>What moved in a period (valid time): every stage transition said within [from, to].</summary>
+/// <summary>What moved in a period (valid time): every stage transition said within [from, to], an imprecise
+/// date (a month, a year) counting on its last day.</summary>
 public sealed record ChangesReport(DateOnly From, DateOnly To, DateTimeOffset? KnownAt, DateTimeOffset GeneratedAt,
     IReadOnlyList<ChangeRow> Changes)
 {
@@ -42,7 +43,9 @@ public sealed record ChangesReport(DateOnly From, DateOnly To, DateTimeOffset? K
             .OrderBy(a => a.Id, StringComparer.Ordinal)
             .SelectMany(a => StatusRule.EvaluateAll(a)
                 .SelectMany(s => s.Transitions
-                    .Where(t => t.SaidOn.Start >= from && t.SaidOn.Start <= to)
+                    // Placed by the last day its date can mean, as asOf counts it: "June 2025" moved in a report
+                    // that covers June 30, not in one for June 1-10.
+                    .Where(t => t.SaidOn.End >= from && t.SaidOn.End <= to)
                     .Select(t => new ChangeRow(a.Id, s.CommitmentId, s.Title, t))))
             .OrderBy(c => c.Transition.SaidOn).ThenBy(c => c.AgreementId, StringComparer.Ordinal)
             .ToList());

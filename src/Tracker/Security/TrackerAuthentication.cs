@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -59,21 +60,58 @@ public static class TrackerAuthentication
         http.Request.Headers.Authorization.FirstOrDefault() is not { } header
         || header.StartsWith("Bearer " + ApiUser.TokenPrefix, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Identity-provider users are authors under their own prefix, so they can never pass for an API user.</summary>
+    public const string JwtUserPrefix = "idp:";
+
     private static void Configure(JwtBearerOptions o, JwtSettings jwt)
     {
+        if (string.IsNullOrWhiteSpace(jwt.Audience))
+            throw new InvalidOperationException("Tracker:Jwt:Audience is required with Tracker:Jwt: without it, tokens the identity " +
+                                                "provider issued for any other application would be accepted.");
+        var sharedKey = string.IsNullOrWhiteSpace(jwt.SigningKey) ? null : Encoding.UTF8.GetBytes(jwt.SigningKey);
+        if (sharedKey is { Length: < 32 })
+            throw new InvalidOperationException("Tracker:Jwt:SigningKey must be at least 32 bytes.");
+        if (sharedKey is not null && string.IsNullOrWhiteSpace(jwt.Issuer))
+            throw new InvalidOperationException("Tracker:Jwt:SigningKey needs Tracker:Jwt:Issuer.");
+
         if (!string.IsNullOrWhiteSpace(jwt.Authority)) o.Authority = jwt.Authority;
         o.Audience = jwt.Audience;
         // Keep the provider's claim names as they are, so NameClaim and RoleClaim mean what the provider sends.
         o.MapInboundClaims = false;
         o.TokenValidationParameters = new TokenValidationParameters
         {
-            ValidateAudience = !string.IsNullOrWhiteSpace(jwt.Audience),
+            ValidateAudience = true,
             ValidAudience = jwt.Audience,
             ValidateIssuer = true,
             ValidIssuer = jwt.Issuer ?? jwt.Authority,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            // A shared secret signs with HMAC only; a provider's published keys with asymmetric algorithms only.
+            ValidAlgorithms = sharedKey is not null
+                ? [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.HmacSha384, SecurityAlgorithms.HmacSha512]
+                : [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+                    SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384],
             NameClaimType = jwt.NameClaim,
             RoleClaimType = jwt.RoleClaim,
-            IssuerSigningKey = string.IsNullOrWhiteSpace(jwt.SigningKey) ? null : new SymmetricSecurityKey(Encoding.UTF8.GetBytes(jwt.SigningKey)),
+            IssuerSigningKey = sharedKey is null ? null : new SymmetricSecurityKey(sharedKey),
         };
+        o.Events = new JwtBearerEvents { OnTokenValidated = context => AsTrackerUser(context, jwt) };
+    }
+
+    /// <summary>The provider's user as the same kind of identity an API token gives: a prefixed name and roles.</summary>
+    private static Task AsTrackerUser(TokenValidatedContext context, JwtSettings jwt)
+    {
+        var principal = context.Principal!;
+        var name = principal.FindFirst(jwt.NameClaim)?.Value;
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            context.Fail($"the token has no '{jwt.NameClaim}' claim to name its user by");
+            return Task.CompletedTask;
+        }
+        var identity = new ClaimsIdentity(context.Scheme.Name, ClaimTypes.Name, ClaimTypes.Role);
+        identity.AddClaim(new Claim(ClaimTypes.Name, JwtUserPrefix + name));
+        foreach (var role in principal.FindAll(jwt.RoleClaim)) identity.AddClaim(new Claim(ClaimTypes.Role, role.Value));
+        context.Principal = new ClaimsPrincipal(identity);
+        return Task.CompletedTask;
     }
 }

@@ -122,6 +122,49 @@ public class DeciderTests
     }
 
     [Fact]
+    public void resending_a_statement_repeats_the_commitments_it_introduced_or_is_a_conflict()
+    {
+        var story = new AgreementStory();
+        var command = Statement(commitment: "drone-production") with
+        {
+            NewCommitments = [new CommitmentInput("drone-production", "Joint drone production", "drones", ["UKR", "FRA"])],
+        };
+        story.Decide(a => RecordStatement.Decide(a, command, Today)).ShouldBeOfType<Accepted>();
+
+        RecordStatement.Decide(story.Agreement, command, Today).ShouldBeOfType<AlreadyDone>();
+        var otherTerms = command with
+        {
+            NewCommitments = [new CommitmentInput("drone-production", "Joint drone production", "drones", ["UKR"])],
+        };
+        RecordStatement.Decide(story.Agreement, otherTerms, Today).ShouldBeOfType<Rejected>().Kind.ShouldBe(RejectionKind.Conflict);
+    }
+
+    [Fact]
+    public void a_decider_judges_the_same_on_the_header_and_the_one_statement_as_on_the_whole_agreement()
+    {
+        var story = new AgreementStory(commitments: AirDefence);
+        var named = story.Say("2025-06-05", AirDefence, Stage.Signed);
+        story.Say("2025-06-06", AirDefence, Stage.Announced);
+        var full = story.Agreement;
+        var partial = Agreement.Assemble(full.Header, [full.Statement(named)!]);
+        IAgreementCommand[] commands =
+        [
+            Statement(id: named, stage: "signed"), Statement(id: named, stage: "binding"), Statement(),
+            new CorrectStatement(story.Id, named, new ChangesInput(Place: "Paris"), "misread", Guid.NewGuid()),
+            new RetractStatement(story.Id, named, "hoax"),
+            new AddCommitment(story.Id, AirDefence, AirDefence, "air-defence", ["UKR", "FRA"]),
+        ];
+
+        foreach (var command in commands)
+        {
+            var onPartial = Decider.Decide(command, partial, Today);
+            var onFull = Decider.Decide(command, full, Today);
+            onPartial.GetType().ShouldBe(onFull.GetType(), command.ToString());
+            (onPartial as Rejected)?.Kind.ShouldBe(((Rejected)onFull).Kind);
+        }
+    }
+
+    [Fact]
     public void a_correction_needs_a_reason_and_a_change_and_cannot_touch_a_retracted_statement()
     {
         var story = new AgreementStory(commitments: AirDefence);

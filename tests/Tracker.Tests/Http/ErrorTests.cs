@@ -136,7 +136,24 @@ public class ErrorTests(TrackerApp app)
         var id = NewAgreementId();
         await _api.Open(id, Commitment);
         (status, body, _) = await _api.Send(HttpMethod.Get, $"/api/agreements/{id}/statements/not-a-guid");
-        status.ShouldBeOneOf(HttpStatusCode.BadRequest, HttpStatusCode.NotFound);
-        if (body is not null) ShouldBeCleanProblem(body, (int)status);
+        status.ShouldBe(HttpStatusCode.NotFound, "no route matches a statement id that is not a GUID");
+        ShouldBeCleanProblem(body, 404);
+    }
+
+    [Fact]
+    public async Task known_at_takes_iso_8601_only_and_a_bare_date_means_the_end_of_that_day()
+    {
+        var id = NewAgreementId();
+        await _api.Open(id, Commitment);
+        var today = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd");
+
+        var (status, body, _) = await _api.Send(HttpMethod.Get, $"/api/agreements/{id}?knownAt=06/07/2025");
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        body!["errors"]!["knownAt"]![0]!.ToString().ShouldContain("ISO 8601");
+
+        (status, _, _) = await _api.Send(HttpMethod.Get, $"/api/agreements/{id}?knownAt={today}");
+        status.ShouldBe(HttpStatusCode.OK, "opened today, so known by the end of today");
+        (status, _, _) = await _api.Send(HttpMethod.Get, $"/api/agreements/{id}?knownAt={today}T00:00:00Z");
+        status.ShouldBe(HttpStatusCode.NotFound, "not yet opened at midnight");
     }
 }

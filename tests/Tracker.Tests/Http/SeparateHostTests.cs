@@ -71,13 +71,17 @@ public class SeparateHostTests
         (await GetAsync(host, "/api/agreements", patient)).Status.ShouldBe(HttpStatusCode.OK);
     }
 
-    private static string Jwt(string user, string? role, string issuer = Issuer, string key = SigningKey)
+    private static string Jwt(string? user, string? role, string issuer = Issuer, string key = SigningKey,
+        string audience = Audience, DateTime? expires = null)
     {
-        var claims = new Dictionary<string, object> { ["preferred_username"] = user };
+        var claims = new Dictionary<string, object>();
+        if (user is not null) claims["preferred_username"] = user;
         if (role is not null) claims["roles"] = new[] { role };
+        var expiry = expires ?? DateTime.UtcNow.AddMinutes(5);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = issuer, Audience = Audience, Claims = claims, Expires = DateTime.UtcNow.AddMinutes(5),
+            Issuer = issuer, Audience = audience, Claims = claims, Expires = expiry, NotBefore = expiry.AddMinutes(-10),
+            IssuedAt = expiry.AddMinutes(-10),
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
         });
     }
@@ -96,7 +100,7 @@ public class SeparateHostTests
             s.StatusCodeShouldBe(HttpStatusCode.Created);
         });
         await using (var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession())
-            (await session.Events.FetchStreamAsync("jwt-story")).Single().UserName.ShouldBe("olena.idp");
+            (await session.Events.FetchStreamAsync("jwt-story")).Single().UserName.ShouldBe("idp:olena.idp");
 
         (await GetAsync(host, "/api/agreements/jwt-story", apiToken)).Status.ShouldBe(HttpStatusCode.OK);
         (await GetAsync(host, "/api/agreements/jwt-story", Jwt("no.role", null))).Status.ShouldBe(HttpStatusCode.Forbidden);
@@ -104,6 +108,11 @@ public class SeparateHostTests
             .ShouldBe(HttpStatusCode.Unauthorized);
         (await GetAsync(host, "/api/agreements/jwt-story", Jwt("elsewhere", Roles.Admin, issuer: "https://evil.example"))).Status
             .ShouldBe(HttpStatusCode.Unauthorized);
+        (await GetAsync(host, "/api/agreements/jwt-story", Jwt("other.app.user", Roles.Admin, audience: "another-app"))).Status
+            .ShouldBe(HttpStatusCode.Unauthorized);
+        (await GetAsync(host, "/api/agreements/jwt-story", Jwt("late", Roles.Admin, expires: DateTime.UtcNow.AddMinutes(-6)))).Status
+            .ShouldBe(HttpStatusCode.Unauthorized);
+        (await GetAsync(host, "/api/agreements/jwt-story", Jwt(null, Roles.Admin))).Status.ShouldBe(HttpStatusCode.Unauthorized);
         var reader = await host.Scenario(s =>
         {
             s.Post.Json(new { agreementId = "jwt-reader", title = "T", parties = new[] { "UKR" } }).ToUrl("/api/agreements");

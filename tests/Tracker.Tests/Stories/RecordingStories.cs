@@ -107,6 +107,38 @@ public class RecordingStories(TrackerApp app)
     }
 
     [Fact]
+    public async Task four_clients_opening_the_same_new_agreement_at_once_open_it_once_and_all_hear_so()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var id = NewAgreementId();
+            var body = new { agreementId = id, title = "Opened by several tools at once", parties = new[] { "UKR", "FRA" } };
+
+            var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _api.Send(HttpMethod.Post, "/api/agreements", body)));
+
+            answers.Select(a => a.Status).Order().ShouldBe(
+                [HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Created], ignoreOrder: true);
+            answers.Select(a => a.Body!["version"]!.GetValue<long>()).Distinct().ShouldBe([1L]);
+            (await EventsOf(id)).Count.ShouldBe(1);
+        }
+    }
+
+    [Fact]
+    public async Task a_client_retrying_its_own_write_with_the_version_it_sent_hears_it_went_through()
+    {
+        var id = NewAgreementId();
+        var opened = await _api.Open(id, AirDefence);
+        var seen = $"\"{opened["version"]!.GetValue<long>()}\"";
+        var statement = Api.Statement(AirDefence, "announced");
+
+        var first = await _api.Post($"/api/agreements/{id}/statements", statement, HttpStatusCode.Created, s => s.WithRequestHeader("If-Match", seen));
+        var retry = await _api.Post($"/api/agreements/{id}/statements", statement, HttpStatusCode.OK, s => s.WithRequestHeader("If-Match", seen));
+
+        retry["version"]!.GetValue<long>().ShouldBe(first["version"]!.GetValue<long>());
+        (await EventsOf(id)).Count.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task a_client_writing_from_a_stale_version_gets_a_conflict_with_the_current_version()
     {
         var id = NewAgreementId();

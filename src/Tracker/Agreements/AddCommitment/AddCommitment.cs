@@ -54,10 +54,7 @@ public sealed record AddCommitment(
         if (added is null) return Outcome.Invalid(check.Errors);
 
         if (agreement.Commitment(added.CommitmentId) is not { } existing) return Outcome.Append(added);
-        var same = existing.Title == added.Title && existing.Category == added.Category &&
-                   existing.ResponsibleActors.SequenceEqual(added.ResponsibleActors) &&
-                   existing.TargetDate == added.TargetDate && existing.Quantity == added.Quantity;
-        return same
+        return existing.HasTermsOf(added)
             ? new AlreadyDone(existing.Added.Version)
             : Outcome.Conflict("commitmentId", $"commitment '{added.CommitmentId}' already exists in '{agreement.Id}' with other terms");
     }

@@ -51,7 +51,9 @@ public sealed record RecordStatement(
 
         if (agreement.Statement(command.StatementId) is { } existing)
         {
-            return existing.Original.SameAs(content)
+            // A re-send repeats everything the first send did, the commitments it introduced included.
+            var sameCommitments = added.All(a => agreement.Commitment(a.CommitmentId) is { } c && c.HasTermsOf(a));
+            return existing.Original.SameAs(content) && sameCommitments
                 ? new AlreadyDone(existing.Recorded.Version)
                 : Outcome.Conflict("statementId",
                     $"statement {command.StatementId} was already recorded with other content; correct it instead");

@@ -42,30 +42,45 @@ public sealed class AgreementWriter(IDocumentStore store, TimeProvider clock)
                 var stream = command.ExpectedVersion is { } expected
                     ? await session.Events.FetchForWriting<AgreementHeader>(command.AgreementId, expected, ct)
                     : await session.Events.FetchForExclusiveWriting<AgreementHeader>(command.AgreementId, ct);
+                if (stream.Aggregate is null && stream.StartingVersion > 0)
+                    throw new InvalidOperationException(
+                        $"agreement '{command.AgreementId}' has events but no stored header; its documents are being rebuilt");
                 var state = await session.ForDecidingAsync(stream.Aggregate, StatementIdOf(command), ct);
-                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-                var outcome = Decider.Decide(command, state, today);
+                var outcome = Decider.Decide(command, state, Today.Anywhere(clock));
                 if (outcome is not Accepted accepted) return new WriteResult(outcome, stream.CurrentVersion ?? 0);
 
                 stream.AppendMany([.. accepted.Events]);
                 await session.SaveChangesAsync(ct);
                 return new WriteResult(outcome, (stream.StartingVersion ?? 0) + accepted.Events.Count);
             }
-            catch (ConcurrencyException) when (command.ExpectedVersion is null && attempt < MaxAttempts)
+            catch (Exception e) when (e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException
+                                      && command.ExpectedVersion is null && attempt < MaxAttempts)
             {
-                // Someone appended between our read and our write (possible only while the stream is new): decide
-                // again on the new state.
+                // Someone appended between our read and our write, which the row lock leaves possible only while
+                // the stream is new (two opening one agreement at once): decide again on the new state.
                 await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
             }
             catch (ConcurrencyException) when (command.ExpectedVersion is not null)
             {
-                await using var query = store.QuerySession();
-                var state = await query.Events.FetchStreamStateAsync(command.AgreementId, ct);
-                return new WriteResult(Outcome.Conflict("expectedVersion",
-                        $"agreement '{command.AgreementId}' is at version {state?.Version ?? 0}, not {command.ExpectedVersion}; reload and retry"),
-                    state?.Version ?? 0, StaleVersion: command.ExpectedVersion);
+                return await StaleAsync(command, ct);
             }
         }
+    }
+
+    /// <summary>
+    /// The client's version is out of date. If what it asks for is already done (a retry of its own write that
+    /// went through), that is the answer; otherwise it is a conflict naming the current version.
+    /// </summary>
+    private async Task<WriteResult> StaleAsync(IAgreementCommand command, CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        var header = await query.LoadAsync<AgreementHeader>(command.AgreementId, ct);
+        var current = header?.Version ?? (await query.Events.FetchStreamStateAsync(command.AgreementId, ct))?.Version ?? 0;
+        var state = await query.ForDecidingAsync(header, StatementIdOf(command), ct);
+        if (Decider.Decide(command, state, Today.Anywhere(clock)) is AlreadyDone done) return new WriteResult(done, done.Version);
+        return new WriteResult(Outcome.Conflict("expectedVersion",
+                $"agreement '{command.AgreementId}' is at version {current}, not {command.ExpectedVersion}; reload and retry"),
+            current, StaleVersion: command.ExpectedVersion);
     }
 
     /// <summary>The statement a command is about, if it is about one.</summary>

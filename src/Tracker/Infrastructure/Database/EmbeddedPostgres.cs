@@ -101,9 +101,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private async Task StartAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(BaseDirectory);
-        if (_serverUser is not null)
-            File.SetUnixFileMode(BaseDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-                                                UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        // Ours alone; when the server runs as another account it may pass through to its data folder, no more.
+        File.SetUnixFileMode(BaseDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                                            (_serverUser is null ? 0 : UnixFileMode.GroupExecute | UnixFileMode.OtherExecute));
 
         await using var _ = await AcquireLockAsync(ct);
 
@@ -133,6 +133,17 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         await File.WriteAllTextAsync(ClientFile(Environment.ProcessId), DateTimeOffset.UtcNow.ToString("O"), ct);
     }
 
+    /// <summary>Created readable by its owner only from the first byte: never a moment with the umask's wider mode.</summary>
+    private static async Task WriteSecretAsync(string path, string text, CancellationToken ct)
+    {
+        File.Delete(path);
+        await using var file = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), ct);
+    }
+
     private async Task InitialiseAsync(CancellationToken ct)
     {
         // initdb into a scratch folder and rename: a crash half-way never leaves a cluster that looks complete.
@@ -141,13 +152,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
 
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-        await File.WriteAllTextAsync(CredentialsFile, password, ct);
-        File.SetUnixFileMode(CredentialsFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await WriteSecretAsync(CredentialsFile, password, ct);
 
         Directory.CreateDirectory(scratch);
         var pwFile = Path.Combine(BaseDirectory, $".pwfile-{Environment.ProcessId}");
-        await File.WriteAllTextAsync(pwFile, password + "\n", ct);
-        File.SetUnixFileMode(pwFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await WriteSecretAsync(pwFile, password + "\n", ct);
         if (_serverUser is not null)
         {
             await ChownAsync(scratch, ct);

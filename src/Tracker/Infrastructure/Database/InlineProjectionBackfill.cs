@@ -12,20 +12,43 @@ public static class InlineProjectionBackfill
 {
     public static async Task RunAsync(IDocumentStore store, string connectionString, Action<string> log, CancellationToken ct = default)
     {
-        if (!await BehindAsync(connectionString, ct)) return;
-        log("Agreement headers and statements are behind the events (a migration introduced them): rebuilding them from the events…");
-        using var daemon = await store.BuildProjectionDaemonAsync();
-        await daemon.RebuildProjectionAsync("AgreementHeader", TimeSpan.FromMinutes(10), ct);
-        await daemon.RebuildProjectionAsync(StatementEntryProjection.ProjectionName, TimeSpan.FromMinutes(10), ct);
-        log("Rebuilt.");
-    }
-
-    private static async Task<bool> BehindAsync(string connectionString, CancellationToken ct)
-    {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand(
-            $"select (select count(*) from {TrackerHost.MartenSchema}.mt_streams) > (select count(*) from {TrackerHost.MartenSchema}.mt_doc_agreementheader)", conn);
+        if (!await BehindAsync(conn, ct)) return;
+
+        // One process rebuilds; any other starting meanwhile waits here, then finds nothing left to do.
+        await Execute(conn, $"select pg_advisory_lock({LockKey})", ct);
+        try
+        {
+            if (!await BehindAsync(conn, ct)) return;
+            log("Agreement headers and statements are behind the events (a migration introduced them): rebuilding them from the events…");
+            using var daemon = await store.BuildProjectionDaemonAsync();
+            await daemon.RebuildProjectionAsync("AgreementHeader", TimeSpan.FromMinutes(10), ct);
+            await daemon.RebuildProjectionAsync(StatementEntryProjection.ProjectionName, TimeSpan.FromMinutes(10), ct);
+            log("Rebuilt.");
+        }
+        finally
+        {
+            await Execute(conn, $"select pg_advisory_unlock({LockKey})", CancellationToken.None);
+        }
+    }
+
+    private const long LockKey = Migrations.AdvisoryLockKey + 1;
+
+    private static async Task<bool> BehindAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        const string schema = TrackerHost.MartenSchema;
+        await using var cmd = new NpgsqlCommand($"""
+            select (select count(*) from {schema}.mt_streams) > (select count(*) from {schema}.mt_doc_agreementheader)
+                or (select count(*) from {schema}.mt_events where type = 'statement_recorded')
+                   > (select count(*) from {schema}.mt_doc_statemententry)
+            """, conn);
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task Execute(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -17,7 +17,7 @@ public sealed record Migration(string Name, string Sql)
 /// </summary>
 public static class Migrations
 {
-    private const long AdvisoryLockKey = 0x7472_6163_6b65_72; // "tracker"
+    internal const long AdvisoryLockKey = 0x7472_6163_6b65_72; // "tracker"
 
     public static IReadOnlyList<Migration> Embedded { get; } = Load();
 
