@@ -46,9 +46,46 @@ public static class TestCluster
     [SupportedOSPlatform("linux")]
     private static async Task<string> StartEmbeddedAsync()
     {
+        SweepEarlierRuns();
         var dir = Path.Combine(Path.GetTempPath(), $"tracker-tests-{Environment.ProcessId}");
         _embedded = await EmbeddedPostgres.StartAsync(dir, throwaway: true);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => _embedded.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return _embedded.ConnectionString("postgres");
+    }
+
+    /// <summary>
+    /// The test host may be ended before its exit handler has deleted its cluster (some 180 MB each), so each run
+    /// removes what runs whose process is gone left behind, stopping a server that outlived them first.
+    /// </summary>
+    [SupportedOSPlatform("linux")]
+    private static void SweepEarlierRuns()
+    {
+        foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), "tracker-tests-*"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir)["tracker-tests-".Length..], out var pid) || Directory.Exists($"/proc/{pid}")) continue;
+            try
+            {
+                var postmaster = Path.Combine(dir, "pgdata", "postmaster.pid");
+                if (File.Exists(postmaster) && int.TryParse(File.ReadLines(postmaster).FirstOrDefault(), out var server)
+                    && IsPostgres(server))
+                {
+                    using var kill = System.Diagnostics.Process.Start("kill", ["-QUIT", server.ToString()]);
+                    kill.WaitForExit();
+                    for (var i = 0; i < 50 && IsPostgres(server); i++) Thread.Sleep(100);
+                }
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not ours to remove (another user's run): leave it.
+            }
+        }
+    }
+
+    /// <summary>Only a live PostgreSQL server is signalled: the number in a stale pid file may belong to anything now.</summary>
+    private static bool IsPostgres(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/comm").Trim() is "postgres"; }
+        catch (IOException) { return false; }
     }
 }
