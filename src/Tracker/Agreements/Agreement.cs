@@ -12,7 +12,7 @@ namespace Tracker.Agreements;
 /// </summary>
 public sealed class Agreement
 {
-    public AgreementHeader Header { get; } 
+    public AgreementHeader Header { get; }
     public List<StatementEntry> Statements { get; }
 
     public Agreement() : this(new AgreementHeader(), []) { }

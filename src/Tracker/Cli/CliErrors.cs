@@ -9,7 +9,7 @@ public static class CliErrors
 {
     public static bool Report(string verb, IEnumerable<FieldError> errors)
     {
-        foreach (var e in errors) Console.Error.WriteLine($"{verb}: {Flag(e.Field)} {e.Reason}");
+        foreach (var e in errors) Console.Error.WriteLine($"{verb}: {Flag(e.Field)}: {e.Reason}");
         return false;
     }
 

@@ -89,11 +89,7 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
             else if (Path.GetDirectoryName(Path.GetFullPath(output)) is { } dir && !Directory.Exists(dir))
                 errors.Add(new FieldError("output", $"the folder {dir} does not exist"));
         }
-        if (errors.Count > 0)
-        {
-            foreach (var e in errors) Console.Error.WriteLine($"report {Name(kind)}: {CliErrors.Flag(e.Field)}: {e.Reason}");
-            return false;
-        }
+        if (errors.Count > 0) return CliErrors.Report($"report {Name(kind)}", errors);
 
         using var host = await input.BuildHost().StartedForCommandAsync();
         var clock = host.Services.GetRequiredService<TimeProvider>();

@@ -14,12 +14,8 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
     {
         var result = exception switch
         {
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Results.Problem(
-                statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
-                detail: $"The body may be at most {Infrastructure.TrackerHost.MaxRequestBodyBytes / 1024} KB."),
-            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Results.Problem(
-                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
-                detail: "Send the body as application/json."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.TooLarge(),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Problems.UnsupportedMediaType(),
             BadHttpRequestException bad => Results.Problem(statusCode: bad.StatusCode, title: "Bad request",
                 detail: "The request could not be read."),
             ConcurrencyException => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict",

@@ -14,6 +14,12 @@ public static class Problems
 
     public static IResult Invalid(string field, string reason) => Invalid([new FieldError(field, reason)]);
 
+    public static IResult TooLarge() => Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "Request body too large", detail: $"The body may be at most {Infrastructure.TrackerHost.MaxRequestBodyBytes / 1024} KB.");
+
+    public static IResult UnsupportedMediaType() => Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+        title: "Unsupported media type", detail: "Send the body as application/json.");
+
     public static IResult NotFound(string what) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: what);
 

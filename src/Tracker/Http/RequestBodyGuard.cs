@@ -25,20 +25,19 @@ public sealed class RequestBodyGuard(RequestDelegate next, IOptions<Microsoft.As
         }
         if (http.Request.ContentLength > Limit)
         {
-            await TooLarge().ExecuteAsync(http);
+            await Problems.TooLarge().ExecuteAsync(http);
             return;
         }
         if (!IsJson(http.Request.ContentType))
         {
-            await Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
-                detail: "Send the body as application/json.").ExecuteAsync(http);
+            await Problems.UnsupportedMediaType().ExecuteAsync(http);
             return;
         }
 
         var body = await ReadBoundedAsync(http.Request.Body, http.RequestAborted);
         if (body is null)
         {
-            await TooLarge().ExecuteAsync(http);
+            await Problems.TooLarge().ExecuteAsync(http);
             return;
         }
         try
@@ -54,9 +53,6 @@ public sealed class RequestBodyGuard(RequestDelegate next, IOptions<Microsoft.As
         http.Request.ContentLength = body.Length;
         await next(http);
     }
-
-    private static IResult TooLarge() => Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
-        title: "Request body too large", detail: $"The body may be at most {Limit / 1024} KB.");
 
     private static bool IsJson(string? contentType) =>
         contentType is not null && (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)

@@ -34,16 +34,18 @@ public static class RequestContext
     public static List<FieldError> ParseClocks(string? asOf, string? knownAt, out DateOnly? asOfDate, out DateTimeOffset? knownAtInstant)
     {
         var errors = new List<FieldError>();
-        asOfDate = null;
-        knownAtInstant = null;
-        if (!string.IsNullOrWhiteSpace(asOf))
-        {
-            if (DateOnly.TryParseExact(asOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-                asOfDate = d;
-            else errors.Add(new FieldError("asOf", $"'{asOf}' is not a date (YYYY-MM-DD)"));
-        }
+        asOfDate = ParseDate(asOf, "asOf", errors);
         knownAtInstant = ParseInstant(knownAt, "knownAt", errors);
         return errors;
+    }
+
+    /// <summary>An optional date parameter (YYYY-MM-DD).</summary>
+    public static DateOnly? ParseDate(string? text, string field, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
+        errors.Add(new FieldError(field, $"'{text}' is not a date (YYYY-MM-DD)"));
+        return null;
     }
 
     /// <summary>An optional instant parameter; a bare date is the end of that day (UTC), or its start when asked.</summary>

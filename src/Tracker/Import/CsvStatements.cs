@@ -34,7 +34,7 @@ public static class CsvStatements
         Dictionary<string, int>? header = null;
         while (true)
         {
-            (int Line, List<string> Fields, string Raw)? row;
+            (int Line, List<string> Fields)? row;
             string? error = null;
             int? badLine = null;
             try
@@ -59,7 +59,7 @@ public static class CsvStatements
                 yield break;
             }
             if (row is null) yield break;
-            var (line, fields, raw) = row.Value;
+            var (line, fields) = row.Value;
 
             if (header is null)
             {
@@ -78,11 +78,11 @@ public static class CsvStatements
                 continue;
             }
             if (fields.All(string.IsNullOrWhiteSpace)) continue;
-            yield return ToCommand(name, line, fields, header, raw);
+            yield return ToCommand(name, line, fields, header);
         }
     }
 
-    private static ImportLine ToCommand(string file, int line, List<string> fields, Dictionary<string, int> header, string raw)
+    private static ImportLine ToCommand(string file, int line, List<string> fields, Dictionary<string, int> header)
     {
         string? Get(string column) =>
             header.TryGetValue(column, out var i) && i < fields.Count && !string.IsNullOrWhiteSpace(fields[i]) ? fields[i].Trim() : null;
@@ -128,13 +128,12 @@ public static class CsvStatements
     {
         public int Line { get; private set; }
 
-        public async Task<(int Line, List<string> Fields, string Raw)?> NextAsync(CancellationToken ct)
+        public async Task<(int Line, List<string> Fields)?> NextAsync(CancellationToken ct)
         {
             var text = await reader.ReadLineAsync(ct);
             if (text is null) return null;
             Line++;
             var start = Line;
-            var raw = new StringBuilder(text);
             var fields = new List<string>();
             var field = new StringBuilder();
             var quoted = false;
@@ -148,7 +147,6 @@ public static class CsvStatements
                     text = await reader.ReadLineAsync(ct)
                            ?? throw new FormatException($"a quoted field opened on line {start} is never closed");
                     Line++;
-                    raw.Append('\n').Append(text);
                     field.Append('\n');
                     i = 0;
                     continue;
@@ -165,7 +163,7 @@ public static class CsvStatements
                 else field.Append(ch);
             }
             fields.Add(field.ToString());
-            return (start, fields, raw.ToString());
+            return (start, fields);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Marten;
 using Tracker.Agreements;
 using Tracker.Agreements.Deciding;
@@ -78,13 +77,8 @@ public static class ReportRequests
 
     private static DateOnly? RequiredDate(string field, string? text, List<FieldError> errors)
     {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            errors.Add(new FieldError(field, "is required (YYYY-MM-DD)"));
-            return null;
-        }
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
-        errors.Add(new FieldError(field, $"'{text}' is not a date (YYYY-MM-DD)"));
+        if (!string.IsNullOrWhiteSpace(text)) return RequestContext.ParseDate(text, field, errors);
+        errors.Add(new FieldError(field, "is required (YYYY-MM-DD)"));
         return null;
     }
 

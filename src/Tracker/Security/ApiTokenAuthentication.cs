@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Tracker.Http;
 
 namespace Tracker.Security;
 
@@ -35,11 +36,7 @@ public sealed class ApiTokenAuthentication(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteProblem(StatusCodes.Status403Forbidden, "Forbidden",
-            $"Your role ({RoleOf(Context.User)}) may not do this.");
-
-    /// <summary>Read through the identity's own role claim type, which differs between API tokens and JWTs.</summary>
-    private static string RoleOf(ClaimsPrincipal user) =>
-        user.Identity is ClaimsIdentity identity && identity.FindFirst(identity.RoleClaimType) is { } role ? role.Value : "none";
+            $"Your role ({Context.User.Role() ?? "none"}) may not do this.");
 
     private Task WriteProblem(int status, string title, string detail)
     {

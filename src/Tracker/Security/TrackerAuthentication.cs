@@ -91,8 +91,6 @@ public static class TrackerAuthentication
                 ? [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.HmacSha384, SecurityAlgorithms.HmacSha512]
                 : [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
                     SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384],
-            NameClaimType = jwt.NameClaim,
-            RoleClaimType = jwt.RoleClaim,
             IssuerSigningKey = sharedKey is null ? null : new SymmetricSecurityKey(sharedKey),
         };
         o.Events = new JwtBearerEvents { OnTokenValidated = context => AsTrackerUser(context, jwt) };
