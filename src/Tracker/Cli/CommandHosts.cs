@@ -8,9 +8,8 @@ public static class CommandHosts
     public static async Task<IHost> StartedForCommandAsync(this IHost host)
     {
         var database = host.Services.GetRequiredService<TrackerDatabase>();
-        await Migrations.ApplyAsync(database.ConnectionString, _ => { });
-        await InlineProjectionBackfill.RunAsync(host.Services.GetRequiredService<Marten.IDocumentStore>(), database.ConnectionString,
-            Console.Error.WriteLine);
+        await InlineProjectionBackfill.BringStoreUpToDateAsync(host.Services.GetRequiredService<Marten.IDocumentStore>(),
+            database.ConnectionString, Console.Error.WriteLine);
         return host;
     }
 }

@@ -196,8 +196,8 @@ internal sealed class MigrationsOnStartup(TrackerDatabase database, IDocumentSto
 {
     public async Task StartAsync(CancellationToken ct)
     {
-        await Migrations.ApplyAsync(database.ConnectionString, m => logger.LogInformation("{Message}", m), ct);
-        await InlineProjectionBackfill.RunAsync(store, database.ConnectionString, m => logger.LogInformation("{Message}", m), ct);
+        await InlineProjectionBackfill.BringStoreUpToDateAsync(store, database.ConnectionString,
+            m => logger.LogInformation("{Message}", m), ct);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

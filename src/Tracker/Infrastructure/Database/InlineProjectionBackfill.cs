@@ -10,14 +10,25 @@ namespace Tracker.Infrastructure.Database;
 /// </summary>
 public static class InlineProjectionBackfill
 {
-    public static async Task RunAsync(IDocumentStore store, string connectionString, Action<string> log, CancellationToken ct = default)
+    /// <summary>
+    /// What the service does before anything else at start, and every verb that reads or writes the store: the
+    /// committed migrations, then any documents they introduced over existing events.
+    /// </summary>
+    public static async Task BringStoreUpToDateAsync(IDocumentStore store, string connectionString, Action<string> log,
+        CancellationToken ct = default)
+    {
+        await Migrations.ApplyAsync(connectionString, log, ct);
+        await RunAsync(store, connectionString, log, ct);
+    }
+
+    private static async Task RunAsync(IDocumentStore store, string connectionString, Action<string> log, CancellationToken ct)
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync(ct);
         if (!await BehindAsync(conn, ct)) return;
 
         // One process rebuilds; any other starting meanwhile waits here, then finds nothing left to do.
-        await Execute(conn, $"select pg_advisory_lock({LockKey})", ct);
+        await Migrations.Execute(conn, null, $"select pg_advisory_lock({LockKey})", ct);
         try
         {
             if (!await BehindAsync(conn, ct)) return;
@@ -29,7 +40,7 @@ public static class InlineProjectionBackfill
         }
         finally
         {
-            await Execute(conn, $"select pg_advisory_unlock({LockKey})", CancellationToken.None);
+            await Migrations.Execute(conn, null, $"select pg_advisory_unlock({LockKey})", CancellationToken.None);
         }
     }
 
@@ -44,11 +55,5 @@ public static class InlineProjectionBackfill
                    > (select count(*) from {schema}.mt_doc_statemententry)
             """, conn);
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
-    private static async Task Execute(NpgsqlConnection conn, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }
