@@ -2,11 +2,8 @@ using System.Net;
 using System.Security.Claims;
 using System.Text;
 using Alba;
-using JasperFx.CommandLine;
 using Marten;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Tracker.Security;
@@ -21,26 +18,8 @@ public class SeparateHostTests
     private const string Issuer = "https://idp.example.org/realms/analysts";
     private const string Audience = "tracker";
 
-    private static Task<IAlbaHost> StartAsync(string name, params (string Key, string Value)[] settings) =>
-        StartOnAsync(name, out _, settings);
-
-    private static Task<IAlbaHost> StartOnAsync(string name, out Task<string> databaseTask, params (string Key, string Value)[] settings)
-    {
-        databaseTask = TestCluster.NewDatabaseAsync(name);
-        return StartOnDatabaseAsync(databaseTask, settings);
-    }
-
-    private static async Task<IAlbaHost> StartOnDatabaseAsync(Task<string> databaseTask, (string Key, string Value)[] settings)
-    {
-        var database = await databaseTask;
-        JasperFxEnvironment.AutoStartHost = true;
-        return await AlbaHost.For<Program>(b =>
-        {
-            b.UseEnvironment("Testing");
-            b.UseSetting("TRACKER_DB", database);
-            foreach (var (key, value) in settings) b.UseSetting(key, value);
-        });
-    }
+    private static async Task<IAlbaHost> StartAsync(string name, params (string Key, string Value)[] settings) =>
+        await TrackerApp.StartAsync(await TestCluster.NewDatabaseAsync(name), settings);
 
     private static async Task<(HttpStatusCode Status, string Body, IScenarioResult Result)> GetAsync(IAlbaHost host, string url, string? token)
     {
@@ -125,8 +104,8 @@ public class SeparateHostTests
     [Fact]
     public async Task health_is_503_with_the_reason_when_the_schema_is_behind_or_the_database_is_gone()
     {
-        await using var host = await StartOnAsync("health", out var databaseTask);
-        var database = await databaseTask;
+        var database = await TestCluster.NewDatabaseAsync("health");
+        await using var host = await TrackerApp.StartAsync(database);
         (await GetAsync(host, "/health", null)).Status.ShouldBe(HttpStatusCode.OK);
 
         await using (var conn = new Npgsql.NpgsqlConnection(database))

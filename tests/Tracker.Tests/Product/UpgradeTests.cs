@@ -1,9 +1,6 @@
 using System.Net;
 using Alba;
-using JasperFx.CommandLine;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Tracker.Security;
 using Tracker.Tests.Support;
@@ -13,16 +10,6 @@ namespace Tracker.Tests.Product;
 /// <summary>An operator upgrades a store whose events predate the documents the service now keeps beside them.</summary>
 public class UpgradeTests
 {
-    private static Task<IAlbaHost> StartAsync(string database)
-    {
-        JasperFxEnvironment.AutoStartHost = true;
-        return AlbaHost.For<Program>(b =>
-        {
-            b.UseEnvironment("Testing");
-            b.UseSetting("TRACKER_DB", database);
-        });
-    }
-
     [Theory]
     [InlineData("delete from tracker.mt_doc_agreementheader; delete from tracker.mt_doc_statemententry")]
     [InlineData("delete from tracker.mt_doc_statemententry")]
@@ -32,7 +19,7 @@ public class UpgradeTests
         const string id = "upgrade-story";
         string token;
         string before;
-        await using (var first = await StartAsync(database))
+        await using (var first = await TrackerApp.StartAsync(database))
         {
             token = (await first.Services.GetRequiredService<UserAdministration>().AddAsync("ana", Roles.Analyst)).Token;
             var api = new Func<Action<Scenario>, Task<IScenarioResult>>(c => first.Scenario(s => { s.WithBearerToken(token); s.IgnoreStatusCode(); c(s); }));
@@ -50,7 +37,7 @@ public class UpgradeTests
             await cmd.ExecuteNonQueryAsync();
         }
 
-        await using var upgraded = await StartAsync(database);
+        await using var upgraded = await TrackerApp.StartAsync(database);
         var result = await upgraded.Scenario(s =>
         {
             s.Get.Url($"/api/agreements/{id}/commitments/air-defence");

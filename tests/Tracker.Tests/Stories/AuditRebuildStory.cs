@@ -1,12 +1,9 @@
 using System.Text.Json;
 using Alba;
-using JasperFx.CommandLine;
 using Marten;
 using Marten.Events;
 using Marten.Events.Daemon.Coordination;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Tracker.Audit;
 using Tracker.Security;
 using Tracker.Tests.Support;
@@ -25,12 +22,7 @@ public class AuditRebuildStory
     public async Task rebuilding_the_audit_trail_from_the_events_gives_exactly_the_live_trail()
     {
         var database = await TestCluster.NewDatabaseAsync("rebuild");
-        JasperFxEnvironment.AutoStartHost = true;
-        await using var host = await AlbaHost.For<Program>(b =>
-        {
-            b.UseEnvironment("Testing");
-            b.UseSetting("TRACKER_DB", database);
-        });
+        await using var host = await TrackerApp.StartAsync(database);
         var users = host.Services.GetRequiredService<UserAdministration>();
         var ana = (await users.AddAsync("ana", Roles.Analyst)).Token;
         var bo = (await users.AddAsync("bo", Roles.Analyst)).Token;

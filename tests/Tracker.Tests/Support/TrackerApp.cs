@@ -32,18 +32,24 @@ public sealed class TrackerApp : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestCluster.NewDatabaseAsync("app");
-        JasperFxEnvironment.AutoStartHost = true;
-        Host = await AlbaHost.For<Program>(b =>
-        {
-            b.UseEnvironment("Testing");
-            b.UseSetting("TRACKER_DB", ConnectionString);
-            b.UseSetting("Tracker:RateLimit:PermitsPerMinute", "100000");
-        });
+        Host = await StartAsync(ConnectionString, ("Tracker:RateLimit:PermitsPerMinute", "100000"));
         var users = Host.Services.GetRequiredService<UserAdministration>();
         AnalystToken = (await users.AddAsync(Analyst, Roles.Analyst)).Token;
         SecondAnalystToken = (await users.AddAsync(SecondAnalyst, Roles.Analyst)).Token;
         ReaderToken = (await users.AddAsync(Reader, Roles.Reader)).Token;
         AdminToken = (await users.AddAsync(Admin, Roles.Admin)).Token;
+    }
+
+    /// <summary>The service (Program, test profile) on the given database, with any further settings.</summary>
+    public static Task<IAlbaHost> StartAsync(string database, params (string Key, string Value)[] settings)
+    {
+        JasperFxEnvironment.AutoStartHost = true;
+        return AlbaHost.For<Program>(b =>
+        {
+            b.UseEnvironment("Testing");
+            b.UseSetting("TRACKER_DB", database);
+            foreach (var (key, value) in settings) b.UseSetting(key, value);
+        });
     }
 
     public Task WaitForAuditAsync() => Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
