@@ -21,7 +21,7 @@ public static class AuditEndpoint
 
         var query = new AuditFilter(agreement, user, fromInstant, toInstant).Apply(session);
         var total = await query.CountAsync(ct);
-        var items = await query.Skip((paging.Page - 1) * paging.Size).Take(paging.Size).ToListAsync(ct);
+        var items = await query.Skip(paging.Offset).Take(paging.Size).ToListAsync(ct);
         return Results.Ok(new PageOf<AuditEntry>(items.ToList(), paging.Page, paging.Size, total));
     }
 }

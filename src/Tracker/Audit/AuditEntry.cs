@@ -2,6 +2,7 @@ using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
 using Tracker.Agreements;
+using Tracker.Agreements.Storage;
 
 namespace Tracker.Audit;
 
@@ -35,6 +36,7 @@ public partial class AuditTrailProjection : EventProjection
 
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken ct)
     {
+        if (Tombstones.Is(e)) return ValueTask.CompletedTask;
         var entry = new AuditEntry
         {
             Id = e.Id,

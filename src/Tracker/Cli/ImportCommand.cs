@@ -34,7 +34,16 @@ public class ImportCommand : JasperFxAsyncCommand<ImportInput>
         var progress = Console.IsErrorRedirected ? null : new Progress<int>(n => Console.Error.Write($"\r{n:N0} lines…"));
         var started = System.Diagnostics.Stopwatch.StartNew();
 
-        var result = await importer.ImportAsync(input.Files, author, progress, input.DryRunFlag);
+        ImportResult result;
+        try
+        {
+            result = await importer.ImportAsync(input.Files, author, progress, input.DryRunFlag);
+        }
+        catch (ImportConflictException e)
+        {
+            Console.Error.WriteLine($"import: {e.Message}");
+            return false;
+        }
         if (progress is not null) Console.Error.Write("\r");
         if (!result.Succeeded)
         {

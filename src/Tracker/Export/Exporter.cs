@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using JasperFx.Events;
 using Marten;
 using Tracker.Agreements;
+using Tracker.Agreements.Storage;
 using Tracker.Import;
 
 namespace Tracker.Export;
@@ -26,12 +27,13 @@ public sealed class Exporter(IDocumentStore store)
         CancellationToken ct = default)
     {
         await using var session = store.QuerySession();
-        IQueryable<IEvent> events = session.Events.QueryAllRawEvents();
+        IQueryable<IEvent> events = session.Events.QueryAllRawEvents().Where(e => e.StreamKey != Tombstones.StreamKey);
         if (agreementId is not null) events = events.Where(e => e.StreamKey == agreementId);
         if (knownAt is { } t) events = events.Where(e => e.Timestamp <= t);
         var count = 0;
         await foreach (var e in events.OrderBy(e => e.Sequence).ToAsyncEnumerable(ct))
         {
+            if (Tombstones.Is(e)) continue;
             await output.WriteLineAsync(LineFor(e.Data).ToJsonString(Json));
             count++;
         }

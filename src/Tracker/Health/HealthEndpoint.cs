@@ -10,8 +10,11 @@ public static class HealthEndpoint
 {
     /// <summary>200 when the database answers and every committed migration is applied; 503 with the reason otherwise.</summary>
     [EndpointSummary("Liveness and schema check (no token needed)"), WolverineGet("/health"), Microsoft.AspNetCore.Authorization.AllowAnonymous]
-    public static async Task<IResult> Get(NpgsqlDataSource dataSource, ILogger<HealthReport> logger, CancellationToken ct)
+    public static async Task<IResult> Get(NpgsqlDataSource dataSource, DatabaseSupervision supervision, ILogger<HealthReport> logger,
+        CancellationToken ct)
     {
+        if (supervision.Problem is { } problem)
+            return Results.Json(new HealthReport("unhealthy", problem), statusCode: StatusCodes.Status503ServiceUnavailable);
         try
         {
             await using var conn = await dataSource.OpenConnectionAsync(ct);

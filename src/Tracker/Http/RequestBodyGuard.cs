@@ -42,11 +42,15 @@ public sealed class RequestBodyGuard(RequestDelegate next, IOptions<Microsoft.As
         }
         try
         {
-            JsonSerializer.Deserialize(body, bodyType, json.Value.SerializerOptions);
+            if (JsonSerializer.Deserialize(body, bodyType, json.Value.SerializerOptions) is null)
+            {
+                await Problems.Invalid("body", "is required: send a JSON object").ExecuteAsync(http);
+                return;
+            }
         }
         catch (JsonException e)
         {
-            await Problems.Invalid(JsonField(e), JsonReason(e)).ExecuteAsync(http);
+            await Problems.Invalid(StrictJson.Field(e), StrictJson.Reason(e)).ExecuteAsync(http);
             return;
         }
         http.Request.Body = new MemoryStream(body, writable: false);
@@ -71,13 +75,4 @@ public sealed class RequestBodyGuard(RequestDelegate next, IOptions<Microsoft.As
         }
         return buffer.ToArray();
     }
-
-    /// <summary>The JSON path of the bad value, in the request's own camelCase, e.g. <c>source.publishedOn</c>.</summary>
-    private static string JsonField(JsonException e) =>
-        string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-
-    private static string JsonReason(JsonException e) =>
-        e.Message.Contains("could not be converted", StringComparison.Ordinal) ? "has the wrong type or format"
-        : string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "is not valid JSON"
-        : "is not valid JSON at this point";
 }

@@ -21,11 +21,8 @@ public sealed record ImportLine(string File, int Line, IAgreementCommand? Comman
 /// </summary>
 public static class ImportReader
 {
-    /// <summary>Strict: a misspelt field is an error, not silently dropped.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-    };
+    /// <summary>Strict, as HTTP bodies are: a misspelt or repeated field is an error, not silently dropped.</summary>
+    public static readonly JsonSerializerOptions Json = Http.StrictJson.Web();
 
     public static readonly IReadOnlyDictionary<string, Type> CommandTypes = new Dictionary<string, Type>
     {
@@ -79,8 +76,12 @@ public static class ImportReader
         JsonObject obj;
         try
         {
-            obj = JsonNode.Parse(text) as JsonObject
+            obj = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
                   ?? throw new JsonException("not an object");
+        }
+        catch (JsonException e) when (e.Message.StartsWith("Duplicate property ", StringComparison.Ordinal))
+        {
+            return new ImportLine(file, line, null, [new FieldError(Http.StrictJson.Field(e), Http.StrictJson.Reason(e))]);
         }
         catch (JsonException e)
         {
@@ -103,8 +104,8 @@ public static class ImportReader
         }
         catch (JsonException e)
         {
-            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "line" : e.Path.TrimStart('$', '.');
-            return new ImportLine(file, line, null, [new FieldError(field, "has the wrong type or format")]);
+            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "line" : Http.StrictJson.Field(e);
+            return new ImportLine(file, line, null, [new FieldError(field, Http.StrictJson.Reason(e))]);
         }
     }
 

@@ -1,7 +1,7 @@
-using System.Text.Json;
-using JasperFx;
 using JasperFx.Events;
 using Marten;
+using SessionOptions = Marten.Services.SessionOptions;
+using Npgsql;
 using Tracker.Agreements;
 using Tracker.Agreements.Deciding;
 using Tracker.Agreements.Storage;
@@ -19,136 +19,114 @@ public sealed record ImportResult(int Lines, int Appended, int AlreadyPresent, I
 }
 
 /// <summary>
-/// Imports commands in two passes over the files. The first decides every line against the state it would meet
-/// (the store's, plus what earlier lines add) without writing; any error and nothing is written. The second
-/// appends in batches, one transaction per batch. Every command is idempotent, so a re-import appends nothing.
+/// Imports commands in one pass and one transaction: each batch of lines loads the headers and statements it
+/// names (seeing earlier batches, which are written but not yet committed), runs every line through its slice's
+/// own decision, and appends what they decide. Any invalid line, a crash or a kill at any point, and the
+/// transaction never commits: nothing is imported. Memory is one batch, however long the file; each batch costs
+/// the same few queries whatever the order of its lines. Every command is idempotent, so a re-import appends nothing.
 /// </summary>
-public sealed class Importer(IDocumentStore store, TimeProvider clock)
+public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    public const int BatchSize = 500;
+    public const int BatchSize = 1000;
     private const int MaxErrors = 1000;
 
     public async Task<ImportResult> ImportAsync(IReadOnlyList<string> files, Author author, IProgress<int>? progress = null,
         bool dryRun = false, CancellationToken ct = default)
     {
         var today = Today.Anywhere(clock);
-        var validation = await ValidateAsync(files, today, progress, ct);
-        if (!validation.Succeeded || dryRun) return validation;
-        return await AppendAsync(files, author, today, progress, ct);
-    }
-
-    private async Task<ImportResult> ValidateAsync(IReadOnlyList<string> files, DateOnly today, IProgress<int>? progress,
-        CancellationToken ct)
-    {
-        var states = new Dictionary<string, Agreement?>(StringComparer.Ordinal);
-        var errors = new List<ImportError>();
-        int lines = 0, appended = 0, present = 0;
-        await using var session = store.QuerySession();
-        foreach (var file in files)
-        {
-            await foreach (var line in ImportReader.ReadAsync(file, ct))
-            {
-                lines++;
-                if (lines % 1000 == 0) progress?.Report(lines);
-                if (errors.Count >= MaxErrors) break;
-                if (line.Command is not { } command)
-                {
-                    errors.AddRange(line.Errors.Select(e => new ImportError(line.File, line.Line, e.Field, e.Reason)));
-                    continue;
-                }
-                if (!states.TryGetValue(command.AgreementId, out var state))
-                    states[command.AgreementId] = state = await session.LoadAsync(command.AgreementId, knownAt: null, ct);
-
-                switch (Decider.Decide(command, state, today))
-                {
-                    case Accepted accepted:
-                        states[command.AgreementId] = Simulate(state, accepted.Events);
-                        appended += accepted.Events.Count;
-                        break;
-                    case AlreadyDone:
-                        present++;
-                        break;
-                    case Rejected rejected:
-                        errors.AddRange(rejected.Errors.Select(e => new ImportError(line.File, line.Line, e.Field, e.Reason)));
-                        break;
-                }
-            }
-        }
-        return new ImportResult(lines, appended, present, errors);
-    }
-
-    private async Task<ImportResult> AppendAsync(IReadOnlyList<string> files, Author author, DateOnly today,
-        IProgress<int>? progress, CancellationToken ct)
-    {
-        int lines = 0, appended = 0, present = 0;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var run = new Run(today, author);
         var batch = new List<ImportLine>(BatchSize);
-        foreach (var file in files)
+        try
         {
-            await foreach (var line in ImportReader.ReadAsync(file, ct))
+            foreach (var file in files)
             {
-                batch.Add(line);
-                if (batch.Count < BatchSize) continue;
-                var (a, p) = await AppendBatchAsync(batch, author, today, ct);
-                (appended, present, lines) = (appended + a, present + p, lines + batch.Count);
-                progress?.Report(lines);
-                batch.Clear();
+                await foreach (var line in ImportReader.ReadAsync(file, ct))
+                {
+                    run.Lines++;
+                    if (line.Command is null) run.Fail(line, line.Errors);
+                    else batch.Add(line);
+                    if (batch.Count == BatchSize) await FlushAsync(transaction, batch, run, progress, ct);
+                    if (run.Errors.Count >= MaxErrors) break;
+                }
+                if (run.Errors.Count >= MaxErrors) break;
             }
+            await FlushAsync(transaction, batch, run, progress, ct);
         }
-        if (batch.Count > 0)
+        catch (Exception e) when (AgreementWriter.IsLostRace(e))
         {
-            var (a, p) = await AppendBatchAsync(batch, author, today, ct);
-            (appended, present, lines) = (appended + a, present + p, lines + batch.Count);
+            throw new ImportConflictException();
         }
-        return new ImportResult(lines, appended, present, []);
+
+        if (run.Errors.Count == 0 && !dryRun) await transaction.CommitAsync(ct);
+        // Otherwise the transaction is rolled back as it is disposed: nothing of this import remains.
+        return new ImportResult(run.Lines, run.Appended, run.Present, run.Errors);
     }
 
-    /// <summary>One transaction. A concurrent writer on one of its agreements makes it start over on fresh state.</summary>
-    private async Task<(int Appended, int Present)> AppendBatchAsync(List<ImportLine> batch, Author author, DateOnly today,
+    private sealed class Run(DateOnly today, Author author)
+    {
+        public DateOnly Today { get; } = today;
+        public Author Author { get; } = author;
+        public int Lines, Appended, Present;
+        public List<ImportError> Errors { get; } = [];
+
+        public void Fail(ImportLine line, IEnumerable<FieldError> errors) =>
+            Errors.AddRange(errors.Select(e => new ImportError(line.File, line.Line, e.Field, e.Reason)));
+    }
+
+    private async Task FlushAsync(NpgsqlTransaction transaction, List<ImportLine> batch, Run run, IProgress<int>? progress,
         CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        if (batch.Count == 0) return;
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
+        session.LastModifiedBy = run.Author.UserName;
+        session.CorrelationId = run.Author.CorrelationId;
+
+        var agreementIds = batch.Select(l => l.Command!.AgreementId).Distinct(StringComparer.Ordinal).ToArray();
+        var statementKeys = batch.Where(l => l.Command!.TouchedStatementId is not null)
+            .Select(l => StatementEntry.KeyOf(l.Command!.AgreementId, l.Command.TouchedStatementId!.Value))
+            .Distinct(StringComparer.Ordinal).ToArray();
+        var query = session.CreateBatchQuery();
+        var headersLoading = query.LoadMany<AgreementHeader>().ById(agreementIds);
+        var statementsLoading = query.LoadMany<StatementEntry>().ById(statementKeys);
+        await query.Execute(ct);
+        var statements = (await statementsLoading).ToLookup(s => s.AgreementId, StringComparer.Ordinal);
+        var states = (await headersLoading).ToDictionary(h => h.Id,
+            h => (Start: h.Version, State: (Agreement?)Agreement.Assemble(h, statements[h.Id])), StringComparer.Ordinal);
+
+        var pending = new Dictionary<string, List<object>>(StringComparer.Ordinal);
+        foreach (var line in batch)
         {
-            await using var session = store.LightweightSession();
-            session.LastModifiedBy = author.UserName;
-            session.CorrelationId = author.CorrelationId;
-            var streams = new Dictionary<string, (IEventStream<AgreementHeader> Stream, Agreement? State)>(StringComparer.Ordinal);
-            int appended = 0, present = 0;
-            try
+            var command = line.Command!;
+            var (start, state) = states.TryGetValue(command.AgreementId, out var known) ? known : (0L, (Agreement?)null);
+            switch (command.Decide(state, run.Today))
             {
-                foreach (var line in batch)
-                {
-                    var command = line.Command!;
-                    if (!streams.TryGetValue(command.AgreementId, out var entry))
-                    {
-                        var stream = await session.Events.FetchForWriting<AgreementHeader>(command.AgreementId, ct);
-                        // The whole agreement to decide on, loaded apart from the header the session will update.
-                        entry = (stream, await session.LoadAsync(command.AgreementId, knownAt: null, ct));
-                    }
-                    switch (Decider.Decide(command, entry.State, today))
-                    {
-                        case Accepted accepted:
-                            entry.Stream.AppendMany([.. accepted.Events]);
-                            entry = (entry.Stream, Simulate(entry.State, accepted.Events));
-                            appended += accepted.Events.Count;
-                            break;
-                        case AlreadyDone:
-                            present++;
-                            break;
-                        case Rejected rejected:
-                            // Validation passed, so the store changed under us (another writer): stop, keep nothing of this batch.
-                            throw new ImportConflictException(string.Join("; ", rejected.Errors.Select(e =>
-                                new ImportError(line.File, line.Line, e.Field, e.Reason).ToString())));
-                    }
-                    streams[command.AgreementId] = entry;
-                }
-                await session.SaveChangesAsync(ct);
-                return (appended, present);
-            }
-            catch (Exception e) when (e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException && attempt < 5)
-            {
-                await Task.Delay(50 * attempt, ct);
+                case Accepted accepted:
+                    states[command.AgreementId] = (start, Simulate(state, accepted.Events));
+                    if (!pending.TryGetValue(command.AgreementId, out var events)) pending[command.AgreementId] = events = [];
+                    events.AddRange(accepted.Events);
+                    run.Appended += accepted.Events.Count;
+                    break;
+                case AlreadyDone:
+                    run.Present++;
+                    break;
+                case Rejected rejected:
+                    run.Fail(line, rejected.Errors);
+                    break;
             }
         }
+
+        foreach (var (agreementId, events) in pending)
+        {
+            var start = states[agreementId].Start;
+            // The version the stream must reach: a writer that slipped in since we read it makes the import fail whole.
+            if (start == 0) session.Events.StartStream<AgreementHeader>(agreementId, events);
+            else session.Events.Append(agreementId, start + events.Count, events);
+        }
+        await session.SaveChangesAsync(ct);
+        progress?.Report(run.Lines);
+        batch.Clear();
     }
 
     /// <summary>What the agreement will look like once these events are stored (record metadata aside).</summary>
@@ -167,5 +145,5 @@ public sealed class Importer(IDocumentStore store, TimeProvider clock)
     }
 }
 
-public sealed class ImportConflictException(string message)
-    : Exception("The store changed while importing (another writer?): " + message + ". Nothing of the failing batch was written; run the import again.");
+public sealed class ImportConflictException()
+    : Exception("Another writer changed an agreement of this import while it ran: nothing was imported; run the import again.");

@@ -32,6 +32,8 @@ public static class TrackerHost
         var configuration = builder.Configuration;
         services.AddSingleton(NpgsqlDataSource.Create(database.ConnectionString));
         services.AddSingleton(database);
+        services.AddSingleton<DatabaseSupervision>();
+        if (OperatingSystem.IsLinux()) services.AddHostedService<DatabaseSupervisor>();
         services.AddSingleton(TimeProvider.System);
         // Registered before Marten and Wolverine so the schema is in place before either starts.
         services.AddHostedService<MigrationsOnStartup>();
@@ -66,6 +68,7 @@ public static class TrackerHost
         services.AddSingleton<TrackerStartup>();
         services.AddHostedService<Welcome>();
         services.AddSingleton<UserAdministration>();
+        services.AddSingleton<TokenLookup>();
 
         services.AddTrackerAuthentication(configuration);
 
@@ -74,6 +77,7 @@ public static class TrackerHost
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         AddRateLimiting(services, configuration);
 
+        services.ConfigureHttpJsonOptions(o => StrictJson.Apply(o.SerializerOptions));
         services.AddWolverineHttp();
         services.AddOpenApi(ApiDescription.Configure);
         return builder;
@@ -133,34 +137,48 @@ public static class TrackerHost
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                RateLimitPartition.GetFixedWindowLimiter(
-                    // Per authenticated user, else per client address.
-                    http.User.Identity is { IsAuthenticated: true, Name: { } name }
-                        ? "user:" + name
-                        : "ip:" + http.Connection.RemoteIpAddress,
-                    _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
-                    }));
+            // Before authentication nobody is known yet: each credential presented has its own limit, and each client
+            // address a wider one, so rotating made-up tokens does not buy a fresh limit.
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(http => PerMinute(CredentialOf(http), permits)),
+                PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                    PerMinute("ip:" + http.Connection.RemoteIpAddress, permits * AddressMultiple)));
             o.OnRejected = (ctx, ct) =>
             {
                 ctx.HttpContext.Response.Headers.RetryAfter = "60";
                 return new ValueTask(Results.Problem(statusCode: StatusCodes.Status429TooManyRequests,
                     title: "Too many requests",
-                    detail: $"This client sent more than {permits} requests in a minute; retry after 60 seconds.")
+                    detail: $"This client sent more than {permits} requests in a minute (or its address more than " +
+                            $"{permits * AddressMultiple}); retry after 60 seconds.")
                     .ExecuteAsync(ctx.HttpContext));
             };
         });
     }
 
+    /// <summary>How many clients' worth of requests one address may send (an office behind one NAT address).</summary>
+    private const int AddressMultiple = 10;
+
+    private static RateLimitPartition<string> PerMinute(string key, int permits) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+        });
+
+    /// <summary>The bearer credential (hashed: the limiter keeps its keys in memory), else the client address.</summary>
+    private static string CredentialOf(HttpContext http) =>
+        http.Request.Headers.Authorization.FirstOrDefault() is { Length: > 0 } header
+            ? "credential:" + ApiUser.Hash(header)
+            : "ip:" + http.Connection.RemoteIpAddress;
+
     public static WebApplication UseTracker(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseAuthentication();
+        // Limits come before authentication, so a client over its limit costs no token lookup.
         app.UseRateLimiter();
+        app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<RequestTextGuard>();
         app.UseMiddleware<Http.RequestBodyGuard>();
         app.MapWolverineEndpoints(opts =>
         {

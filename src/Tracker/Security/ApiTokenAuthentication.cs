@@ -8,7 +8,7 @@ namespace Tracker.Security;
 
 /// <summary>Bearer API tokens issued by <c>tracker users add</c>, checked against their stored hash.</summary>
 public sealed class ApiTokenAuthentication(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, UserAdministration users)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TokenLookup tokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
@@ -20,7 +20,7 @@ public sealed class ApiTokenAuthentication(
         var token = header["Bearer ".Length..].Trim();
         if (!token.StartsWith(ApiUser.TokenPrefix, StringComparison.Ordinal)) return AuthenticateResult.NoResult();
 
-        var user = await users.FindByTokenAsync(token, Context.RequestAborted);
+        var user = await tokens.FindAsync(token, Context.RequestAborted);
         if (user is null) return AuthenticateResult.Fail("unknown or revoked token");
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, user.Id), new Claim(ClaimTypes.Role, user.Role)], SchemeName);

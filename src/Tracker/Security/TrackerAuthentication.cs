@@ -70,7 +70,7 @@ public static class TrackerAuthentication
                                                 "provider issued for any other application would be accepted.");
         var sharedKey = string.IsNullOrWhiteSpace(jwt.SigningKey) ? null : Encoding.UTF8.GetBytes(jwt.SigningKey);
         if (sharedKey is { Length: < 32 })
-            throw new InvalidOperationException("Tracker:Jwt:SigningKey must be at least 32 bytes.");
+            throw new InvalidOperationException("Tracker:Jwt:SigningKey must be at least 32 bytes (HS256; HS384 needs 48, HS512 64).");
         if (sharedKey is not null && string.IsNullOrWhiteSpace(jwt.Issuer))
             throw new InvalidOperationException("Tracker:Jwt:SigningKey needs Tracker:Jwt:Issuer.");
 
@@ -88,13 +88,24 @@ public static class TrackerAuthentication
             RequireExpirationTime = true,
             // A shared secret signs with HMAC only; a provider's published keys with asymmetric algorithms only.
             ValidAlgorithms = sharedKey is not null
-                ? [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.HmacSha384, SecurityAlgorithms.HmacSha512]
+                ? HmacAlgorithmsFor(sharedKey.Length)
                 : [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
                     SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384],
             IssuerSigningKey = sharedKey is null ? null : new SymmetricSecurityKey(sharedKey),
         };
         o.Events = new JwtBearerEvents { OnTokenValidated = context => AsTrackerUser(context, jwt) };
     }
+
+    /// <summary>
+    /// An HMAC key must be at least as long as the hash it signs with (RFC 7518 §3.2): 32 bytes for HS256, 48 for
+    /// HS384, 64 for HS512. Only the algorithms the configured key is long enough for are accepted.
+    /// </summary>
+    public static IReadOnlyList<string> HmacAlgorithmsFor(int keyBytes) =>
+    [
+        .. keyBytes >= 32 ? [SecurityAlgorithms.HmacSha256] : Array.Empty<string>(),
+        .. keyBytes >= 48 ? [SecurityAlgorithms.HmacSha384] : Array.Empty<string>(),
+        .. keyBytes >= 64 ? [SecurityAlgorithms.HmacSha512] : Array.Empty<string>(),
+    ];
 
     /// <summary>The provider's user as the same kind of identity an API token gives: a prefixed name and roles.</summary>
     private static Task AsTrackerUser(TokenValidatedContext context, JwtSettings jwt)

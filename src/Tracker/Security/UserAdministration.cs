@@ -1,12 +1,15 @@
 using System.Text.RegularExpressions;
 using Marten;
+using Npgsql;
+using Tracker.Agreements.Storage;
+using SessionOptions = Marten.Services.SessionOptions;
 
 namespace Tracker.Security;
 
 public sealed record IssuedToken(string UserName, string Role, string Token);
 
 /// <summary>Adds, lists and revokes API users. Used by the <c>users</c> verb and by the Development start-up.</summary>
-public sealed partial class UserAdministration(IDocumentStore store, TimeProvider clock)
+public sealed partial class UserAdministration(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
 {
     public async Task<IssuedToken> AddAsync(string name, string role, CancellationToken ct = default)
     {
@@ -31,19 +34,33 @@ public sealed partial class UserAdministration(IDocumentStore store, TimeProvide
         return (await session.Query<ApiUser>().OrderBy(u => u.Id).ToListAsync(ct)).ToList();
     }
 
+    /// <summary>
+    /// Revokes the user's token. The last admin cannot be revoked (nobody could manage users any more); two admins
+    /// revoking each other at once take turns, so one of them remains.
+    /// </summary>
     public async Task RevokeAsync(string name, CancellationToken ct = default)
     {
-        await using var session = store.LightweightSession();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await Turns.TakeAsync(connection, transaction, Turns.Users, ct);
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
         var user = await session.LoadAsync<ApiUser>(name, ct) ?? throw new UserAdministrationException(UserProblem.NotFound, "name", $"no user '{name}'");
         if (user.RevokedAt is not null) return;
+        if (user.Role == Roles.Admin &&
+            await session.Query<ApiUser>().CountAsync(u => u.Role == Roles.Admin && u.RevokedAt == null && u.Id != name, ct) == 0)
+            throw new UserAdministrationException(UserProblem.LastAdmin, "name",
+                $"'{name}' is the last admin; add another admin before revoking this one");
         user.RevokedAt = clock.GetUtcNow();
         session.Store(user);
         await session.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 
-    public async Task<ApiUser?> FindByTokenAsync(string token, CancellationToken ct = default)
+    public async Task<ApiUser?> FindByTokenAsync(string token, CancellationToken ct = default) =>
+        await FindByTokenHashAsync(ApiUser.Hash(token), ct);
+
+    public async Task<ApiUser?> FindByTokenHashAsync(string hash, CancellationToken ct = default)
     {
-        var hash = ApiUser.Hash(token);
         await using var session = store.QuerySession();
         return await session.Query<ApiUser>().FirstOrDefaultAsync(u => u.TokenHash == hash && u.RevokedAt == null, ct);
     }
@@ -72,7 +89,7 @@ public sealed partial class UserAdministration(IDocumentStore store, TimeProvide
     private static partial Regex NamePattern();
 }
 
-public enum UserProblem { Invalid, Exists, NotFound }
+public enum UserProblem { Invalid, Exists, NotFound, LastAdmin }
 
 public sealed class UserAdministrationException(UserProblem problem, string field, string message) : Exception(message)
 {

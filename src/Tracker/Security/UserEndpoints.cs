@@ -32,11 +32,12 @@ public static class UserEndpoints
     }
 
     [EndpointSummary("Revoke a user's token (admin)"), WolverinePost("/api/users/{name}/revocation"), Authorize(Policy = Roles.Policies.CanAdminister)]
-    public static async Task<IResult> Revoke(string name, UserAdministration users, CancellationToken ct)
+    public static async Task<IResult> Revoke(string name, UserAdministration users, TokenLookup tokens, CancellationToken ct)
     {
         try
         {
             await users.RevokeAsync(name, ct);
+            tokens.Forget(name); // at once here; other instances within TokenLookup.Freshness
             return Results.NoContent();
         }
         catch (UserAdministrationException e)
@@ -48,7 +49,7 @@ public static class UserEndpoints
     private static IResult ProblemFor(UserAdministrationException e) => e.Problem switch
     {
         UserProblem.NotFound => Problems.NotFound(e.Message),
-        UserProblem.Exists => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message),
+        UserProblem.Exists or UserProblem.LastAdmin => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message),
         _ => Problems.Invalid(e.Field, e.Message),
     };
 }

@@ -157,8 +157,8 @@ public class DeciderTests
 
         foreach (var command in commands)
         {
-            var onPartial = Decider.Decide(command, partial, Today);
-            var onFull = Decider.Decide(command, full, Today);
+            var onPartial = command.Decide(partial, Today);
+            var onFull = command.Decide(full, Today);
             onPartial.GetType().ShouldBe(onFull.GetType(), command.ToString());
             (onPartial as Rejected)?.Kind.ShouldBe(((Rejected)onFull).Kind);
         }

@@ -130,4 +130,89 @@ public class SeparateHostTests
         status.ShouldBe(HttpStatusCode.ServiceUnavailable);
         body.ShouldContain("database unreachable");
     }
+
+    [Fact]
+    public async Task a_revoked_token_stops_working_within_a_second_on_every_instance()
+    {
+        var database = await TestCluster.NewDatabaseAsync("revoke");
+        await using var one = await TrackerApp.StartAsync(database);
+        await using var other = await TrackerApp.StartAsync(database);
+        var users = one.Services.GetRequiredService<UserAdministration>();
+        var token = (await users.AddAsync("leaving.reader", Roles.Reader)).Token;
+        await users.AddAsync("staying.admin", Roles.Admin);
+        for (var i = 0; i < 20; i++) (await GetAsync(other, "/api/agreements", token)).Status.ShouldBe(HttpStatusCode.OK);
+        other.Services.GetRequiredService<TokenLookup>().StoreLookups.ShouldBeLessThan(20, "a busy client is not looked up on every request");
+
+        await users.RevokeAsync("leaving.reader");
+        var revoked = System.Diagnostics.Stopwatch.StartNew();
+        while ((await GetAsync(other, "/api/agreements", token)).Status == HttpStatusCode.OK)
+        {
+            revoked.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(1.5), "still accepted on the other instance");
+            await Task.Delay(20);
+        }
+        (await GetAsync(other, "/api/agreements", token)).Status.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task requests_over_the_limit_cost_no_token_lookup()
+    {
+        await using var host = await StartAsync("ratelimit-first", ("Tracker:RateLimit:PermitsPerMinute", "5"));
+        var lookups = host.Services.GetRequiredService<TokenLookup>();
+        for (var i = 0; i < 30; i++) await GetAsync(host, "/api/agreements", "trk_made-up-token");
+        lookups.StoreLookups.ShouldBe(5, "only the requests within the limit reached authentication");
+    }
+
+    [Fact]
+    public async Task the_last_admin_cannot_be_revoked_even_by_two_admins_revoking_each_other_at_once()
+    {
+        await using var host = await StartAsync("last-admin");
+        var users = host.Services.GetRequiredService<UserAdministration>();
+        var first = (await users.AddAsync("first.admin", Roles.Admin)).Token;
+        var second = (await users.AddAsync("second.admin", Roles.Admin)).Token;
+
+        var answers = await Task.WhenAll(
+            host.Scenario(s => { s.Post.Url("/api/users/second.admin/revocation"); s.WithBearerToken(first); s.IgnoreStatusCode(); }),
+            host.Scenario(s => { s.Post.Url("/api/users/first.admin/revocation"); s.WithBearerToken(second); s.IgnoreStatusCode(); }));
+
+        // One revocation lands. The other is refused: as the last admin's (409), or, when its author's own token was
+        // revoked first, as unauthenticated (401).
+        answers.Count(a => a.Context.Response.StatusCode == 204).ShouldBe(1);
+        answers.Count(a => a.Context.Response.StatusCode is 409 or 401).ShouldBe(1);
+        (await users.ListAsync()).Count(u => u.Role == Roles.Admin && u.RevokedAt is null).ShouldBe(1);
+        var remaining = (await users.ListAsync()).Single(u => u.Role == Roles.Admin && u.RevokedAt is null).Id;
+        var cli = await Should.ThrowAsync<UserAdministrationException>(() => users.RevokeAsync(remaining));
+        cli.Problem.ShouldBe(UserProblem.LastAdmin);
+    }
+
+    [Theory]
+    [InlineData(SecurityAlgorithms.HmacSha256, 32, true)]
+    [InlineData(SecurityAlgorithms.HmacSha384, 48, true)]
+    [InlineData(SecurityAlgorithms.HmacSha512, 64, true)]
+    [InlineData(SecurityAlgorithms.HmacSha512, 32, false)]
+    [InlineData(SecurityAlgorithms.HmacSha384, 47, false)]
+    public async Task a_shared_key_signs_with_each_hmac_algorithm_it_is_long_enough_for(string algorithm, int keyBytes, bool accepted)
+    {
+        var key = Encoding.UTF8.GetBytes(new string('k', keyBytes));
+        await using var host = await StartAsync("jwt-" + keyBytes,
+            ("Tracker:Jwt:SigningKey", new string('k', keyBytes)), ("Tracker:Jwt:Issuer", Issuer), ("Tracker:Jwt:Audience", Audience));
+        (await GetAsync(host, "/api/agreements", HmacJwt(algorithm, key))).Status
+            .ShouldBe(accepted ? HttpStatusCode.OK : HttpStatusCode.Unauthorized);
+    }
+
+    /// <summary>Signed by hand: the token library refuses to sign with a key shorter than the hash, as a client might not.</summary>
+    private static string HmacJwt(string algorithm, byte[] key)
+    {
+        static string Part(byte[] bytes) => Base64UrlEncoder.Encode(bytes);
+        var header = Part(Encoding.UTF8.GetBytes($$"""{"alg":"{{algorithm}}","typ":"JWT"}"""));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var payload = Part(Encoding.UTF8.GetBytes(
+            $$"""{"iss":"{{Issuer}}","aud":"{{Audience}}","exp":{{now + 300}},"nbf":{{now - 60}},"preferred_username":"hmac.user","roles":["reader"]}"""));
+        using System.Security.Cryptography.HMAC hmac = algorithm switch
+        {
+            SecurityAlgorithms.HmacSha256 => new System.Security.Cryptography.HMACSHA256(key),
+            SecurityAlgorithms.HmacSha384 => new System.Security.Cryptography.HMACSHA384(key),
+            _ => new System.Security.Cryptography.HMACSHA512(key),
+        };
+        return $"{header}.{payload}.{Part(hmac.ComputeHash(Encoding.ASCII.GetBytes($"{header}.{payload}")))}";
+    }
 }

@@ -45,6 +45,9 @@ public sealed record AddCommitment(
     Quantity? Quantity = null,
     long? ExpectedVersion = null) : IAgreementCommand
 {
+    public Outcome Decide(Agreement? agreement, DateOnly today) => Decide(agreement, this);
+    public IAgreementCommand WithExpectedVersion(long? expected) => this with { ExpectedVersion = expected };
+
     public static Outcome Decide(Agreement? agreement, AddCommitment command)
     {
         if (agreement is null) return Outcome.NotFound("agreementId", $"agreement '{command.AgreementId}' does not exist");

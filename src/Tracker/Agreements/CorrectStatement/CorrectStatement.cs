@@ -26,6 +26,10 @@ public sealed record CorrectStatement(
     Guid? CorrectionId = null,
     long? ExpectedVersion = null) : IAgreementCommand
 {
+    Guid? IAgreementCommand.TouchedStatementId => StatementId;
+    public Outcome Decide(Agreement? agreement, DateOnly today) => Decide(agreement, this, today);
+    public IAgreementCommand WithExpectedVersion(long? expected) => this with { ExpectedVersion = expected };
+
     public static Outcome Decide(Agreement? agreement, CorrectStatement command, DateOnly today)
     {
         if (agreement is null) return Outcome.NotFound("agreementId", $"agreement '{command.AgreementId}' does not exist");

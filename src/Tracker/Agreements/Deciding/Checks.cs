@@ -46,8 +46,14 @@ public sealed partial class Checks
 
     public bool MaxLength(string field, string? value, int maxLength)
     {
-        if (value is null || value.Length <= maxLength) return true;
-        Fail(field, $"is {value.Length} characters long; the limit is {maxLength}");
+        if (value is null) return true;
+        if (value.Length > maxLength)
+        {
+            Fail(field, $"is {value.Length} characters long; the limit is {maxLength}");
+            return false;
+        }
+        if (StorableText.Problem(value) is not { } problem) return true;
+        Fail(field, problem);
         return false;
     }
 

@@ -1,8 +1,19 @@
 namespace Tracker.Agreements.Deciding;
 
-/// <summary>A write to one agreement stream. <see cref="ExpectedVersion"/>, when sent, makes a stale write a conflict.</summary>
+/// <summary>
+/// A write to one agreement stream, decided by its own slice: <see cref="Decide"/> takes the agreement as it stands
+/// and says what to append. <see cref="ExpectedVersion"/>, when sent, makes a stale write a conflict.
+/// </summary>
 public interface IAgreementCommand
 {
     string AgreementId { get; }
     long? ExpectedVersion { get; }
+
+    /// <summary>The one statement the decision needs besides the header, if any: a write loads nothing else.</summary>
+    Guid? TouchedStatementId => null;
+
+    /// <summary>Pure: the same agreement, command and day always give the same outcome.</summary>
+    Outcome Decide(Agreement? agreement, DateOnly today);
+
+    IAgreementCommand WithExpectedVersion(long? expected);
 }

@@ -13,6 +13,9 @@ public sealed record OpenAgreement(
     IReadOnlyList<string>? Tags = null,
     long? ExpectedVersion = null) : IAgreementCommand
 {
+    public Outcome Decide(Agreement? agreement, DateOnly today) => Decide(agreement, this);
+    public IAgreementCommand WithExpectedVersion(long? expected) => this with { ExpectedVersion = expected };
+
     public static Outcome Decide(Agreement? agreement, OpenAgreement command)
     {
         var check = new Checks();

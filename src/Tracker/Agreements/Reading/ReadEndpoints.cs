@@ -25,7 +25,7 @@ public static class AgreementReadEndpoints
             .Where(a => party is null || a.Parties.Contains(party, StringComparer.OrdinalIgnoreCase))
             .Where(a => tag is null || a.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase))
             .ToList();
-        var items = matching.Skip((paging.Page - 1) * paging.Size).Take(paging.Size)
+        var items = matching.Skip(paging.Offset).Take(paging.Size)
             .Select(a => AgreementSummary.Of(a, asOfDate)).ToList();
         return Results.Ok(new PageOf<AgreementSummary>(items, paging.Page, paging.Size, matching.Count));
     }

@@ -23,7 +23,12 @@ public sealed record RecordStatement(
     IReadOnlyList<CommitmentInput>? NewCommitments = null,
     long? ExpectedVersion = null) : IAgreementCommand
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public StatementInput Statement => new(SaidOn, Speaker, Place, Quote, Language, Translation, Source, Assertions);
+
+    Guid? IAgreementCommand.TouchedStatementId => StatementId;
+    public Outcome Decide(Agreement? agreement, DateOnly today) => Decide(agreement, this, today);
+    public IAgreementCommand WithExpectedVersion(long? expected) => this with { ExpectedVersion = expected };
 
     public static Outcome Decide(Agreement? agreement, RecordStatement command, DateOnly today)
     {

@@ -8,6 +8,10 @@ public sealed record StatementRetracted(string AgreementId, Guid StatementId, st
 public sealed record RetractStatement(string AgreementId, Guid StatementId, string? Reason, long? ExpectedVersion = null)
     : IAgreementCommand
 {
+    Guid? IAgreementCommand.TouchedStatementId => StatementId;
+    public Outcome Decide(Agreement? agreement, DateOnly today) => Decide(agreement, this);
+    public IAgreementCommand WithExpectedVersion(long? expected) => this with { ExpectedVersion = expected };
+
     public static Outcome Decide(Agreement? agreement, RetractStatement command)
     {
         if (agreement is null) return Outcome.NotFound("agreementId", $"agreement '{command.AgreementId}' does not exist");

@@ -49,7 +49,7 @@ public static class AgreementReads
         }
 
         var events = await session.Events.QueryAllRawEvents()
-            .Where(e => e.Timestamp <= knownAt.Value)
+            .Where(e => e.Timestamp <= knownAt.Value && e.StreamKey != Tombstones.StreamKey)
             .OrderBy(e => e.Sequence)
             .ToListAsync(ct);
         return events.GroupBy(e => e.StreamKey!)

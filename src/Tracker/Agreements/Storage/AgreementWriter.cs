@@ -1,5 +1,7 @@
 using JasperFx;
 using Marten;
+using SessionOptions = Marten.Services.SessionOptions;
+using Npgsql;
 using Tracker.Agreements.Deciding;
 
 namespace Tracker.Agreements.Storage;
@@ -18,77 +20,102 @@ public sealed record WriteResult(Outcome Outcome, long Version, long? StaleVersi
 }
 
 /// <summary>
-/// Runs a pure decider against the agreement's current state and appends what it decides. Without an expected
-/// version, writers to one agreement are serialised and a race that still slips through (two opening the same new
-/// agreement) is retried on fresh state: two analysts recording at once both succeed; nothing is lost or
-/// overwritten. With one, a stale client gets a conflict.
+/// The write policy every slice goes through: one transaction that takes the agreement's turn, loads what the
+/// command's own decision needs, and appends what it decides. Races are decided here, before the database sees an
+/// append, so a lost race never becomes a failed append (and never leaves a tombstone event behind).
 /// </summary>
-public sealed class AgreementWriter(IDocumentStore store, TimeProvider clock)
+public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    private const int MaxAttempts = 10;
+    private const int MaxAttempts = 5;
 
     public async Task<WriteResult> ExecuteAsync(IAgreementCommand command, Author author, CancellationToken ct = default)
     {
+        // Nothing is loaded for a command that names no agreement: the answer does not depend on the store.
+        var ids = new Checks();
+        if (!ids.Slug("agreementId", command.AgreementId)) return new WriteResult(Outcome.Invalid(ids.Errors), 0);
+
         for (var attempt = 1; ; attempt++)
         {
-            await using var session = store.LightweightSession();
-            session.LastModifiedBy = author.UserName;
-            session.CorrelationId = author.CorrelationId;
             try
             {
-                // Without an expected version, writers to one agreement take turns on its stream row (held until
-                // commit), so a busy agreement queues its writers instead of failing them. A client that names the
-                // version it saw wants to hear that it is stale, so it gets the optimistic check instead.
-                var stream = command.ExpectedVersion is { } expected
-                    ? await session.Events.FetchForWriting<AgreementHeader>(command.AgreementId, expected, ct)
-                    : await session.Events.FetchForExclusiveWriting<AgreementHeader>(command.AgreementId, ct);
-                if (stream.Aggregate is null && stream.StartingVersion > 0)
-                    throw new InvalidOperationException(
-                        $"agreement '{command.AgreementId}' has events but no stored header; its documents are being rebuilt");
-                var state = await session.ForDecidingAsync(stream.Aggregate, StatementIdOf(command), ct);
-                var outcome = Decider.Decide(command, state, Today.Anywhere(clock));
-                if (outcome is not Accepted accepted) return new WriteResult(outcome, stream.CurrentVersion ?? 0);
-
-                stream.AppendMany([.. accepted.Events]);
-                await session.SaveChangesAsync(ct);
-                return new WriteResult(outcome, (stream.StartingVersion ?? 0) + accepted.Events.Count);
+                return await AttemptAsync(command, author, ct);
             }
-            catch (Exception e) when (e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException
-                                      && command.ExpectedVersion is null && attempt < MaxAttempts)
+            catch (Exception e) when (IsLostRace(e) && attempt < MaxAttempts)
             {
-                // Someone appended between our read and our write, which the row lock leaves possible only while
-                // the stream is new (two opening one agreement at once): decide again on the new state.
+                // Only a writer that bypasses the agreement's turn (an import) can get here: decide again on its result.
                 await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
-            }
-            catch (ConcurrencyException) when (command.ExpectedVersion is not null)
-            {
-                return await StaleAsync(command, ct);
             }
         }
     }
 
-    /// <summary>
-    /// The client's version is out of date. If what it asks for is already done (a retry of its own write that
-    /// went through), that is the answer; otherwise it is a conflict naming the current version.
-    /// </summary>
-    private async Task<WriteResult> StaleAsync(IAgreementCommand command, CancellationToken ct)
+    private async Task<WriteResult> AttemptAsync(IAgreementCommand command, Author author, CancellationToken ct)
     {
-        await using var query = store.QuerySession();
-        var header = await query.LoadAsync<AgreementHeader>(command.AgreementId, ct);
-        var current = header?.Version ?? (await query.Events.FetchStreamStateAsync(command.AgreementId, ct))?.Version ?? 0;
-        var state = await query.ForDecidingAsync(header, StatementIdOf(command), ct);
-        if (Decider.Decide(command, state, Today.Anywhere(clock)) is AlreadyDone done) return new WriteResult(done, done.Version);
-        return new WriteResult(Outcome.Conflict("expectedVersion",
-                $"agreement '{command.AgreementId}' is at version {current}, not {command.ExpectedVersion}; reload and retry"),
-            current, StaleVersion: command.ExpectedVersion);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await Turns.TakeAsync(connection, transaction, command.AgreementId, ct);
+
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
+        session.LastModifiedBy = author.UserName;
+        session.CorrelationId = author.CorrelationId;
+
+        var batch = session.CreateBatchQuery();
+        var fetching = batch.Events.FetchForWriting<AgreementHeader>(command.AgreementId);
+        var touched = command.TouchedStatementId is { } sid
+            ? batch.Load<StatementEntry>(StatementEntry.KeyOf(command.AgreementId, sid))
+            : Task.FromResult<StatementEntry?>(null);
+        await batch.Execute(ct);
+        var stream = await fetching;
+        var header = stream.Aggregate;
+        var current = stream.CurrentVersion ?? 0;
+        if (header is null && current > 0)
+            throw new InvalidOperationException($"agreement '{command.AgreementId}' has events but no stored header");
+
+        var state = header is null ? null : Agreement.Assemble(header, await touched is { } s ? [s] : []);
+        var today = Today.Anywhere(clock);
+        if (command.ExpectedVersion is { } expected && expected != current)
+        {
+            // A stale client: if what it asks for is already done (a retry of its own write that went through),
+            // that is the answer; otherwise a conflict naming the current version. Nothing is appended either way.
+            if (command.Decide(state, today) is AlreadyDone done) return new WriteResult(done, done.Version);
+            return new WriteResult(Outcome.Conflict("expectedVersion",
+                    $"agreement '{command.AgreementId}' is at version {current}, not {expected}; reload and retry"),
+                current, StaleVersion: expected);
+        }
+
+        var outcome = command.Decide(state, today);
+        if (outcome is not Accepted accepted) return new WriteResult(outcome, current);
+
+        stream.AppendMany([.. accepted.Events]);
+        await session.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return new WriteResult(outcome, current + accepted.Events.Count);
     }
 
-    /// <summary>The statement a command is about, if it is about one.</summary>
-    public static Guid? StatementIdOf(IAgreementCommand command) => command switch
+    internal static bool IsLostRace(Exception e) =>
+        e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException
+            or JasperFx.Events.EventStreamUnexpectedMaxEventIdException;
+}
+
+/// <summary>
+/// Writers to one agreement take turns: a transaction-scoped advisory lock keyed by the agreement id, taken before
+/// its state is read and held until commit. It exists before the agreement's first event (a row lock would not),
+/// so two analysts opening one new agreement also queue instead of racing. Other keys (never slugs, such as
+/// <see cref="Users"/>) give other shared state its own turn.
+/// </summary>
+public static class Turns
+{
+    public const string Users = "@users";
+
+    /// <summary>"trak": the lock class, apart from the single-key locks Marten and the migrations take.</summary>
+    private const int LockClass = 0x7472_616b;
+
+    public static async Task TakeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string key,
+        CancellationToken ct)
     {
-        RecordStatement r => r.StatementId,
-        CorrectStatement c => c.StatementId,
-        RetractStatement r => r.StatementId,
-        _ => null,
-    };
+        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock($1, hashtext($2))", connection, transaction)
+        {
+            Parameters = { new() { Value = LockClass }, new() { Value = key } },
+        };
+        await command.ExecuteNonQueryAsync(ct);
+    }
 }

@@ -228,6 +228,43 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether the server process named in postmaster.pid is alive.</summary>
+    public bool IsServerAlive() => ServerPid() is { } pid && IsPostgres(pid);
+
+    /// <summary>
+    /// Starts the server again after it died, on the port the service's connections already name. Returns null on
+    /// success, else why it failed (the caller retries: a dead postmaster's backends take a moment to go, and until
+    /// they have, PostgreSQL refuses to start on the same data folder).
+    /// </summary>
+    public async Task<string?> RestartAsync(CancellationToken ct)
+    {
+        await using var _ = await AcquireLockAsync(ct);
+        if (IsServerAlive() && await CanConnectAsync(Port, ct)) return null; // another Tracker process restarted it
+        var logFile = Path.Combine(DataDirectory, "server.log");
+        var result = await RunAsync(_binaries.PgCtl, ct,
+            "start", "-D", DataDirectory, "-w", "-t", "30", "-l", logFile, "-o", $"-p {Port}");
+        return result.ExitCode == 0 ? null : $"pg_ctl exit {result.ExitCode}: {result.Output.Trim()} {Tail(logFile).Split('\n').LastOrDefault()}";
+    }
+
+    private int? ServerPid()
+    {
+        try
+        {
+            var first = File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).FirstOrDefault();
+            return int.TryParse(first, out var pid) ? pid : null;
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>A pid file can outlive its server, and its number be reused by anything: only a postgres counts.</summary>
+    private static bool IsPostgres(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/comm").Trim() is "postgres" or "postmaster"; }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
+
     private string CredentialsFile => Path.Combine(BaseDirectory, "credentials");
     private string ClientsDirectory => Path.Combine(BaseDirectory, "clients");
     private string ClientFile(int pid) => Path.Combine(ClientsDirectory, pid.ToString());

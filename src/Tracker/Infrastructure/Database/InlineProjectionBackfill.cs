@@ -25,18 +25,27 @@ public static class InlineProjectionBackfill
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync(ct);
-        if (!await BehindAsync(conn, ct)) return;
+        if (await CheckedAsync(conn, ct)) return;
 
-        // One process rebuilds; any other starting meanwhile waits here, then finds nothing left to do.
+        // One process checks (and rebuilds if need be); any other starting meanwhile waits here, then finds it done.
         await Migrations.Execute(conn, null, $"select pg_advisory_lock({LockKey})", ct);
         try
         {
-            if (!await BehindAsync(conn, ct)) return;
-            log("Agreement headers and statements are behind the events (a migration introduced them): rebuilding them from the events…");
-            using var daemon = await store.BuildProjectionDaemonAsync();
-            await daemon.RebuildProjectionAsync("AgreementHeader", TimeSpan.FromMinutes(10), ct);
-            await daemon.RebuildProjectionAsync(StatementEntryProjection.ProjectionName, TimeSpan.FromMinutes(10), ct);
-            log("Rebuilt.");
+            if (await CheckedAsync(conn, ct)) return;
+            if (await BehindAsync(conn, ct))
+            {
+                log("Agreement headers and statements are behind the events (a migration introduced them): rebuilding them from the events…");
+                using var daemon = await store.BuildProjectionDaemonAsync();
+                await daemon.RebuildProjectionAsync("AgreementHeader", TimeSpan.FromMinutes(10), ct);
+                await daemon.RebuildProjectionAsync(StatementEntryProjection.ProjectionName, TimeSpan.FromMinutes(10), ct);
+                log("Rebuilt.");
+            }
+            await using var mark = new NpgsqlCommand(
+                "insert into public.tracker_migrations(name, checksum) values ($1, '') on conflict (name) do nothing", conn)
+            {
+                Parameters = { new() { Value = Marker } },
+            };
+            await mark.ExecuteNonQueryAsync(ct);
         }
         finally
         {
@@ -46,11 +55,28 @@ public static class InlineProjectionBackfill
 
     private const long LockKey = Migrations.AdvisoryLockKey + 1;
 
-    private static async Task<bool> BehindAsync(NpgsqlConnection conn, CancellationToken ct)
+    /// <summary>
+    /// Inline documents can only fall behind the events when a migration introduces them, so the comparison runs once
+    /// per set of migrations and its result is recorded: a start never repeats it, and nothing in the log (tombstones
+    /// included) can make every start rebuild.
+    /// </summary>
+    private static string Marker => "documents checked after " + Migrations.Embedded[^1].Name;
+
+    private static async Task<bool> CheckedAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select exists (select 1 from public.tracker_migrations where name = $1)", conn)
+        {
+            Parameters = { new() { Value = Marker } },
+        };
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    internal static async Task<bool> BehindAsync(NpgsqlConnection conn, CancellationToken ct)
     {
         const string schema = TrackerHost.MartenSchema;
         await using var cmd = new NpgsqlCommand($"""
-            select (select count(*) from {schema}.mt_streams) > (select count(*) from {schema}.mt_doc_agreementheader)
+            select (select count(*) from {schema}.mt_streams where id <> '{Tombstones.StreamKey}')
+                   > (select count(*) from {schema}.mt_doc_agreementheader)
                 or (select count(*) from {schema}.mt_events where type = 'statement_recorded')
                    > (select count(*) from {schema}.mt_doc_statemententry)
             """, conn);

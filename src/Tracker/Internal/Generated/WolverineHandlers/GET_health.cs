@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using System;
 using System.Linq;
+using Tracker.Infrastructure.Database;
 using Wolverine.Http;
 
 namespace Internal.Generated.WolverineHandlers
@@ -16,12 +17,14 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Microsoft.Extensions.Logging.ILogger<Tracker.Health.HealthReport> _loggerOfHealthReport;
         private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
+        private readonly Tracker.Infrastructure.Database.DatabaseSupervision _databaseSupervision;
 
-        public GET_health(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Microsoft.Extensions.Logging.ILogger<Tracker.Health.HealthReport> loggerOfHealthReport, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
+        public GET_health(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Microsoft.Extensions.Logging.ILogger<Tracker.Health.HealthReport> loggerOfHealthReport, Npgsql.NpgsqlDataSource npgsqlDataSource, Tracker.Infrastructure.Database.DatabaseSupervision databaseSupervision) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _loggerOfHealthReport = loggerOfHealthReport;
             _npgsqlDataSource = npgsqlDataSource;
+            _databaseSupervision = databaseSupervision;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -29,7 +32,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Tracker.Health.HealthEndpoint").SetTag("http.route", "/health").SetTag("http.request.method", "GET");
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Health.HealthEndpoint.Get(_npgsqlDataSource, _loggerOfHealthReport, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Tracker.Health.HealthEndpoint.Get(_npgsqlDataSource, _databaseSupervision, _loggerOfHealthReport, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -13,11 +13,13 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class POST_api_users_name_revocation : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
+        private readonly Tracker.Security.TokenLookup _tokenLookup;
         private readonly Tracker.Security.UserAdministration _userAdministration;
 
-        public POST_api_users_name_revocation(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Tracker.Security.UserAdministration userAdministration) : base(wolverineHttpOptions)
+        public POST_api_users_name_revocation(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Tracker.Security.TokenLookup tokenLookup, Tracker.Security.UserAdministration userAdministration) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
+            _tokenLookup = tokenLookup;
             _userAdministration = userAdministration;
         }
 
@@ -33,7 +35,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Security.UserEndpoints.Revoke(name, _userAdministration, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Tracker.Security.UserEndpoints.Revoke(name, _userAdministration, _tokenLookup, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
