@@ -127,30 +127,43 @@ with open(f"{work}/agreements.jsonl", "w") as f:
                             "title": "Joint production", "category": "air-defence"}) + "\n")
 # pg-baseline's COPY row (quote, stage, saidOn, 1000 streams), plus what a statement needs to be valid. Grouped by
 # agreement, as an import file usually is.
-with open(f"{work}/statements.jsonl", "w") as f:
-    for i in range(n):
-        f.write(json.dumps({"type": "record-statement", "agreementId": f"import-{i * agreements // n}",
-                            "statementId": str(uuid.uuid4()), "saidOn": "2025-06-05",
-                            "speaker": {"name": "Rustem Umerov"}, "quote": f"Statement {i}", "language": "de",
-                            "source": {"outlet": "Example Outlet", "kind": "media-report"},
-                            "assertions": [{"commitmentId": "joint-production", "stage": "under-examination"}]},
-                           ensure_ascii=False) + "\n")
+# The same again interleaved (each line on the next agreement): the import's cost must not depend on line order.
+for name, agreement_of in [("statements", lambda i: i * agreements // n), ("interleaved", lambda i: i % agreements)]:
+    with open(f"{work}/{name}.jsonl", "w") as f:
+        for i in range(n):
+            f.write(json.dumps({"type": "record-statement", "agreementId": f"import-{agreement_of(i)}",
+                                "statementId": str(uuid.uuid4()), "saidOn": "2025-06-05",
+                                "speaker": {"name": "Rustem Umerov"}, "quote": f"{name} {i}", "language": "de",
+                                "source": {"outlet": "Example Outlet", "kind": "media-report"},
+                                "assertions": [{"commitmentId": "joint-production", "stage": "under-examination"}]},
+                               ensure_ascii=False) + "\n")
 PY
 dotnet "$dll" import "$work/agreements.jsonl" >>"$work/cli.log" 2>&1 || { cat "$work/cli.log" >&2; exit 1; }
-settle
-start=$(date +%s.%N)
-summary=$(dotnet "$dll" import "$work/statements.jsonl" 2>>"$work/cli.log") || { cat "$work/cli.log" >&2; exit 1; }
-end=$(date +%s.%N)
-# "100,000 lines: appended 100,000 events, 0 already present (41.2 s)." — the events, and the import's own time.
-python3 - "$summary" "$start" "$end" <<'PY' | record
+timed_import() { # $1 = file stem, $2 = measure name; peak memory from /proc via GNU time when it is there
+  settle
+  local start end summary rss=""
+  start=$(date +%s.%N)
+  if [ -x /usr/bin/time ]; then
+    summary=$(/usr/bin/time -f "%M" -o "$work/rss" dotnet "$dll" import "$work/$1.jsonl" 2>>"$work/cli.log") || { cat "$work/cli.log" >&2; exit 1; }
+    rss=$(tail -1 "$work/rss")
+  else
+    summary=$(dotnet "$dll" import "$work/$1.jsonl" 2>>"$work/cli.log") || { cat "$work/cli.log" >&2; exit 1; }
+  fi
+  end=$(date +%s.%N)
+  # "100,000 lines: appended 100,000 events, 0 already present (41.2 s)." — the events, and the import's own time.
+  python3 - "$summary" "$start" "$end" "$2" "$rss" <<'PY' | record
 import json, re, sys
-summary, start, end = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+summary, start, end, measure, rss = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5]
 m = re.search(r"appended ([\d,]+) events.*\(([\d.]+) s\)", summary)
 events, inside = int(m.group(1).replace(",", "")), float(m.group(2))
-print(json.dumps({"measure": "import", "events": events, "seconds": round(end - start, 2),
+print(json.dumps({"measure": measure, "events": events, "seconds": round(end - start, 2),
                   "events_per_s": round(events / (end - start), 1), "in_process_seconds": inside,
-                  "in_process_events_per_s": round(events / inside, 1) if inside else None}))
+                  "in_process_events_per_s": round(events / inside, 1) if inside else None,
+                  "peak_rss_mib": round(int(rss) / 1024) if rss else None}))
 PY
+}
+timed_import statements import
+timed_import interleaved import-interleaved
 settle
 # Only its COPY figure is used; pgbench's part is kept to a second.
 with_pg "$baseline" -c 1 -t 1 -n "$statements" | tag pg-copy | record
@@ -171,9 +184,10 @@ for scenario, pg in [("record-1-client", "pg-commit-1"), ("record-8-clients", "p
     line(scenario, "req/s", p["requests_per_s"], b["commit_tps"],
          f"errors {p['errors']}, {p['statements_per_agreement']} statements per agreement at the end")
     line(scenario, "median ms", p["median_ms"], b["commit_latency_ms"], f"p95 {p['p95_ms']}, p99 {p['p99_ms']}")
-i = by["import"]
-line(f"import {i['events']} statements", "events/s", i["events_per_s"], by["pg-copy"]["copy_rows_per_s"],
-     f"{i['seconds']} s; {i['in_process_events_per_s']}/s without the process's start")
+for measure, label in [("import", "grouped"), ("import-interleaved", "interleaved")]:
+    i = by[measure]
+    line(f"import {i['events']} {label}", "events/s", i["events_per_s"], by["pg-copy"]["copy_rows_per_s"],
+         f"{i['seconds']} s; {i['in_process_events_per_s']}/s without the process's start; peak {i['peak_rss_mib']} MiB")
 print("Ratio = product / baseline. Baseline latency is pgbench's average, the product's the median.")
 print(f"Whole run: {sys.argv[2]} s.")
 PY

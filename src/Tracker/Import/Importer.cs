@@ -27,7 +27,7 @@ public sealed record ImportResult(int Lines, int Appended, int AlreadyPresent, I
 /// </summary>
 public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    public const int BatchSize = 1000;
+    public const int BatchSize = 5000;
     private const int MaxErrors = 1000;
 
     public async Task<ImportResult> ImportAsync(IReadOnlyList<string> files, Author author, IProgress<int>? progress = null,
