@@ -118,8 +118,9 @@ public static class CsvStatements
             Get("place"), Get("quote"), Get("language"), Get("translation"),
             new SourceInput(Get("source_outlet"), Get("source_kind"), Get("source_url"), published, Get("source_reliability"), credibility),
             [new AssertionInput(Get("commitment_id"), Get("stage"), quantity, Get("note"))]);
-        if (string.IsNullOrWhiteSpace(command.AgreementId))
-            return new ImportLine(file, line, null, [new FieldError("agreement_id", "is required")]);
+        // Checked before any line reaches the store: an id is used in queries before a decider sees it.
+        var ids = new Checks();
+        if (!ids.Slug("agreement_id", command.AgreementId)) return new ImportLine(file, line, null, ids.Errors);
         return new ImportLine(file, line, ImportReader.WithKeys(command), []);
     }
 

@@ -98,8 +98,9 @@ public static class ImportReader
         {
             var command = (IAgreementCommand?)obj.Deserialize(commandType, Json);
             if (command is null) return new ImportLine(file, line, null, [new FieldError("line", "is empty")]);
-            if (string.IsNullOrWhiteSpace(command.AgreementId))
-                return new ImportLine(file, line, null, [new FieldError("agreementId", "is required")]);
+            // Checked before any line reaches the store: an id is used in queries before a decider sees it.
+            var ids = new Checks();
+            if (!ids.Slug("agreementId", command.AgreementId)) return new ImportLine(file, line, null, ids.Errors);
             return new ImportLine(file, line, WithKeys(command), []);
         }
         catch (JsonException e)

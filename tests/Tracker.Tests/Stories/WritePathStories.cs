@@ -118,6 +118,23 @@ public class WritePathStories(TrackerApp app)
     }
 
     [Fact]
+    public async Task an_import_line_naming_an_agreement_id_the_database_cannot_hold_is_an_error_on_that_line()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("tracker-import-").FullName, "nul.jsonl");
+        await File.WriteAllLinesAsync(file,
+        [
+            """{"type":"open-agreement","agreementId":"fine-one","title":"Fine","parties":["UKR","FRA"]}""",
+            """{"type":"add-commitment","agreementId":"bad\u0000id","commitmentId":"c1","title":"One","category":"drones"}""",
+        ]);
+
+        var result = await app.Host.Services.GetRequiredService<Importer>().ImportAsync([file], new Author("ana.analyst"));
+
+        result.Errors.ShouldHaveSingleItem().ToString().ShouldStartWith("nul.jsonl:2:agreementId: ");
+        (await _api.Send(HttpMethod.Get, "/api/agreements/fine-one")).Status.ShouldBe(HttpStatusCode.NotFound);
+        Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+    }
+
+    [Fact]
     public async Task an_import_with_one_bad_line_at_its_end_leaves_nothing_of_the_lines_before_it()
     {
         var id = NewAgreementId();
