@@ -33,7 +33,6 @@ public sealed class Exporter(IDocumentStore store)
         var count = 0;
         await foreach (var e in events.OrderBy(e => e.Sequence).ToAsyncEnumerable(ct))
         {
-            if (Tombstones.Is(e)) continue;
             await output.WriteLineAsync(LineFor(e.Data).ToJsonString(Json));
             count++;
         }

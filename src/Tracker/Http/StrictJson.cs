@@ -28,8 +28,9 @@ public static class StrictJson
     {
         if (!string.IsNullOrEmpty(e.Path) && e.Path != "$") return e.Path.TrimStart('$', '.');
         // A document parsed without a target type names a repeated field only in its message.
-        if (e.Message.StartsWith("Duplicate property '", StringComparison.Ordinal) && e.Message.IndexOf('\'', 20) is > 20 and var end)
-            return e.Message[20..end];
+        const string duplicate = "Duplicate property '";
+        if (e.Message.StartsWith(duplicate, StringComparison.Ordinal) && e.Message.IndexOf('\'', duplicate.Length) is var end && end > duplicate.Length)
+            return e.Message[duplicate.Length..end];
         return "body";
     }
 

@@ -118,10 +118,7 @@ public static class CsvStatements
             Get("place"), Get("quote"), Get("language"), Get("translation"),
             new SourceInput(Get("source_outlet"), Get("source_kind"), Get("source_url"), published, Get("source_reliability"), credibility),
             [new AssertionInput(Get("commitment_id"), Get("stage"), quantity, Get("note"))]);
-        // Checked before any line reaches the store: an id is used in queries before a decider sees it.
-        var ids = new Checks();
-        if (!ids.Slug("agreement_id", command.AgreementId)) return new ImportLine(file, line, null, ids.Errors);
-        return new ImportLine(file, line, ImportReader.WithKeys(command), []);
+        return ImportReader.Checked(file, line, command, "agreement_id");
     }
 
     /// <summary>RFC 4180 records from a reader, tracking the line each record starts on.</summary>

@@ -98,16 +98,25 @@ public static class ImportReader
         {
             var command = (IAgreementCommand?)obj.Deserialize(commandType, Json);
             if (command is null) return new ImportLine(file, line, null, [new FieldError("line", "is empty")]);
-            // Checked before any line reaches the store: an id is used in queries before a decider sees it.
-            var ids = new Checks();
-            if (!ids.Slug("agreementId", command.AgreementId)) return new ImportLine(file, line, null, ids.Errors);
-            return new ImportLine(file, line, WithKeys(command), []);
+            return Checked(file, line, command, "agreementId");
         }
         catch (JsonException e)
         {
             var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "line" : Http.StrictJson.Field(e);
             return new ImportLine(file, line, null, [new FieldError(field, Http.StrictJson.Reason(e))]);
         }
+    }
+
+    /// <summary>
+    /// A parsed line as the importer takes it: its agreement id checked first (the importer queries by it before any
+    /// decider sees it; <paramref name="idField"/> names it as the file does), its idempotency keys filled in.
+    /// </summary>
+    internal static ImportLine Checked(string file, int line, IAgreementCommand command, string idField)
+    {
+        var ids = new Checks();
+        return ids.Slug(idField, command.AgreementId)
+            ? new ImportLine(file, line, WithKeys(command), [])
+            : new ImportLine(file, line, null, ids.Errors);
     }
 
     /// <summary>

@@ -56,9 +56,6 @@ public sealed partial class UserAdministration(IDocumentStore store, NpgsqlDataS
         await transaction.CommitAsync(ct);
     }
 
-    public async Task<ApiUser?> FindByTokenAsync(string token, CancellationToken ct = default) =>
-        await FindByTokenHashAsync(ApiUser.Hash(token), ct);
-
     public async Task<ApiUser?> FindByTokenHashAsync(string hash, CancellationToken ct = default)
     {
         await using var session = store.QuerySession();

@@ -67,11 +67,11 @@ public static class TestCluster
             {
                 var postmaster = Path.Combine(dir, "pgdata", "postmaster.pid");
                 if (File.Exists(postmaster) && int.TryParse(File.ReadLines(postmaster).FirstOrDefault(), out var server)
-                    && IsPostgres(server))
+                    && EmbeddedPostgres.IsPostgres(server))
                 {
                     using var kill = System.Diagnostics.Process.Start("kill", ["-QUIT", server.ToString()]);
                     kill.WaitForExit();
-                    for (var i = 0; i < 50 && IsPostgres(server); i++) Thread.Sleep(100);
+                    for (var i = 0; i < 50 && EmbeddedPostgres.IsPostgres(server); i++) Thread.Sleep(100);
                 }
                 Directory.Delete(dir, recursive: true);
             }
@@ -80,12 +80,5 @@ public static class TestCluster
                 // Not ours to remove (another user's run): leave it.
             }
         }
-    }
-
-    /// <summary>Only a live PostgreSQL server is signalled: the number in a stale pid file may belong to anything now.</summary>
-    private static bool IsPostgres(int pid)
-    {
-        try { return File.ReadAllText($"/proc/{pid}/comm").Trim() is "postgres"; }
-        catch (IOException) { return false; }
     }
 }

@@ -28,7 +28,6 @@ public sealed record CorrectStatement(
 {
     Guid? IAgreementCommand.TouchedStatementId => StatementId;
     public Outcome Decide(Agreement? agreement, DateOnly today) => Decide(agreement, this, today);
-    public IAgreementCommand WithExpectedVersion(long? expected) => this with { ExpectedVersion = expected };
 
     public static Outcome Decide(Agreement? agreement, CorrectStatement command, DateOnly today)
     {

@@ -14,6 +14,4 @@ public interface IAgreementCommand
 
     /// <summary>Pure: the same agreement, command and day always give the same outcome.</summary>
     Outcome Decide(Agreement? agreement, DateOnly today);
-
-    IAgreementCommand WithExpectedVersion(long? expected);
 }

@@ -14,7 +14,6 @@ public sealed record OpenAgreement(
     long? ExpectedVersion = null) : IAgreementCommand
 {
     public Outcome Decide(Agreement? agreement, DateOnly today) => Decide(agreement, this);
-    public IAgreementCommand WithExpectedVersion(long? expected) => this with { ExpectedVersion = expected };
 
     public static Outcome Decide(Agreement? agreement, OpenAgreement command)
     {

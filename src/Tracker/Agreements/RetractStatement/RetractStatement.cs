@@ -10,7 +10,6 @@ public sealed record RetractStatement(string AgreementId, Guid StatementId, stri
 {
     Guid? IAgreementCommand.TouchedStatementId => StatementId;
     public Outcome Decide(Agreement? agreement, DateOnly today) => Decide(agreement, this);
-    public IAgreementCommand WithExpectedVersion(long? expected) => this with { ExpectedVersion = expected };
 
     public static Outcome Decide(Agreement? agreement, RetractStatement command)
     {

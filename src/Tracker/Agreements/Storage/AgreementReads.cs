@@ -58,16 +58,4 @@ public static class AgreementReads
             .OrderBy(a => a.Id, StringComparer.Ordinal)
             .ToList();
     }
-
-    /// <summary>
-    /// What a decider needs to judge one command: the header, and the one statement the command names (if any).
-    /// Loading only these keeps a write's cost flat however many statements the agreement has.
-    /// </summary>
-    public static async Task<Agreement?> ForDecidingAsync(this IQuerySession session, AgreementHeader? header, Guid? statementId,
-        CancellationToken ct = default)
-    {
-        if (header is null) return null;
-        var statement = statementId is { } id ? await session.LoadAsync<StatementEntry>(StatementEntry.KeyOf(header.Id, id), ct) : null;
-        return Agreement.Assemble(header, statement is null ? [] : [statement]);
-    }
 }

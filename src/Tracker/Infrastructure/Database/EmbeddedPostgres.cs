@@ -258,7 +258,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     }
 
     /// <summary>A pid file can outlive its server, and its number be reused by anything: only a postgres counts.</summary>
-    private static bool IsPostgres(int pid)
+    internal static bool IsPostgres(int pid)
     {
         try { return File.ReadAllText($"/proc/{pid}/comm").Trim() is "postgres" or "postmaster"; }
         catch (IOException) { return false; }
