@@ -43,6 +43,7 @@ public sealed class PortfolioProjection : IProjection
         /// <summary>Files changed at an instant and not yet recomputed: the events of one transaction share their
         /// record time, so a commitment is recomputed once per transaction, not once per event.</summary>
         private readonly Dictionary<string, DateTimeOffset> unsettled = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, DateOnly> changedFrom = new(StringComparer.Ordinal);
         private readonly HashSet<string> changedRoutes = new(StringComparer.Ordinal);
         private readonly List<PortfolioRows.AgreementRow> agreements = [];
         private readonly RowChanges<(string, long, DateTimeOffset, DateOnly), PortfolioRows.StatusRow> status = new();
@@ -116,7 +117,7 @@ public sealed class PortfolioProjection : IProjection
                         LastKnownFrom = at,
                     };
                     files[file.Id] = file;
-                    Changing(file, at);
+                    Changing(file, at, StatusPieces.Beginning);
                     break;
                 }
 
@@ -135,7 +136,7 @@ public sealed class PortfolioProjection : IProjection
                     foreach (var id in route.Facts.CommitmentIds)
                         if (File(r.AgreementId, id) is { } file)
                         {
-                            Changing(file, at);
+                            Changing(file, at, route.Facts.SaidOn.End);
                             file.Statements.Add(route.Facts);
                         }
                     break;
@@ -151,7 +152,7 @@ public sealed class PortfolioProjection : IProjection
                         foreach (var id in before.CommitmentIds.Union(after.CommitmentIds, StringComparer.Ordinal))
                             if (File(c.AgreementId, id) is { } file)
                             {
-                                Changing(file, at);
+                                Changing(file, at, Earlier(before.SaidOn.End, after.SaidOn.End));
                                 file.Statements.RemoveAll(s => s.StatementId == c.StatementId);
                                 if (after.Assertions.Any(a => a.CommitmentId == id)) file.Statements.Add(after);
                             }
@@ -165,7 +166,7 @@ public sealed class PortfolioProjection : IProjection
                     foreach (var id in route.Facts.CommitmentIds)
                         if (File(r.AgreementId, id) is { } file)
                         {
-                            Changing(file, at);
+                            Changing(file, at, route.Facts.SaidOn.End);
                             file.Statements.RemoveAll(s => s.StatementId == r.StatementId);
                         }
                     break;
@@ -196,11 +197,14 @@ public sealed class PortfolioProjection : IProjection
                 route.Facts.SaidOn.End, route.Retracted);
 
         /// <summary>Before a file changes at an instant: what it became at an earlier instant is written first.</summary>
-        private void Changing(CommitmentFile file, DateTimeOffset at)
+        private void Changing(CommitmentFile file, DateTimeOffset at, DateOnly saidFrom)
         {
             if (unsettled.TryGetValue(file.Id, out var earlier) && earlier != at) Recompute(file, earlier);
             unsettled[file.Id] = at;
+            changedFrom[file.Id] = changedFrom.TryGetValue(file.Id, out var from) ? Earlier(from, saidFrom) : saidFrom;
         }
+
+        private static DateOnly Earlier(DateOnly a, DateOnly b) => a <= b ? a : b;
 
         public void Settle()
         {
@@ -213,7 +217,8 @@ public sealed class PortfolioProjection : IProjection
             at = Later(at, file.LastKnownFrom);
             file.LastKnownFrom = at;
             changedFiles.Add(file.Id);
-            var pieces = StatusPieces.Of(file.AgreementId, file.Commitment, file.Statements);
+            var pieces = StatusPieces.Of(file.AgreementId, file.Commitment, file.Statements,
+                changedFrom.Remove(file.Id, out var from) ? from : StatusPieces.Beginning, file.Pieces);
 
             var kept = file.Pieces.ToDictionary(p => (p.ValidFrom, p.ValidTo, p.Hash));
             var next = new List<StatusPiece>(pieces.Count);
@@ -234,11 +239,11 @@ public sealed class PortfolioProjection : IProjection
             foreach (var piece in pieces.Where(p => !kept.ContainsKey((p.ValidFrom, p.ValidTo, p.Hash))))
                 status.Open((file.AgreementId, file.Ordinal, at, piece.ValidFrom), new PortfolioRows.StatusRow(
                     file.AgreementId, file.Ordinal, file.Commitment.Id, at, piece.ValidFrom, piece.ValidTo,
-                    Vocabulary.NameOf(file.Commitment.Category), piece.Status.Stage is { } s ? s.Name() : null,
-                    piece.Status.Contested, piece.Json));
+                    Vocabulary.NameOf(file.Commitment.Category), piece.Status!.Stage is { } s ? s.Name() : null,
+                    piece.Status!.Contested, piece.Json!));
             file.Pieces = next;
 
-            var latest = pieces[^1].Status;
+            var latest = pieces[^1].Status!; // never taken unchanged: it ends at infinity
             var changes = latest.Transitions
                 .Select(t => JsonSerializer.Serialize(new Reports.ChangeRow(file.AgreementId, latest.CommitmentId, latest.Title, t),
                     PortfolioJson.Options))

@@ -13,28 +13,38 @@ namespace Tracker.Portfolio;
 /// </summary>
 public static class StatusPieces
 {
-    public sealed record Piece(DateOnly ValidFrom, DateOnly ValidTo, CommitmentStatus Status, string Json, string Hash);
+    /// <summary>A piece; <c>Status</c> and <c>Json</c> are null when it was taken unchanged from the previous ones.</summary>
+    public sealed record Piece(DateOnly ValidFrom, DateOnly ValidTo, CommitmentStatus? Status, string? Json, string Hash);
 
     /// <summary>Valid-time bounds: DateOnly.MinValue and MaxValue are stored as -infinity and infinity.</summary>
     public static readonly DateOnly Unbounded = DateOnly.MaxValue;
     public static readonly DateOnly Beginning = DateOnly.MinValue;
 
-    public static List<Piece> Of(string agreementId, Commitment commitment, IReadOnlyList<StatementFacts> statements)
+    /// <param name="changedFrom">The earliest last day of a said-on date that changed since <paramref name="previous"/>
+    /// was computed: pieces that end by then cannot have changed, so they are taken from there, not evaluated again
+    /// (a statement said today re-evaluates the last piece, not the commitment's whole history).</param>
+    public static List<Piece> Of(string agreementId, Commitment commitment, IReadOnlyList<StatementFacts> statements,
+        DateOnly changedFrom, IReadOnlyList<StatusPiece> previous)
     {
         var starts = statements.Select(s => s.SaidOn.End).Distinct().Order().ToList();
+        var earlier = previous.ToDictionary(p => (p.ValidFrom, p.ValidTo));
         var pieces = new List<Piece>(starts.Count + 1);
-        pieces.Add(Make(Beginning, starts.Count > 0 ? starts[0] : Unbounded,
-            StatusRule.Evaluate(agreementId, commitment, [], null)));
-        for (var i = 0; i < starts.Count; i++)
-            pieces.Add(Make(starts[i], i + 1 < starts.Count ? starts[i + 1] : Unbounded,
-                StatusRule.Evaluate(agreementId, commitment, statements, starts[i])));
+        for (var i = -1; i < starts.Count; i++)
+        {
+            var from = i < 0 ? Beginning : starts[i];
+            var to = i + 1 < starts.Count ? starts[i + 1] : Unbounded;
+            if (to <= changedFrom && earlier.TryGetValue((from, to), out var same))
+            {
+                pieces.Add(new Piece(from, to, null, null, same.Hash));
+                continue;
+            }
+            var status = i < 0
+                ? StatusRule.Evaluate(agreementId, commitment, [], null)
+                : StatusRule.Evaluate(agreementId, commitment, statements, from);
+            var json = JsonSerializer.Serialize(status, PortfolioJson.Options);
+            pieces.Add(new Piece(from, to, status, json, Hash(json)));
+        }
         return pieces;
-    }
-
-    private static Piece Make(DateOnly from, DateOnly to, CommitmentStatus status)
-    {
-        var json = JsonSerializer.Serialize(status, PortfolioJson.Options);
-        return new Piece(from, to, status, json, Hash(json));
     }
 
     public static string Hash(string text) =>
