@@ -54,6 +54,21 @@ public sealed class Agreement
         return agreement;
     }
 
+    /// <summary>What the agreement will look like once these events are stored (record metadata aside).</summary>
+    public static Agreement Simulate(Agreement? state, IReadOnlyList<object> events)
+    {
+        var version = state?.Version ?? 0;
+        IEnumerable<IEvent> Wrapped() => events.Select(data =>
+        {
+            var e = (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(data.GetType()), data)!;
+            e.Version = ++version;
+            return e;
+        });
+        if (state is null) return Agreement.Fold(Wrapped())!;
+        foreach (var e in Wrapped()) state.Evolve(e);
+        return state;
+    }
+
     /// <summary>Applies one event of this agreement's stream, whatever its type.</summary>
     public void Evolve(IEvent e)
     {

@@ -103,7 +103,7 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
             switch (command.Decide(state, run.Today))
             {
                 case Accepted accepted:
-                    states[command.AgreementId] = (start, Simulate(state, accepted.Events));
+                    states[command.AgreementId] = (start, Agreement.Simulate(state, accepted.Events));
                     if (!pending.TryGetValue(command.AgreementId, out var events)) pending[command.AgreementId] = events = [];
                     events.AddRange(accepted.Events);
                     run.Appended += accepted.Events.Count;
@@ -127,21 +127,6 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         await session.SaveChangesAsync(ct);
         progress?.Report(run.Lines);
         batch.Clear();
-    }
-
-    /// <summary>What the agreement will look like once these events are stored (record metadata aside).</summary>
-    private static Agreement Simulate(Agreement? state, IReadOnlyList<object> events)
-    {
-        var version = state?.Version ?? 0;
-        IEnumerable<IEvent> Wrapped() => events.Select(data =>
-        {
-            var e = (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(data.GetType()), data)!;
-            e.Version = ++version;
-            return e;
-        });
-        if (state is null) return Agreement.Fold(Wrapped())!;
-        foreach (var e in Wrapped()) state.Evolve(e);
-        return state;
     }
 }
 

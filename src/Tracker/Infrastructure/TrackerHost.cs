@@ -14,6 +14,7 @@ using Tracker.Http;
 using Tracker.Portfolio;
 using Tracker.Infrastructure.Database;
 using Tracker.Security;
+using Tracker.Workbench;
 using Weasel.Core;
 using Wolverine;
 using Wolverine.Http;
@@ -73,6 +74,7 @@ public static class TrackerHost
         services.AddSingleton<TokenLookup>();
 
         services.AddTrackerAuthentication(configuration);
+        services.AddWorkbench();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -198,6 +200,10 @@ public static class TrackerHost
             opts.MapConcurrencyFailuresToConflict();
             opts.RejectUnparseableQueryValues = true;
         });
+        app.UseWorkbench();
+        // The workbench downloads the reports it shows: the same endpoints, on the session's cookie.
+        app.MapGet("/reports/status", Reports.ReportEndpoints.Status).RequireAuthorization(WorkbenchSetup.Policies.Read).ExcludeFromDescription();
+        app.MapGet("/reports/changes", Reports.ReportEndpoints.Changes).RequireAuthorization(WorkbenchSetup.Policies.Read).ExcludeFromDescription();
         // Like every endpoint but /health, the API description needs a token; the browsable page asks for one once
         // per browser session and sends it with every request it makes, the description included.
         app.MapOpenApi().RequireAuthorization();

@@ -24,6 +24,7 @@ internal sealed class Welcome(IServer server, IHostApplicationLifetime lifetime,
         {
             "",
             $"Tracker is running at {url}  (started in {startup.Elapsed.TotalSeconds:0.0} s)",
+            $"  workbench: {url}/  (sign in with a user name and its token)",
             $"  health:   {url}/health",
             $"  API docs: {url}/openapi/v1.json  and  {url}/docs",
         };
@@ -33,6 +34,7 @@ internal sealed class Welcome(IServer server, IHostApplicationLifetime lifetime,
             lines.Add($"  analyst token (Development only, user '{DevelopmentUser}'):");
             lines.Add($"    export TRACKER_TOKEN={token.Token}");
             lines.Add($"    curl -H \"Authorization: Bearer $TRACKER_TOKEN\" {url}/api/agreements");
+            lines.Add($"  workbench sign-in: {url}/signin  user '{DevelopmentUser}', the token above");
         }
         lines.Add("Press Ctrl+C to stop.");
         Console.WriteLine(string.Join(Environment.NewLine, lines));

@@ -25,9 +25,11 @@ public sealed class TokenLookup(UserAdministration users, TimeProvider clock)
             if (entry.User.Id == userName) _remembered.TryRemove(hash, out _);
     }
 
-    public async Task<ApiUser?> FindAsync(string token, CancellationToken ct)
+    public Task<ApiUser?> FindAsync(string token, CancellationToken ct) => FindByHashAsync(ApiUser.Hash(token), ct);
+
+    /// <summary>The same lookup by the token's hash (what a workbench session keeps instead of the token).</summary>
+    public async Task<ApiUser?> FindByHashAsync(string hash, CancellationToken ct)
     {
-        var hash = ApiUser.Hash(token);
         var now = clock.GetUtcNow();
         if (_remembered.TryGetValue(hash, out var hit) && hit.Until > now) return hit.User;
 

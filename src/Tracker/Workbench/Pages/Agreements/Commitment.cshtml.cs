@@ -1,0 +1,86 @@
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Tracker.Agreements;
+using Tracker.Agreements.Deciding;
+using Tracker.Agreements.Storage;
+using Tracker.Http;
+
+namespace Tracker.Workbench.Pages.Agreements;
+
+/// <summary>A commitment's status with all its evidence, on both clocks, and the corrections and retractions.</summary>
+public sealed class CommitmentModel(IQuerySession session, AgreementWriter writer) : WorkbenchPage
+{
+    public CommitmentStatus? Status { get; private set; }
+    public CommitmentHistory? History { get; private set; }
+    public string AgreementTitle { get; private set; } = "";
+    public string? AsOf { get; private set; }
+    public string? KnownAt { get; private set; }
+    public string? Missing { get; private set; }
+    private Agreement? _agreement;
+
+    public StatementEntry? Statement(Guid id) => _agreement?.Statement(id);
+
+    public Task<IActionResult> OnGetAsync(string agreementId, string commitmentId, string? asOf, string? knownAt,
+        CancellationToken ct) => LoadAsync(agreementId, commitmentId, asOf, knownAt, ct);
+
+    public async Task<IActionResult> OnPostRetractAsync(string agreementId, string commitmentId, Guid statementId,
+        string? reason, CancellationToken ct)
+    {
+        if (!MayWrite) return Forbid();
+        return await AfterAsync(await writer.ExecuteAsync(new RetractStatement(agreementId, statementId, reason),
+            HttpContext.Author(), ct), agreementId, commitmentId, ct);
+    }
+
+    public async Task<IActionResult> OnPostCorrectAsync(string agreementId, string commitmentId, Guid statementId,
+        Guid? correctionId, string? stage, string? saidOn, string? quote, string? reason, CancellationToken ct)
+    {
+        if (!MayWrite) return Forbid();
+        {
+            var agreement = await session.LoadAsync(agreementId, null, ct);
+            var current = agreement?.Statement(statementId)?.Current;
+            // A new stage replaces this commitment's assertion and keeps the statement's others as they are.
+            var assertions = string.IsNullOrWhiteSpace(stage) || current is null ? null
+                : current.Assertions.Select(a => a.CommitmentId == commitmentId
+                    ? new AssertionInput(a.CommitmentId, stage, a.Quantity, a.Note)
+                    : new AssertionInput(a.CommitmentId, a.Stage.Name(), a.Quantity, a.Note)).ToList();
+            var changes = new ChangesInput(SaidOn: Blank(saidOn), Quote: Blank(quote), Assertions: assertions);
+            var command = new CorrectStatement(agreementId, statementId, changes, reason, correctionId);
+            return await AfterAsync(await writer.ExecuteAsync(command, HttpContext.Author(), ct), agreementId, commitmentId, ct);
+        }
+    }
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
+    private async Task<IActionResult> AfterAsync(WriteResult result, string agreementId, string commitmentId, CancellationToken ct)
+    {
+        if (result.Outcome is not Rejected rejected) return Redirect($"/agreements/{agreementId}/commitments/{commitmentId}");
+        Show(rejected.Errors);
+        await LoadAsync(agreementId, commitmentId, null, null, ct);
+        Response.StatusCode = rejected.Kind == RejectionKind.Invalid ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict;
+        return Page();
+    }
+
+    private async Task<IActionResult> LoadAsync(string agreementId, string commitmentId, string? asOf, string? knownAt,
+        CancellationToken ct)
+    {
+        (AsOf, KnownAt) = (Blank(asOf), Blank(knownAt));
+        var errors = RequestContext.ParseClocks(AsOf, KnownAt, out var asOfDate, out var knownAtInstant);
+        if (errors.Count > 0)
+        {
+            Show(errors);
+            (AsOf, KnownAt) = (null, null);
+        }
+        _agreement = await session.LoadAsync(agreementId, errors.Count > 0 ? null : knownAtInstant, ct);
+        if (_agreement?.Commitment(commitmentId) is not { } commitment)
+        {
+            Missing = $"Commitment '{commitmentId}' of agreement '{agreementId}' does not exist" +
+                      (knownAtInstant is null ? "." : $" as known at {knownAt}.");
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            return Page();
+        }
+        AgreementTitle = _agreement.Title;
+        Status = StatusRule.Evaluate(_agreement, commitment, asOfDate);
+        History = CommitmentHistory.Of(_agreement, commitment, asOfDate);
+        return Page();
+    }
+}

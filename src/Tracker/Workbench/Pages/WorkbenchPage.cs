@@ -1,0 +1,34 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Tracker.Agreements.Deciding;
+using Tracker.Http;
+using Tracker.Security;
+
+namespace Tracker.Workbench.Pages;
+
+/// <summary>What every workbench page shares: who is signed in, and the API's field errors shown beside fields.</summary>
+public abstract class WorkbenchPage : PageModel
+{
+    public static bool CanWrite(ClaimsPrincipal user) => user.Role() is Roles.Analyst or Roles.Admin;
+
+    public bool MayWrite => CanWrite(User);
+
+    /// <summary>Field errors by the API's field path (<c>assertions[0].stage</c>); the form shows each beside its field.</summary>
+    public Dictionary<string, List<string>> Errors { get; } = new(StringComparer.Ordinal);
+
+    public void Show(IEnumerable<FieldError> errors)
+    {
+        foreach (var e in errors)
+        {
+            if (!Errors.TryGetValue(e.Field, out var list)) Errors[e.Field] = list = [];
+            list.Add(e.Reason);
+        }
+    }
+
+    public string? ErrorFor(string field) => Errors.TryGetValue(field, out var list) ? string.Join("; ", list) : null;
+
+    /// <summary>Errors for fields the form has no place for (and that the page lists at the top).</summary>
+    public IEnumerable<(string Field, string Reason)> OtherErrors(params string[] shown) =>
+        Errors.Where(e => !shown.Contains(e.Key)).SelectMany(e => e.Value.Select(r => (e.Key, r)));
+}
