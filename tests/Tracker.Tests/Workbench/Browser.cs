@@ -1,0 +1,90 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Npgsql;
+using Tracker.Tests.Support;
+
+namespace Tracker.Tests.Workbench;
+
+/// <summary>
+/// The built service on a database of its own, and Debian's Chromium driven by Playwright (nothing is downloaded:
+/// <c>apt-get install chromium</c>, as .ci/run does). One per test class.
+/// </summary>
+public sealed class Browser : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+    private TrackerProcess.Service? _service;
+    private IPlaywright? _playwright;
+    public IBrowser Chromium { get; private set; } = null!;
+    public string Url => _service!.Url;
+    public string Database { get; private set; } = "";
+    public Dictionary<string, string> Tokens { get; } = new();
+    public static string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install -y chromium (.ci/run does).");
+        Database = await TestCluster.NewDatabaseAsync("workbench");
+        var environment = new Dictionary<string, string?>
+        {
+            ["TRACKER_DB"] = Database, ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Tracker__LoadSeeds"] = "false",
+            ["Tracker__RateLimit__PermitsPerMinute"] = "100000",
+        };
+        foreach (var (name, role) in new[] { ("ana", "analyst"), ("rita", "reader") })
+        {
+            var added = await TrackerProcess.RunAsync(environment, "users", "add", name, "--role", role);
+            added.ExitCode.ShouldBe(0, added.ToString());
+            Tokens[name] = added.Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("trk_", StringComparison.Ordinal));
+        }
+        _service = new TrackerProcess.Service(environment);
+        (await _service.WaitForHealthAsync(TimeSpan.FromSeconds(60))).IsSuccessStatusCode.ShouldBeTrue(_service.Output);
+        _playwright = await Playwright.CreateAsync();
+        Chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath, Headless = true,
+            // This machine's network is closed: Chromium's own background connections only fail, slowly.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"],
+        });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    /// <summary>A fresh browser context signed in through the sign-in form.</summary>
+    public async Task<IPage> SignedInAsync(string user)
+    {
+        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { AcceptDownloads = true });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(Url + "/signin");
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Token").FillAsync(Tokens[user]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(Url + "/");
+        return page;
+    }
+
+    /// <summary>axe-core finds nothing serious or critical; the page is saved as a picture beside the test output.</summary>
+    public static async Task CheckAsync(IPage page, string name)
+    {
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+        var result = await page.RunAxe();
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}").ToList();
+        bad.ShouldBeEmpty($"axe on {name} ({page.Url})");
+    }
+
+    public async Task<long> EventCountAsync()
+    {
+        await using var conn = new NpgsqlConnection(Database);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("select count(*) from tracker.mt_events", conn);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Chromium is not null) await Chromium.DisposeAsync();
+        _playwright?.Dispose();
+        if (_service is not null) await _service.DisposeAsync();
+    }
+}

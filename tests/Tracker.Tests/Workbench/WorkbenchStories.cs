@@ -1,0 +1,157 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Tracker.Tests.Workbench;
+
+/// <summary>An analyst's day in the workbench, in a real browser; a reader's; and a form filled in wrong.</summary>
+public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
+{
+    private static async Task OpenAgreementAsync(IPage page, string url, string id)
+    {
+        await page.GotoAsync(url + "/agreements/new");
+        await page.GetByLabel("Agreement id").FillAsync(id);
+        await page.GetByLabel("Title").FillAsync("Ukraine–France air defence");
+        await page.GetByLabel("Parties").FillAsync("UKR, FRA");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open agreement" }).ClickAsync();
+        await page.WaitForURLAsync($"{url}/agreements/{id}");
+    }
+
+    private static async Task AddCommitmentAsync(IPage page, string id, string title, string category)
+    {
+        await page.GetByLabel("Commitment id").FillAsync(id);
+        await page.GetByLabel("Title").FillAsync(title);
+        await page.GetByLabel("Category").SelectOptionAsync(category);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add commitment" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = title }).WaitForAsync();
+    }
+
+    private static async Task FillStatementAsync(IPage page, string commitment, string stage, string saidOn, string quote)
+    {
+        await page.Locator("#a0c").SelectOptionAsync(commitment);
+        await page.Locator("#a0s").SelectOptionAsync(stage);
+        await page.Locator("#speaker").FillAsync("Rustem Umerov");
+        await page.Locator("#role").FillAsync("Minister of Defence");
+        await page.Locator("#actor").SelectOptionAsync("UKR");
+        await page.Locator("#saidOn").FillAsync(saidOn);
+        await page.Locator("#quote").FillAsync(quote);
+        await page.Locator("#language").FillAsync("de");
+        await page.Locator("#translation").FillAsync("The sides agreed to examine joint production.");
+        await page.Locator("#outlet").FillAsync("Example Outlet");
+        await page.Locator("#url").FillAsync("https://example.org/article");
+    }
+
+    [Fact]
+    public async Task an_analyst_opens_an_agreement_logs_statements_corrects_and_retracts_and_reads_the_portfolio()
+    {
+        var page = await browser.SignedInAsync("ana");
+        var url = browser.Url;
+        await OpenAgreementAsync(page, url, "ua-fr-air");
+        await AddCommitmentAsync(page, "air-defence", "Joint production of air defence", "air-defence");
+        await AddCommitmentAsync(page, "drones", "Joint drone production", "drones");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Log a statement" }).ClickAsync();
+        await FillStatementAsync(page, "air-defence", "under-examination", "2025-06-05", "Die Seiten vereinbarten, … zu prüfen.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+        (await page.Locator(".preview").InnerTextAsync()).ShouldContain("air-defence: none → under-examination");
+        await Browser.CheckAsync(page, "log-statement-preview");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save statement" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/agreements/ua-fr-air\\?recorded="));
+
+        await page.GotoAsync(url + "/agreements/ua-fr-air/statements/new");
+        await FillStatementAsync(page, "air-defence", "signed", "2025-07-01", "Wir haben unterzeichnet.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save statement" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("recorded="));
+
+        await page.GotoAsync(url + "/agreements/ua-fr-air/statements/new");
+        await FillStatementAsync(page, "air-defence", "announced", "2025-07-15", "Es ist nur angekündigt.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+        (await page.Locator(".preview").InnerTextAsync()).ShouldContain("becomes contested");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save statement" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("recorded="));
+        await Browser.CheckAsync(page, "agreement");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Joint production of air defence" }).ClickAsync();
+        (await page.Locator("dl.facts").InnerTextAsync()).ShouldContain("yes, by:");
+        (await page.Locator(".history").InnerTextAsync()).ShouldContain("Wir haben unterzeichnet.");
+        await Browser.CheckAsync(page, "commitment");
+
+        // Correct the first statement's quote, then retract the third: the contest goes with it.
+        var first = page.Locator("li.statement").Filter(new() { HasText = "zu prüfen" });
+        await first.Locator("summary").ClickAsync();
+        await first.GetByLabel("Quote (unchanged if empty)").FillAsync("Die Seiten vereinbarten, die gemeinsame Produktion zu prüfen.");
+        await first.GetByLabel("Reason for the correction").FillAsync("quote completed from the source");
+        await first.GetByRole(AriaRole.Button, new() { Name = "Correct" }).ClickAsync();
+        (await page.Locator(".history").InnerTextAsync()).ShouldContain("quote completed from the source");
+        var third = page.Locator("li.statement").Filter(new() { HasText = "nur angekündigt" });
+        await third.Locator("summary").ClickAsync();
+        await third.GetByLabel("Reason for the retraction").FillAsync("misattributed");
+        await third.GetByRole(AriaRole.Button, new() { Name = "Retract" }).ClickAsync();
+        (await page.Locator("dl.facts").InnerTextAsync()).ShouldContain("Contested\nno");
+
+        // The past: as of June, the commitment was under examination.
+        await page.GetByLabel("As of (said by)").FillAsync("2025-06-30");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        (await page.Locator("dl.facts").InnerTextAsync()).ShouldContain("under-examination");
+
+        await page.GotoAsync(url + "/");
+        await page.GetByLabel("Stage", new() { Exact = true }).SelectOptionAsync("signed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        (await page.Locator("table.commitments").InnerTextAsync()).ShouldContain("Joint production of air defence");
+        (await page.Locator("table.commitments").InnerTextAsync()).ShouldNotContain("Joint drone production");
+        await Browser.CheckAsync(page, "portfolio");
+        var href = await page.GetByRole(AriaRole.Link, new() { Name = "CSV" }).GetAttributeAsync("href");
+        var response = await page.APIRequest.GetAsync(browser.Url + href);
+        response.Status.ShouldBe(200, await response.TextAsync());
+        response.Headers["content-disposition"].ShouldStartWith("attachment");
+        var csv = await response.TextAsync();
+        csv.ShouldContain("ua-fr-air");
+        csv.ShouldContain("air-defence");
+        csv.ShouldNotContain("drones");
+    }
+
+    [Fact]
+    public async Task a_reader_sees_no_write_controls_and_a_forged_write_is_refused_and_stores_nothing()
+    {
+        var ana = await browser.SignedInAsync("ana");
+        await OpenAgreementAsync(ana, browser.Url, "reader-view");
+        await AddCommitmentAsync(ana, "c1", "First commitment", "drones");
+
+        var page = await browser.SignedInAsync("rita");
+        await page.GotoAsync(browser.Url + "/agreements/reader-view");
+        (await page.GetByRole(AriaRole.Link, new() { Name = "Log a statement" }).CountAsync()).ShouldBe(0);
+        (await page.Locator("form[method=post]").CountAsync()).ShouldBe(1); // sign out only
+        await Browser.CheckAsync(page, "agreement-as-reader");
+
+        var before = await browser.EventCountAsync();
+        var token = await page.Locator("form.signout input[name=__RequestVerificationToken]").GetAttributeAsync("value");
+        var forged = await page.APIRequest.PostAsync(browser.Url + "/agreements/reader-view", new()
+        {
+            Form = page.APIRequest.CreateFormData().Set("__RequestVerificationToken", token!)
+                .Set("commitmentId", "forged").Set("title", "Forged").Set("category", "drones"),
+            MaxRedirects = 0,
+        });
+        forged.Status.ShouldBe(403);
+        var statement = await page.APIRequest.GetAsync(browser.Url + "/agreements/reader-view/statements/new", new() { MaxRedirects = 0 });
+        statement.Status.ShouldBe(403);
+        (await browser.EventCountAsync()).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task a_statement_filled_in_wrong_shows_each_error_beside_its_field_and_stores_nothing()
+    {
+        var page = await browser.SignedInAsync("ana");
+        await OpenAgreementAsync(page, browser.Url, "bad-form");
+        await AddCommitmentAsync(page, "c1", "First commitment", "drones");
+        var before = await browser.EventCountAsync();
+
+        await page.GotoAsync(browser.Url + "/agreements/bad-form/statements/new");
+        await FillStatementAsync(page, "c1", "raised", "2025-13", "");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save statement" }).ClickAsync();
+
+        (await page.Locator("#saidOn-error").InnerTextAsync()).ShouldNotBeNullOrWhiteSpace();
+        (await page.Locator("#quote-error").InnerTextAsync()).ShouldNotBeNullOrWhiteSpace();
+        (await page.Locator("#speaker").InputValueAsync()).ShouldBe("Rustem Umerov");
+        await Browser.CheckAsync(page, "log-statement-errors");
+        (await browser.EventCountAsync()).ShouldBe(before);
+    }
+}
