@@ -48,14 +48,20 @@ public sealed record CommitmentStatus(
 /// </summary>
 public static class StatusRule
 {
-    public static CommitmentStatus Evaluate(Agreement agreement, Commitment commitment, DateOnly? asOf = null)
+    public static CommitmentStatus Evaluate(Agreement agreement, Commitment commitment, DateOnly? asOf = null) =>
+        Evaluate(agreement.Id, commitment, agreement.Statements.Where(s => !s.IsRetracted).Select(StatementFacts.Of), asOf);
+
+    /// <param name="statements">The agreement's statements that are not retracted, in their current readings (any
+    /// order; those that do not speak of the commitment are ignored).</param>
+    public static CommitmentStatus Evaluate(string agreementId, Commitment commitment, IEnumerable<StatementFacts> statements,
+        DateOnly? asOf = null)
     {
-        var readings = agreement.Statements
-            .Where(s => !s.IsRetracted && (asOf is null || s.Current.SaidOn.IsKnownBy(asOf.Value)))
-            .SelectMany(s => s.Current.Assertions
+        var readings = statements
+            .Where(s => asOf is null || s.SaidOn.IsKnownBy(asOf.Value))
+            .SelectMany(s => s.Assertions
                 .Where(a => a.CommitmentId == commitment.Id)
                 .Select(a => (Statement: s, Assertion: a)))
-            .OrderBy(x => x.Statement.Current.SaidOn)
+            .OrderBy(x => x.Statement.SaidOn)
             .ThenBy(x => x.Statement.RecordOrder)
             .ToList();
 
@@ -69,17 +75,16 @@ public static class StatusRule
 
         foreach (var (statement, assertion) in readings)
         {
-            var content = statement.Current;
-            var reference = new EvidenceRef(statement.Id, content.SaidOn, assertion.Stage, content.Speaker.Name,
-                content.Speaker.Actor, content.Source.Outlet);
+            var reference = new EvidenceRef(statement.StatementId, statement.SaidOn, assertion.Stage, statement.Speaker,
+                statement.Actor, statement.Outlet);
             var asserted = assertion.Stage;
 
             var movesTo = stage is null || !asserted.IsOnLadder() || !stage.Value.IsOnLadder() || asserted > stage.Value;
             if (movesTo && asserted != stage)
             {
-                transitions.Add(new StageTransition(content.SaidOn, stage, asserted, reference));
+                transitions.Add(new StageTransition(statement.SaidOn, stage, asserted, reference));
                 stage = asserted;
-                since = content.SaidOn;
+                since = statement.SaidOn;
                 evidence = [reference];
                 conflicting = [];
             }
@@ -92,7 +97,7 @@ public static class StatusRule
                 conflicting.Add(reference);
             }
 
-            if (content.Speaker.Actor is { Length: > 0 } actor)
+            if (statement.Actor is { Length: > 0 } actor)
                 positions[actor] = new ActorPosition(actor, asserted, reference);
             if (assertion.Quantity is { } quantity)
             {
@@ -102,12 +107,12 @@ public static class StatusRule
         }
 
         return new CommitmentStatus(
-            agreement.Id, commitment.Id, commitment.Title, commitment.Category, commitment.ResponsibleActors,
+            agreementId, commitment.Id, commitment.Title, commitment.Category, commitment.ResponsibleActors,
             commitment.TargetDate, commitment.Quantity,
             stage, since, evidence, conflicting.Count > 0, conflicting,
             positions.Values.OrderBy(p => p.Actor, StringComparer.Ordinal).ToList(),
-            readings.Select(r => r.Statement.Id).Distinct().Count(),
-            readings.Count > 0 ? readings.Max(r => r.Statement.Current.SaidOn) : null,
+            readings.Select(r => r.Statement.StatementId).Distinct().Count(),
+            readings.Count > 0 ? readings.Max(r => r.Statement.SaidOn) : null,
             pledged, delivered, transitions);
     }
 

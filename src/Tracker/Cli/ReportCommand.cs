@@ -1,6 +1,7 @@
 using System.Text;
 using JasperFx.CommandLine;
-using Marten;
+using Tracker.Agreements;
+using Tracker.Portfolio;
 using Tracker.Agreements.Deciding;
 using Tracker.Reports;
 using Tracker.Reports.Rendering;
@@ -92,17 +93,24 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
         if (errors.Count > 0) return CliErrors.Report($"report {Name(kind)}", errors);
 
         using var host = await input.BuildHost().StartedForCommandAsync();
-        var clock = host.Services.GetRequiredService<TimeProvider>();
-        await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
-        var rendered = status is not null
-            ? ReportRenderer.Render(await session.StatusReportAsync(status, clock), status.Format)
-            : ReportRenderer.Render(await session.ChangesReportAsync(changes!, clock), changes!.Format);
+        var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var portfolio = host.Services.GetRequiredService<PortfolioReads>();
+        var format = status?.Format ?? changes!.Format;
+        // Rendered as the rows arrive, like the API's whole reports: a large portfolio never sits in memory.
+        Task WriteAsync(TextWriter writer) => status is not null
+            ? portfolio.StreamStatusAsync(status.Filter, new Clocks(status.AsOf, status.KnownAt), now,
+                (head, rows) => ReportRenderer.Layout(format, head).WriteAsync(writer, head, rows, default), default)
+            : portfolio.StreamChangesAsync(changes!.From, changes.To, changes.KnownAt, now,
+                (head, rows) => ReportRenderer.Layout(format).WriteAsync(writer, head, rows, default), default);
 
         if (input.OutputFlag is { } file)
         {
             try
             {
-                await File.WriteAllBytesAsync(file, rendered.ToBytes());
+                await using var stream = File.Create(file);
+                if (format == ReportFormat.Csv) await stream.WriteAsync(Encoding.UTF8.Preamble.ToArray());
+                await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+                await WriteAsync(writer);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -116,7 +124,8 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
             // Straight to the stream as UTF-8 without a byte-order mark, whatever the terminal's settings: a pipe
             // into another tool must get the same bytes as the file would, minus the mark.
             await using var stdout = Console.OpenStandardOutput();
-            await stdout.WriteAsync(new UTF8Encoding(false).GetBytes(rendered.Text));
+            await using var writer = new StreamWriter(stdout, new UTF8Encoding(false));
+            await WriteAsync(writer);
         }
         return true;
     }

@@ -11,6 +11,7 @@ using Tracker.Agreements;
 using Tracker.Agreements.Storage;
 using Tracker.Audit;
 using Tracker.Http;
+using Tracker.Portfolio;
 using Tracker.Infrastructure.Database;
 using Tracker.Security;
 using Weasel.Core;
@@ -64,6 +65,7 @@ public static class TrackerHost
         });
 
         services.AddSingleton<AgreementWriter>();
+        services.AddSingleton<PortfolioReads>();
         services.AddSingleton<Import.Importer>();
         services.AddSingleton<TrackerStartup>();
         services.AddHostedService<Welcome>();
@@ -115,6 +117,13 @@ public static class TrackerHost
         // changes and not the agreement's whole history (see Agreement).
         opts.Projections.Snapshot<AgreementHeader>(SnapshotLifecycle.Inline);
         opts.Projections.Add<StatementEntryProjection>(ProjectionLifecycle.Inline);
+        // The portfolio: statuses on both clocks, transitions and counts as indexed tables (see PortfolioProjection).
+        opts.Projections.Add(new PortfolioProjection(), ProjectionLifecycle.Inline, PortfolioProjection.ProjectionName, o =>
+        {
+            o.DeleteViewTypeOnTeardown<CommitmentFile>();
+            o.DeleteViewTypeOnTeardown<StatementRoute>();
+            foreach (var table in PortfolioRows.Tables) o.DeleteDataInTableOnTeardown(table);
+        });
         // Async: see AuditTrailProjection.
         opts.Projections.Add<AuditTrailProjection>(ProjectionLifecycle.Async,
             o => o.DeleteViewTypeOnTeardown<AuditEntry>());
@@ -129,6 +138,8 @@ public static class TrackerHost
             .Index(x => x.Sequence);
         opts.Schema.For<ApiUser>().UniqueIndex(x => x.TokenHash);
         opts.Schema.For<StatementEntry>().Index(x => x.AgreementId);
+        opts.Schema.For<CommitmentFile>();
+        opts.Schema.For<StatementRoute>();
     }
 
     private static void AddRateLimiting(IServiceCollection services, IConfiguration configuration)

@@ -1,34 +1,67 @@
-using Marten;
+using Tracker.Agreements;
+using Tracker.Agreements.Deciding;
 using Tracker.Http;
+using Tracker.Portfolio;
 using Tracker.Reports.Rendering;
 using Wolverine.Http;
 
 namespace Tracker.Reports;
 
 /// <summary>
-/// The portfolio reports. <c>format</c> is json (the default), md, csv or html; the other parameters are parsed by
-/// <see cref="ReportRequests"/>, which the <c>report</c> command line verb shares.
+/// The portfolio reports. <c>format</c> is json (the default: one page, <c>page</c> and <c>pageSize</c>), md, csv or
+/// html (the whole report, streamed); the other parameters are parsed by <see cref="ReportRequests"/>, which the
+/// <c>report</c> command line verb shares.
 /// </summary>
 public static class ReportEndpoints
 {
-    [EndpointSummary("The portfolio status report (filters agreement, party, category, stage; format json, md, csv, html)"), WolverineGet("/api/reports/status")]
-    public static async Task<IResult> Status(IQuerySession session, TimeProvider clock, string? agreement, string? party,
-        string? category, string? stage, string? asOf, string? knownAt, string? format, CancellationToken ct)
+    [EndpointSummary("The portfolio status report (filters agreement, party, category, stage; format json (paged), md, csv, html)"), WolverineGet("/api/reports/status")]
+    public static async Task<IResult> Status(PortfolioReads portfolio, TimeProvider clock, string? agreement, string? party,
+        string? category, string? stage, string? asOf, string? knownAt, string? format, int? page, int? pageSize,
+        CancellationToken ct)
     {
         var errors = ReportRequests.ParseStatus(agreement, party, category, stage, asOf, knownAt, format, ReportFormat.Json,
             out var request);
+        var paging = PagingFor(request?.Format, page, pageSize, errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
-        var report = await session.StatusReportAsync(request!, clock, ct);
-        return new ReportHttpResult(ReportRenderer.Render(report, request!.Format));
+        var r = request!;
+        var clocks = new Clocks(r.AsOf, r.KnownAt);
+        var now = clock.GetUtcNow();
+        if (r.Format == ReportFormat.Json)
+            return new ReportHttpResult(ReportRenderer.Render(await portfolio.StatusPageAsync(r.Filter, clocks, paging, now, ct),
+                ReportFormat.Json));
+        var head = new StatusReportHead(r.AsOf, r.KnownAt, now, r.Filter, new Dictionary<string, int>());
+        return new StreamedReportResult(r.Format, ReportRenderer.FileName(head, r.Format), (writer, token) =>
+            portfolio.StreamStatusAsync(r.Filter, clocks, now,
+                (h, rows) => ReportRenderer.Layout(r.Format, h).WriteAsync(writer, h, rows, token), token));
     }
 
-    [EndpointSummary("What moved between two dates (from, to; format json, md, csv, html)"), WolverineGet("/api/reports/changes")]
-    public static async Task<IResult> Changes(IQuerySession session, TimeProvider clock, string? from, string? to,
-        string? knownAt, string? format, CancellationToken ct)
+    [EndpointSummary("What moved between two dates (from, to; format json (paged), md, csv, html)"), WolverineGet("/api/reports/changes")]
+    public static async Task<IResult> Changes(PortfolioReads portfolio, TimeProvider clock, string? from, string? to,
+        string? knownAt, string? format, int? page, int? pageSize, CancellationToken ct)
     {
         var errors = ReportRequests.ParseChanges(from, to, knownAt, format, ReportFormat.Json, out var request);
+        var paging = PagingFor(request?.Format, page, pageSize, errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
-        var report = await session.ChangesReportAsync(request!, clock, ct);
-        return new ReportHttpResult(ReportRenderer.Render(report, request!.Format));
+        var r = request!;
+        var now = clock.GetUtcNow();
+        if (r.Format == ReportFormat.Json)
+            return new ReportHttpResult(ReportRenderer.Render(
+                await portfolio.ChangesPageAsync(r.From, r.To, r.KnownAt, paging, now, ct), ReportFormat.Json));
+        var head = new ChangesReportHead(r.From, r.To, r.KnownAt, now, 0);
+        return new StreamedReportResult(r.Format, ReportRenderer.FileName(head, r.Format), (writer, token) =>
+            portfolio.StreamChangesAsync(r.From, r.To, r.KnownAt, now,
+                (h, rows) => ReportRenderer.Layout(r.Format).WriteAsync(writer, h, rows, token), token));
+    }
+
+    /// <summary>JSON answers a page; the other formats are whole documents, so a page there is a mistake worth naming.</summary>
+    private static Paging PagingFor(ReportFormat? format, int? page, int? pageSize, List<FieldError> errors)
+    {
+        if (format is { } f && f != ReportFormat.Json && (page is not null || pageSize is not null))
+        {
+            errors.Add(new FieldError(page is not null ? "page" : "pageSize",
+                $"only format=json is paged; format={f.Name()} is the whole report"));
+            return default;
+        }
+        return Paging.Parse(page, pageSize, errors);
     }
 }

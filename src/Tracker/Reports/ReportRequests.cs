@@ -1,7 +1,5 @@
-using Marten;
 using Tracker.Agreements;
 using Tracker.Agreements.Deciding;
-using Tracker.Agreements.Storage;
 using Tracker.Http;
 using Tracker.Reports.Rendering;
 
@@ -52,20 +50,6 @@ public static class ReportRequests
 
         request = new ChangesReportRequest(fromDate!.Value, toDate!.Value, knownAtInstant, parsedFormat);
         return errors;
-    }
-
-    public static async Task<StatusReport> StatusReportAsync(this IQuerySession session, StatusReportRequest request,
-        TimeProvider clock, CancellationToken ct = default)
-    {
-        var agreements = await session.LoadAllAsync(request.KnownAt, ct);
-        return StatusReport.Build(agreements, request.Filter, request.AsOf, request.KnownAt, clock.GetUtcNow());
-    }
-
-    public static async Task<ChangesReport> ChangesReportAsync(this IQuerySession session, ChangesReportRequest request,
-        TimeProvider clock, CancellationToken ct = default)
-    {
-        var agreements = await session.LoadAllAsync(request.KnownAt, ct);
-        return ChangesReport.Build(agreements, request.From, request.To, request.KnownAt, clock.GetUtcNow());
     }
 
     private static ReportFormat ParseFormat(string? text, ReportFormat defaultFormat, List<FieldError> errors)

@@ -6,15 +6,35 @@ public sealed record StatusReportFilter(string? Agreement = null, string? Party 
 
 public sealed record StatusReportRow(string AgreementId, string AgreementTitle, IReadOnlyList<string> Parties, CommitmentStatus Status);
 
-/// <summary>The portfolio: every matching commitment's status, as of a date and as known at an instant.</summary>
+/// <summary>What a status report says before its rows: the clocks, the filter, and the totals over every matching row.</summary>
+public sealed record StatusReportHead(DateOnly? AsOf, DateTimeOffset? KnownAt, DateTimeOffset GeneratedAt,
+    StatusReportFilter Filter, IReadOnlyDictionary<string, int> TotalsByStage)
+{
+    public int Total => TotalsByStage.Values.Sum();
+}
+
+/// <summary>
+/// The portfolio: every matching commitment's status, as of a date and as known at an instant; one page of it
+/// (<c>Rows</c>), with totals over all of it.
+/// </summary>
 public sealed record StatusReport(
     DateOnly? AsOf,
     DateTimeOffset? KnownAt,
     DateTimeOffset GeneratedAt,
     StatusReportFilter Filter,
     IReadOnlyList<StatusReportRow> Rows,
-    IReadOnlyDictionary<string, int> TotalsByStage)
+    IReadOnlyDictionary<string, int> TotalsByStage,
+    int Total,
+    int Page,
+    int PageSize)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
+    public StatusReportHead Head => new(AsOf, KnownAt, GeneratedAt, Filter, TotalsByStage);
+
+    /// <summary>
+    /// The report computed in memory from folded agreements: the definition the portfolio tables are tested against,
+    /// and what renders a report of a few agreements without a database.
+    /// </summary>
     public static StatusReport Build(IEnumerable<Agreement> agreements, StatusReportFilter filter, DateOnly? asOf,
         DateTimeOffset? knownAt, DateTimeOffset now)
     {
@@ -26,20 +46,28 @@ public sealed record StatusReport(
             .Where(r => filter.Category is null || r.Status.Category == filter.Category)
             .Where(r => filter.Stage is null || r.Status.Stage == filter.Stage)
             .ToList();
-        return new StatusReport(asOf, knownAt, now, filter, rows, AgreementSummary.CountByStage(rows.Select(r => r.Status)));
+        return new StatusReport(asOf, knownAt, now, filter, rows, AgreementSummary.CountByStage(rows.Select(r => r.Status)),
+            rows.Count, 1, rows.Count);
     }
 }
 
 public sealed record ChangeRow(string AgreementId, string CommitmentId, string CommitmentTitle, StageTransition Transition);
 
+public sealed record ChangesReportHead(DateOnly From, DateOnly To, DateTimeOffset? KnownAt, DateTimeOffset GeneratedAt, int Total);
+
 /// <summary>What moved in a period (valid time): every stage transition said within [from, to], an imprecise
-/// date (a month, a year) counting on its last day.</summary>
+/// date (a month, a year) counting on its last day; one page of it, with the total.</summary>
 public sealed record ChangesReport(DateOnly From, DateOnly To, DateTimeOffset? KnownAt, DateTimeOffset GeneratedAt,
-    IReadOnlyList<ChangeRow> Changes)
+    IReadOnlyList<ChangeRow> Changes, int Total, int Page, int PageSize)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ChangesReportHead Head => new(From, To, KnownAt, GeneratedAt, Total);
+
+    /// <summary>The report computed in memory from folded agreements (see <see cref="StatusReport.Build"/>).</summary>
     public static ChangesReport Build(IEnumerable<Agreement> agreements, DateOnly from, DateOnly to, DateTimeOffset? knownAt,
-        DateTimeOffset now) =>
-        new(from, to, knownAt, now, agreements
+        DateTimeOffset now)
+    {
+        var changes = agreements
             .OrderBy(a => a.Id, StringComparer.Ordinal)
             .SelectMany(a => StatusRule.EvaluateAll(a)
                 .SelectMany(s => s.Transitions
@@ -48,5 +76,7 @@ public sealed record ChangesReport(DateOnly From, DateOnly To, DateTimeOffset? K
                     .Where(t => t.SaidOn.End >= from && t.SaidOn.End <= to)
                     .Select(t => new ChangeRow(a.Id, s.CommitmentId, s.Title, t))))
             .OrderBy(c => c.Transition.SaidOn).ThenBy(c => c.AgreementId, StringComparer.Ordinal)
-            .ToList());
+            .ToList();
+        return new ChangesReport(from, to, knownAt, now, changes, changes.Count, 1, changes.Count);
+    }
 }

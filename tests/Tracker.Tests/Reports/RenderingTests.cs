@@ -177,7 +177,7 @@ public class RenderingTests
     [Fact]
     public void a_period_without_changes_says_so()
     {
-        var empty = new ChangesReport(new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 31), null, ReportStory.GeneratedAt, []);
+        var empty = new ChangesReport(new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 31), null, ReportStory.GeneratedAt, [], 0, 1, 50);
 
         MarkdownReport.Changes(empty).ShouldContain("No commitment changed stage in this period.");
         HtmlReport.Changes(empty).ShouldContain("No commitment changed stage in this period.");

@@ -11,6 +11,8 @@ public sealed partial class Checks
     public const int MaxNameLength = 200;
     public const int MaxUrlLength = 2048;
     public const int MaxListLength = 50;
+    /// <summary>Multilateral treaties have many parties: the Paris Agreement 195, UNCLOS 170.</summary>
+    public const int MaxParties = 250;
 
     private readonly List<FieldError> _errors = [];
     public IReadOnlyList<FieldError> Errors => _errors;

@@ -20,7 +20,7 @@ public sealed record OpenAgreement(
         var check = new Checks();
         check.Slug("agreementId", command.AgreementId);
         check.Required("title", command.Title, Checks.MaxTitleLength);
-        if (check.ListSize("parties", command.Parties, min: 2))
+        if (check.ListSize("parties", command.Parties, min: 2, max: Checks.MaxParties))
             for (var i = 0; i < command.Parties!.Count; i++) check.Actor($"parties[{i}]", command.Parties[i]);
         if (command.Parties is { } parties && parties.Distinct().Count() != parties.Count)
             check.Fail("parties", "lists a party twice");

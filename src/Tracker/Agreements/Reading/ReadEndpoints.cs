@@ -1,6 +1,7 @@
 using Marten;
 using Tracker.Agreements.Storage;
 using Tracker.Http;
+using Tracker.Portfolio;
 using Wolverine.Http;
 
 namespace Tracker.Agreements;
@@ -14,21 +15,17 @@ public sealed record PageOf<T>(IReadOnlyList<T> Items, int Page, int PageSize, i
 public static class AgreementReadEndpoints
 {
     [EndpointSummary("List agreements (filters party, tag; paging)"), WolverineGet("/api/agreements")]
-    public static async Task<IResult> List(IQuerySession session, string? party, string? tag, int? page, int? pageSize,
+    public static async Task<IResult> List(PortfolioReads portfolio, string? party, string? tag, int? page, int? pageSize,
         string? asOf, string? knownAt, CancellationToken ct)
     {
         var errors = RequestContext.ParseClocks(asOf, knownAt, out var asOfDate, out var knownAtInstant);
         var paging = Paging.Parse(page, pageSize, errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
-
-        var matching = (await session.LoadAllAsync(knownAtInstant, ct))
-            .Where(a => party is null || a.Parties.Contains(party, StringComparer.OrdinalIgnoreCase))
-            .Where(a => tag is null || a.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase))
-            .ToList();
-        var items = matching.Skip(paging.Offset).Take(paging.Size)
-            .Select(a => AgreementSummary.Of(a, asOfDate)).ToList();
-        return Results.Ok(new PageOf<AgreementSummary>(items, paging.Page, paging.Size, matching.Count));
+        return Results.Ok(await portfolio.AgreementsAsync(Given(party), Given(tag), new Clocks(asOfDate, knownAtInstant),
+            paging, ct));
     }
+
+    private static string? Given(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     [EndpointSummary("An agreement with its commitments and their stages"), WolverineGet("/api/agreements/{agreementId}")]
     public static Task<IResult> Get(string agreementId, IQuerySession session, string? asOf, string? knownAt, CancellationToken ct) =>

@@ -3,9 +3,9 @@ using Marten;
 namespace Tracker.Agreements.Storage;
 
 /// <summary>
-/// Loads agreements as the tracker knew them: now (the stored header and statements, kept inline with every
-/// append) or at a past record-time instant (<c>knownAt</c>: a fold of the events recorded up to then, so later
-/// corrections are not applied).
+/// Loads one agreement as the tracker knew it: now (the stored header and statements, kept inline with every
+/// append) or at a past record-time instant (<c>knownAt</c>: a fold of its events recorded up to then, so later
+/// corrections are not applied). Reads across agreements are the portfolio's (see Portfolio.PortfolioReads).
 /// </summary>
 public static class AgreementReads
 {
@@ -34,28 +34,4 @@ public static class AgreementReads
     private static bool IsOneMoment(Agreement agreement) =>
         agreement.Statements.All(s => Math.Max(s.Recorded.Version,
             Math.Max(s.Corrections.LastOrDefault()?.Recorded.Version ?? 0, s.Retraction?.Recorded.Version ?? 0)) <= agreement.Version);
-
-    public static async Task<IReadOnlyList<Agreement>> LoadAllAsync(this IQuerySession session, DateTimeOffset? knownAt,
-        CancellationToken ct = default)
-    {
-        for (var attempt = 1; knownAt is null; attempt++)
-        {
-            var headers = await session.Query<AgreementHeader>().ToListAsync(ct);
-            var statements = (await session.Query<StatementEntry>().ToListAsync(ct)).ToLookup(s => s.AgreementId);
-            var agreements = headers.OrderBy(h => h.Id, StringComparer.Ordinal)
-                .Select(h => Agreement.Assemble(h, statements[h.Id]))
-                .ToList();
-            if (agreements.All(IsOneMoment) || attempt == 3) return agreements;
-        }
-
-        var events = await session.Events.QueryAllRawEvents()
-            .Where(e => e.Timestamp <= knownAt.Value && e.StreamKey != Tombstones.StreamKey)
-            .OrderBy(e => e.Sequence)
-            .ToListAsync(ct);
-        return events.GroupBy(e => e.StreamKey!)
-            .Select(g => Agreement.Fold(g))
-            .OfType<Agreement>()
-            .OrderBy(a => a.Id, StringComparer.Ordinal)
-            .ToList();
-    }
 }

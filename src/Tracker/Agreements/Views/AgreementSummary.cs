@@ -21,19 +21,24 @@ public sealed record AgreementSummary(
 {
     public static AgreementSummary Of(Agreement agreement, DateOnly? asOf = null)
     {
-        var statuses = StatusRule.EvaluateAll(agreement, asOf);
         var statements = agreement.Statements.Where(s => asOf is null || s.Current.SaidOn.IsKnownBy(asOf.Value)).ToList();
-        return new AgreementSummary(
-            agreement.Id, agreement.Title, agreement.Parties, agreement.Summary, agreement.Tags, agreement.Version,
-            statuses.Select(s => new CommitmentLine(s.CommitmentId, s.Title, s.Category, s.Stage, s.Since, s.Contested,
-                s.StatementCount)).ToList(),
-            CountByStage(statuses),
+        return From(agreement.Id, agreement.Title, agreement.Parties, agreement.Summary, agreement.Tags, agreement.Version,
+            StatusRule.EvaluateAll(agreement, asOf),
             statements.Count(s => !s.IsRetracted),
             statements.Count(s => s.IsRetracted),
             statements.Where(s => !s.IsRetracted).Select(s => (SaidOn?)s.Current.SaidOn).Max(),
             agreement.Opened,
             agreement.LastActivity);
     }
+
+    /// <summary>A summary from its parts, however they were read (a fold, or the portfolio tables).</summary>
+    public static AgreementSummary From(string id, string title, IReadOnlyList<string> parties, string? summary,
+        IReadOnlyList<string> tags, long version, IReadOnlyList<CommitmentStatus> statuses, int statementCount,
+        int retractedCount, SaidOn? lastStatementOn, Recording opened, Recording lastActivity) =>
+        new(id, title, parties, summary, tags, version,
+            statuses.Select(s => new CommitmentLine(s.CommitmentId, s.Title, s.Category, s.Stage, s.Since, s.Contested,
+                s.StatementCount)).ToList(),
+            CountByStage(statuses), statementCount, retractedCount, lastStatementOn, opened, lastActivity);
 
     public static IReadOnlyDictionary<string, int> CountByStage(IEnumerable<CommitmentStatus> statuses)
     {

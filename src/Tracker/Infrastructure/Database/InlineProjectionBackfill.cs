@@ -1,6 +1,7 @@
 using Marten;
 using Npgsql;
 using Tracker.Agreements.Storage;
+using Tracker.Portfolio;
 
 namespace Tracker.Infrastructure.Database;
 
@@ -34,10 +35,11 @@ public static class InlineProjectionBackfill
             if (await CheckedAsync(conn, ct)) return;
             if (await BehindAsync(conn, ct))
             {
-                log("Agreement headers and statements are behind the events (a migration introduced them): rebuilding them from the events…");
+                log("Agreement headers, statements or the portfolio are behind the events (a migration introduced them): rebuilding them from the events…");
                 using var daemon = await store.BuildProjectionDaemonAsync();
                 await daemon.RebuildProjectionAsync("AgreementHeader", TimeSpan.FromMinutes(10), ct);
                 await daemon.RebuildProjectionAsync(StatementEntryProjection.ProjectionName, TimeSpan.FromMinutes(10), ct);
+                await daemon.RebuildProjectionAsync(PortfolioProjection.ProjectionName, TimeSpan.FromMinutes(30), ct);
                 log("Rebuilt.");
             }
             await using var mark = new NpgsqlCommand(
@@ -79,6 +81,10 @@ public static class InlineProjectionBackfill
                    > (select count(*) from {schema}.mt_doc_agreementheader)
                 or (select count(*) from {schema}.mt_events where type = 'statement_recorded')
                    > (select count(*) from {schema}.mt_doc_statemententry)
+                or (select count(*) from {schema}.mt_events where type = 'agreement_opened')
+                   > (select count(*) from {PortfolioRows.Agreements})
+                or (select count(*) from {schema}.mt_events where type = 'commitment_added')
+                   > (select count(*) from {schema}.mt_doc_commitmentfile)
             """, conn);
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }

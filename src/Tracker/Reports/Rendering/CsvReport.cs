@@ -25,14 +25,12 @@ public static class CsvReport
 
     private const string ListSeparator = "; ";
 
-    public static string Status(StatusReport report)
-    {
-        var csv = new StringBuilder();
-        Csv.AppendRecord(csv, StatusColumns);
-        foreach (var row in report.Rows)
+    public static ReportLayout<StatusReportHead, StatusReportRow> StatusLayout(StatusReportHead head) => new(
+        _ => Record(StatusColumns),
+        (row, _) =>
         {
             var s = row.Status;
-            Csv.AppendRecord(csv,
+            return Record(
             [
                 row.AgreementId, row.AgreementTitle, string.Join(ListSeparator, row.Parties),
                 s.CommitmentId, s.Title, Vocabulary.NameOf(s.Category), ReportText.Stage(s.Stage), ReportText.SaidOn(s.Since),
@@ -44,27 +42,34 @@ public static class CsvReport
                 s.StatementCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ReportText.SaidOn(s.LastStatementOn),
                 // Empty clocks mean "latest" and "now", as in the API; repeated per row so a file read alone says what it is.
-                report.AsOf is { } asOf ? ReportText.Date(asOf) : "",
-                report.KnownAt is { } knownAt ? ReportText.Instant(knownAt) : "",
+                head.AsOf is { } asOf ? ReportText.Date(asOf) : "",
+                head.KnownAt is { } knownAt ? ReportText.Instant(knownAt) : "",
             ]);
-        }
-        return csv.ToString();
-    }
+        },
+        _ => "");
 
-    public static string Changes(ChangesReport report)
-    {
-        var csv = new StringBuilder();
-        Csv.AppendRecord(csv, ChangesColumns);
-        foreach (var c in report.Changes)
+    public static readonly ReportLayout<ChangesReportHead, ChangeRow> ChangesLayout = new(
+        _ => Record(ChangesColumns),
+        (c, _) =>
         {
             var t = c.Transition;
-            Csv.AppendRecord(csv,
+            return Record(
             [
                 ReportText.SaidOn(t.SaidOn), c.AgreementId, c.CommitmentId, c.CommitmentTitle,
                 ReportText.Stage(t.From), ReportText.Stage(t.To),
                 t.Evidence.Speaker, t.Evidence.Actor, t.Evidence.Outlet, t.Evidence.StatementId.ToString(),
             ]);
-        }
+        },
+        _ => "");
+
+    public static string Status(StatusReport report) => StatusLayout(report.Head).Write(report.Head, report.Rows);
+
+    public static string Changes(ChangesReport report) => ChangesLayout.Write(report.Head, report.Changes);
+
+    private static string Record(IEnumerable<string?> fields)
+    {
+        var csv = new StringBuilder();
+        Csv.AppendRecord(csv, fields);
         return csv.ToString();
     }
 }

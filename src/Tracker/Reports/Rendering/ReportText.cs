@@ -61,16 +61,12 @@ public static class ReportText
     /// Every stage in ladder order, then the off-ladder stages, with zero counts kept so that two reports line up
     /// row for row; "none" (no statement yet) last, and only when there is such a commitment.
     /// </summary>
-    public static IReadOnlyList<(string Stage, int Count)> Totals(StatusReport report)
+    public static IReadOnlyList<(string Stage, int Count)> Totals(IReadOnlyDictionary<string, int> totalsByStage)
     {
         var totals = Enum.GetValues<Stage>().Order()
-            .Select(s => (s.Name(), report.TotalsByStage.GetValueOrDefault(s.Name())))
+            .Select(s => (s.Name(), totalsByStage.GetValueOrDefault(s.Name())))
             .ToList();
-        if (report.TotalsByStage.GetValueOrDefault(NoStage) is > 0 and var none) totals.Add((NoStage, none));
+        if (totalsByStage.GetValueOrDefault(NoStage) is > 0 and var none) totals.Add((NoStage, none));
         return totals;
     }
-
-    /// <summary>Rows grouped by agreement, in the report's order (which is by agreement id).</summary>
-    public static IEnumerable<IGrouping<string, StatusReportRow>> ByAgreement(StatusReport report) =>
-        report.Rows.GroupBy(r => r.AgreementId, StringComparer.Ordinal);
 }

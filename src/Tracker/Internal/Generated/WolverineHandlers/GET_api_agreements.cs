@@ -3,9 +3,8 @@
 using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
+using Tracker.Portfolio;
 using Wolverine.Http;
-using Wolverine.Marten.Publishing;
-using Wolverine.Runtime;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -14,23 +13,16 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_api_agreements : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
-        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
-        private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
+        private readonly Tracker.Portfolio.PortfolioReads _portfolioReads;
 
-        public GET_api_agreements(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public GET_api_agreements(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Tracker.Portfolio.PortfolioReads portfolioReads) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
-            _outboxedSessionFactory = outboxedSessionFactory;
-            _wolverineRuntime = wolverineRuntime;
+            _portfolioReads = portfolioReads;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
-            Wolverine.Http.Runtime.UserNameMiddleware.Apply(httpContext, messageContext);
-            Wolverine.Http.Runtime.RequestIdMiddleware.Apply(httpContext, messageContext);
-            // Building the Marten session
-            await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Tracker.Agreements.AgreementReadEndpoints").SetTag("http.route", "/api/agreements").SetTag("http.request.method", "GET");
             var party = httpContext.Request.Query["party"];
             var tag = httpContext.Request.Query["tag"];
@@ -64,7 +56,7 @@ namespace Internal.Generated.WolverineHandlers
             var knownAt = httpContext.Request.Query["knownAt"];
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Agreements.AgreementReadEndpoints.List(((Marten.IQuerySession)documentSession), party, tag, page, pageSize, asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Tracker.Agreements.AgreementReadEndpoints.List(_portfolioReads, party, tag, page, pageSize, asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -1,0 +1,275 @@
+using System.Text.Json;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+using Tracker.Agreements;
+
+namespace Tracker.Portfolio;
+
+/// <summary>
+/// Keeps the portfolio's read models with every append (inline, in the same transaction), so that PostgreSQL answers
+/// every read across agreements with indexes, on both clocks:
+/// <list type="bullet">
+/// <item><c>portfolio_status</c>: each commitment's status as rows valid over an "as of" range and known over a
+/// record-time range. When an event changes a commitment, <see cref="StatusRule"/> is evaluated for that one
+/// commitment (<see cref="StatusPieces"/>); rows whose answer changed are closed at the event's record time and their
+/// successors opened. "Status as of D, known at T" is then the row whose ranges contain D and T.</item>
+/// <item><c>portfolio_transitions</c>: the stage transitions of each commitment's latest status, known over a
+/// record-time range (the changes report).</item>
+/// <item><c>portfolio_statements</c>: each statement's said-on date and retraction, over record time (counts).</item>
+/// <item><c>portfolio_agreements</c>: what never changes once opened (title, parties, tags), for filters and paging.</item>
+/// </list>
+/// It remembers what it needs in two documents of its own (<see cref="CommitmentFile"/>, <see cref="StatementRoute"/>),
+/// so a rebuild from the events needs nothing else.
+/// </summary>
+public sealed class PortfolioProjection : IProjection
+{
+    public const string ProjectionName = "Portfolio";
+
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken ct)
+    {
+        var page = new Page();
+        await page.LoadAsync(operations, events, ct);
+        foreach (var e in events) page.Apply(e);
+        page.Settle();
+        page.Write(operations);
+    }
+
+    private sealed class Page
+    {
+        private readonly Dictionary<string, CommitmentFile> files = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, StatementRoute> routes = new(StringComparer.Ordinal);
+        private readonly HashSet<string> changedFiles = new(StringComparer.Ordinal);
+        /// <summary>Files changed at an instant and not yet recomputed: the events of one transaction share their
+        /// record time, so a commitment is recomputed once per transaction, not once per event.</summary>
+        private readonly Dictionary<string, DateTimeOffset> unsettled = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, DateOnly> changedFrom = new(StringComparer.Ordinal);
+        private readonly HashSet<string> changedRoutes = new(StringComparer.Ordinal);
+        private readonly List<PortfolioRows.AgreementRow> agreements = [];
+        private readonly RowChanges<(string, long, DateTimeOffset, DateOnly), PortfolioRows.StatusRow> status = new();
+        private readonly RowChanges<(string, long, DateTimeOffset, int), PortfolioRows.TransitionRow> transitions = new();
+        private readonly RowChanges<(string, Guid, DateTimeOffset), PortfolioRows.StatementRow> statements = new();
+
+        /// <summary>Two lookups at most per page: the statements it corrects or retracts, then the commitments touched.</summary>
+        public async Task LoadAsync(IQuerySession session, IReadOnlyList<IEvent> events, CancellationToken ct)
+        {
+            var recordedHere = new HashSet<string>(StringComparer.Ordinal);
+            var addedHere = new HashSet<string>(StringComparer.Ordinal);
+            var routeKeys = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var e in events)
+                switch (e.Data)
+                {
+                    case StatementRecorded r: recordedHere.Add(StatementEntry.KeyOf(r.AgreementId, r.StatementId)); break;
+                    case CommitmentAdded c: addedHere.Add(CommitmentFile.KeyOf(c.AgreementId, c.CommitmentId)); break;
+                    case StatementCorrected c when !recordedHere.Contains(StatementEntry.KeyOf(c.AgreementId, c.StatementId)):
+                        routeKeys.Add(StatementEntry.KeyOf(c.AgreementId, c.StatementId)); break;
+                    case StatementRetracted r when !recordedHere.Contains(StatementEntry.KeyOf(r.AgreementId, r.StatementId)):
+                        routeKeys.Add(StatementEntry.KeyOf(r.AgreementId, r.StatementId)); break;
+                }
+            if (routeKeys.Count > 0)
+                foreach (var route in await session.LoadManyAsync<StatementRoute>(ct, routeKeys))
+                    routes[route.Key] = route;
+
+            // Every commitment any reading in this page speaks of, before or after.
+            var fileKeys = new HashSet<string>(StringComparer.Ordinal);
+            void Touch(string agreementId, IEnumerable<string> commitmentIds)
+            {
+                foreach (var id in commitmentIds)
+                    if (!addedHere.Contains(CommitmentFile.KeyOf(agreementId, id))) fileKeys.Add(CommitmentFile.KeyOf(agreementId, id));
+            }
+            foreach (var e in events)
+                switch (e.Data)
+                {
+                    case StatementRecorded r: Touch(r.AgreementId, r.Content.Assertions.Select(a => a.CommitmentId)); break;
+                    case StatementCorrected c:
+                        if (routes.TryGetValue(StatementEntry.KeyOf(c.AgreementId, c.StatementId), out var corrected))
+                            Touch(c.AgreementId, corrected.Facts.CommitmentIds);
+                        Touch(c.AgreementId, c.Changes.Assertions?.Select(a => a.CommitmentId) ?? []);
+                        break;
+                    case StatementRetracted r when routes.TryGetValue(StatementEntry.KeyOf(r.AgreementId, r.StatementId), out var retracted):
+                        Touch(r.AgreementId, retracted.Facts.CommitmentIds);
+                        break;
+                }
+            if (fileKeys.Count > 0)
+                foreach (var file in await session.LoadManyAsync<CommitmentFile>(ct, fileKeys))
+                    files[file.Id] = file;
+        }
+
+        public void Apply(IEvent e)
+        {
+            var at = Recording.Of(e).At;
+            switch (e.Data)
+            {
+                case AgreementOpened o:
+                    agreements.Add(new PortfolioRows.AgreementRow(o.AgreementId, o.Title, [.. o.Parties], o.Summary, [.. o.Tags],
+                        JsonSerializer.Serialize(Recording.Of(e), PortfolioJson.Options), at));
+                    break;
+
+                case CommitmentAdded c:
+                {
+                    var file = new CommitmentFile
+                    {
+                        Id = CommitmentFile.KeyOf(c.AgreementId, c.CommitmentId),
+                        AgreementId = c.AgreementId,
+                        Ordinal = e.Version,
+                        Commitment = new Commitment(c.CommitmentId, c.Title, c.Category, [.. c.ResponsibleActors],
+                            c.TargetDate, c.Quantity, Recording.Of(e)),
+                        LastKnownFrom = at,
+                    };
+                    files[file.Id] = file;
+                    Changing(file, at, StatusPieces.Beginning);
+                    break;
+                }
+
+                case StatementRecorded r:
+                {
+                    var route = new StatementRoute
+                    {
+                        Key = StatementEntry.KeyOf(r.AgreementId, r.StatementId),
+                        AgreementId = r.AgreementId,
+                        Facts = StatementFacts.Of(r.StatementId, e.Version, r.Content),
+                        KnownFrom = at,
+                    };
+                    routes[route.Key] = route;
+                    changedRoutes.Add(route.Key);
+                    statements.Open((r.AgreementId, r.StatementId, at), StatementRow(route));
+                    foreach (var id in route.Facts.CommitmentIds)
+                        if (File(r.AgreementId, id) is { } file)
+                        {
+                            Changing(file, at, route.Facts.SaidOn.End);
+                            file.Statements.Add(route.Facts);
+                        }
+                    break;
+                }
+
+                case StatementCorrected c when Route(c.AgreementId, c.StatementId) is { } route:
+                {
+                    var before = route.Facts;
+                    var after = before.With(c.Changes);
+                    route.Facts = after;
+                    if (after.SaidOn != before.SaidOn) Reopen(route, at);
+                    if (!route.Retracted)
+                        foreach (var id in before.CommitmentIds.Union(after.CommitmentIds, StringComparer.Ordinal))
+                            if (File(c.AgreementId, id) is { } file)
+                            {
+                                Changing(file, at, Earlier(before.SaidOn.End, after.SaidOn.End));
+                                file.Statements.RemoveAll(s => s.StatementId == c.StatementId);
+                                if (after.Assertions.Any(a => a.CommitmentId == id)) file.Statements.Add(after);
+                            }
+                    break;
+                }
+
+                case StatementRetracted r when Route(r.AgreementId, r.StatementId) is { Retracted: false } route:
+                {
+                    route.Retracted = true;
+                    Reopen(route, at);
+                    foreach (var id in route.Facts.CommitmentIds)
+                        if (File(r.AgreementId, id) is { } file)
+                        {
+                            Changing(file, at, route.Facts.SaidOn.End);
+                            file.Statements.RemoveAll(s => s.StatementId == r.StatementId);
+                        }
+                    break;
+                }
+            }
+        }
+
+        private CommitmentFile? File(string agreementId, string commitmentId) =>
+            files.GetValueOrDefault(CommitmentFile.KeyOf(agreementId, commitmentId));
+
+        private StatementRoute? Route(string agreementId, Guid statementId)
+        {
+            var route = routes.GetValueOrDefault(StatementEntry.KeyOf(agreementId, statementId));
+            if (route is not null) changedRoutes.Add(route.Key);
+            return route;
+        }
+
+        private void Reopen(StatementRoute route, DateTimeOffset at)
+        {
+            at = Later(at, route.KnownFrom);
+            statements.Close((route.AgreementId, route.Facts.StatementId, route.KnownFrom), route.KnownFrom, at);
+            route.KnownFrom = at;
+            statements.Open((route.AgreementId, route.Facts.StatementId, at), StatementRow(route));
+        }
+
+        private static PortfolioRows.StatementRow StatementRow(StatementRoute route) =>
+            new(route.AgreementId, route.Facts.StatementId, route.KnownFrom, PortfolioRows.SaidKey(route.Facts.SaidOn),
+                route.Facts.SaidOn.End, route.Retracted);
+
+        /// <summary>Before a file changes at an instant: what it became at an earlier instant is written first.</summary>
+        private void Changing(CommitmentFile file, DateTimeOffset at, DateOnly saidFrom)
+        {
+            if (unsettled.TryGetValue(file.Id, out var earlier) && earlier != at) Recompute(file, earlier);
+            unsettled[file.Id] = at;
+            changedFrom[file.Id] = changedFrom.TryGetValue(file.Id, out var from) ? Earlier(from, saidFrom) : saidFrom;
+        }
+
+        private static DateOnly Earlier(DateOnly a, DateOnly b) => a <= b ? a : b;
+
+        public void Settle()
+        {
+            foreach (var (id, at) in unsettled) Recompute(files[id], at);
+            unsettled.Clear();
+        }
+
+        private void Recompute(CommitmentFile file, DateTimeOffset at)
+        {
+            at = Later(at, file.LastKnownFrom);
+            file.LastKnownFrom = at;
+            changedFiles.Add(file.Id);
+            var pieces = StatusPieces.Of(file.AgreementId, file.Commitment, file.Statements,
+                changedFrom.Remove(file.Id, out var from) ? from : StatusPieces.Beginning, file.Pieces);
+
+            var kept = file.Pieces.ToDictionary(p => (p.ValidFrom, p.ValidTo, p.Hash));
+            var next = new List<StatusPiece>(pieces.Count);
+            var wanted = new HashSet<(DateOnly, DateOnly, string)>();
+            foreach (var piece in pieces)
+            {
+                var key = (piece.ValidFrom, piece.ValidTo, piece.Hash);
+                wanted.Add(key);
+                if (kept.TryGetValue(key, out var same))
+                {
+                    next.Add(same);
+                    continue;
+                }
+                next.Add(new StatusPiece(piece.ValidFrom, piece.ValidTo, at, piece.Hash));
+            }
+            foreach (var old in file.Pieces.Where(p => !wanted.Contains((p.ValidFrom, p.ValidTo, p.Hash))))
+                status.Close((file.AgreementId, file.Ordinal, old.KnownFrom, old.ValidFrom), old.KnownFrom, at);
+            foreach (var piece in pieces.Where(p => !kept.ContainsKey((p.ValidFrom, p.ValidTo, p.Hash))))
+                status.Open((file.AgreementId, file.Ordinal, at, piece.ValidFrom), new PortfolioRows.StatusRow(
+                    file.AgreementId, file.Ordinal, file.Commitment.Id, at, piece.ValidFrom, piece.ValidTo,
+                    Vocabulary.NameOf(file.Commitment.Category), piece.Status!.Stage is { } s ? s.Name() : null,
+                    piece.Status!.Contested, piece.Json!));
+            file.Pieces = next;
+
+            var latest = pieces[^1].Status!; // never taken unchanged: it ends at infinity
+            var changes = latest.Transitions
+                .Select(t => JsonSerializer.Serialize(new Reports.ChangeRow(file.AgreementId, latest.CommitmentId, latest.Title, t),
+                    PortfolioJson.Options))
+                .ToList();
+            var hash = StatusPieces.Hash(string.Join("\n", changes));
+            if (hash == file.TransitionsHash) return;
+            for (var seq = 0; seq < file.TransitionCount; seq++)
+                transitions.Close((file.AgreementId, file.Ordinal, file.TransitionsKnownFrom, seq), file.TransitionsKnownFrom, at);
+            for (var seq = 0; seq < changes.Count; seq++)
+            {
+                var t = latest.Transitions[seq];
+                transitions.Open((file.AgreementId, file.Ordinal, at, seq), new PortfolioRows.TransitionRow(
+                    file.AgreementId, file.Ordinal, seq, at, PortfolioRows.SaidKey(t.SaidOn), t.SaidOn.End, changes[seq]));
+            }
+            file.TransitionsHash = hash;
+            file.TransitionCount = changes.Count;
+            file.TransitionsKnownFrom = at;
+        }
+
+        private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
+
+        public void Write(IDocumentOperations operations)
+        {
+            if (changedFiles.Count > 0) operations.Store(changedFiles.Select(k => files[k]).ToArray());
+            if (changedRoutes.Count > 0) operations.Store(changedRoutes.Select(k => routes[k]).ToArray());
+            PortfolioRows.Write(operations, agreements, status, transitions, statements);
+        }
+    }
+}

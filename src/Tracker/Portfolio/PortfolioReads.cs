@@ -1,0 +1,277 @@
+using System.Data;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using Tracker.Agreements;
+using Tracker.Http;
+using Tracker.Infrastructure;
+using Tracker.Reports;
+
+namespace Tracker.Portfolio;
+
+/// <summary>
+/// Reads across agreements, answered by PostgreSQL from the portfolio tables: filtered, sorted and paged with
+/// indexes, or streamed row by row; never by loading the store. Each read runs in one repeatable-read snapshot, so a
+/// page and its totals describe the same moment.
+/// </summary>
+public sealed class PortfolioReads(NpgsqlDataSource database)
+{
+    private const string Schema = TrackerHost.MartenSchema;
+
+    public async Task<StatusReport> StatusPageAsync(StatusReportFilter filter, Clocks clocks, Paging paging,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        await using var conn = await database.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var totals = await TotalsAsync(conn, filter, clocks, ct);
+        var rows = new List<StatusReportRow>(paging.Size);
+        await foreach (var row in StatusRowsAsync(conn, filter, clocks, paging, ct)) rows.Add(row);
+        return new StatusReport(clocks.AsOf, clocks.KnownAt, now, filter, rows, totals, totals.Values.Sum(), paging.Page,
+            paging.Size);
+    }
+
+    /// <summary>The whole report, streamed: its head (totals) first, then every row as the database returns it.</summary>
+    public async Task StreamStatusAsync(StatusReportFilter filter, Clocks clocks, DateTimeOffset now,
+        Func<StatusReportHead, IAsyncEnumerable<StatusReportRow>, Task> write, CancellationToken ct)
+    {
+        await using var conn = await database.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var totals = await TotalsAsync(conn, filter, clocks, ct);
+        await write(new StatusReportHead(clocks.AsOf, clocks.KnownAt, now, filter, totals),
+            StatusRowsAsync(conn, filter, clocks, null, ct));
+    }
+
+    public async Task<ChangesReport> ChangesPageAsync(DateOnly from, DateOnly to, DateTimeOffset? knownAt, Paging paging,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        await using var conn = await database.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var total = await ChangesCountAsync(conn, from, to, knownAt, ct);
+        var rows = new List<ChangeRow>(paging.Size);
+        await foreach (var row in ChangeRowsAsync(conn, from, to, knownAt, paging, ct)) rows.Add(row);
+        return new ChangesReport(from, to, knownAt, now, rows, total, paging.Page, paging.Size);
+    }
+
+    public async Task StreamChangesAsync(DateOnly from, DateOnly to, DateTimeOffset? knownAt, DateTimeOffset now,
+        Func<ChangesReportHead, IAsyncEnumerable<ChangeRow>, Task> write, CancellationToken ct)
+    {
+        await using var conn = await database.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var total = await ChangesCountAsync(conn, from, to, knownAt, ct);
+        await write(new ChangesReportHead(from, to, knownAt, now, total), ChangeRowsAsync(conn, from, to, knownAt, null, ct));
+    }
+
+    /// <summary>Agreements known at the instant, filtered by party and tag, one page, each summarised on both clocks.</summary>
+    public async Task<PageOf<AgreementSummary>> AgreementsAsync(string? party, string? tag, Clocks clocks, Paging paging,
+        CancellationToken ct)
+    {
+        await using var conn = await database.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var where = new List<string>();
+        var parameters = new List<NpgsqlParameter>();
+        if (clocks.KnownAt is { } t) { where.Add("a.opened_at <= @t"); parameters.Add(new("t", t)); }
+        if (party is not null) { where.Add("a.parties @> array[@party]"); parameters.Add(new("party", party.ToUpperInvariant())); }
+        if (tag is not null) { where.Add("a.tags @> array[@tag]"); parameters.Add(new("tag", tag.ToLowerInvariant())); }
+        var filter = where.Count == 0 ? "" : "where " + string.Join(" and ", where);
+
+        await using var count = Command(conn, $"select count(*) from {Schema}.portfolio_agreements a {filter}", parameters);
+        var total = Convert.ToInt32(await count.ExecuteScalarAsync(ct));
+
+        var page = $"""
+            select a.agreement_id, a.title, a.parties, a.summary, a.tags, a.opened::text from {Schema}.portfolio_agreements a
+            {filter} order by a.agreement_id limit @limit offset @offset
+            """;
+        var pageParameters = parameters.Append(new("limit", paging.Size)).Append(new("offset", paging.Offset)).ToList();
+        var heads = new List<(string Id, string Title, string[] Parties, string? Summary, string[] Tags, Recording Opened)>();
+        await using (var cmd = Command(conn, page, pageParameters))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                heads.Add((reader.GetString(0), reader.GetString(1), reader.GetFieldValue<string[]>(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<string[]>(4),
+                    JsonSerializer.Deserialize<Recording>(reader.GetString(5), PortfolioJson.Options)!));
+        if (heads.Count == 0) return new PageOf<AgreementSummary>([], paging.Page, paging.Size, total);
+
+        var ids = heads.Select(h => h.Id).ToArray();
+        var statuses = ids.ToDictionary(id => id, _ => new List<CommitmentStatus>(), StringComparer.Ordinal);
+        var statusParameters = new List<NpgsqlParameter> { new("ids", ids) };
+        var clockFilter = StatusClocks(clocks, statusParameters);
+        await using (var cmd = Command(conn, $"""
+                         select s.agreement_id, s.status::text from {Schema}.portfolio_status s
+                         where s.agreement_id = any(@ids) and {clockFilter} order by s.agreement_id, s.ordinal
+                         """, statusParameters))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                statuses[reader.GetString(0)].Add(JsonSerializer.Deserialize<CommitmentStatus>(reader.GetString(1), PortfolioJson.Options)!);
+
+        var counts = new Dictionary<string, (int Kept, int Retracted, SaidOn? Last)>(StringComparer.Ordinal);
+        var countParameters = new List<NpgsqlParameter> { new("ids", ids) };
+        var known = KnownClock("st", clocks.KnownAt, countParameters);
+        var said = clocks.AsOf is { } d ? "and st.said_end <= @d" : "";
+        if (clocks.AsOf is { } asOf) countParameters.Add(new("d", asOf));
+        await using (var cmd = Command(conn, $"""
+                         select st.agreement_id, count(*) filter (where not st.retracted), count(*) filter (where st.retracted),
+                                max(st.said_key) filter (where not st.retracted)
+                         from {Schema}.portfolio_statements st
+                         where st.agreement_id = any(@ids) and {known} {said} group by st.agreement_id
+                         """, countParameters))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                counts[reader.GetString(0)] = (Convert.ToInt32(reader.GetInt64(1)), Convert.ToInt32(reader.GetInt64(2)),
+                    reader.IsDBNull(3) ? null : PortfolioRows.FromSaidKey(reader.GetInt32(3)));
+
+        // The last event known at the instant gives the version and the last activity.
+        var last = new Dictionary<string, Recording>(StringComparer.Ordinal);
+        var lastParameters = new List<NpgsqlParameter> { new("ids", ids) };
+        var upTo = clocks.KnownAt is { } at ? "and e.timestamp <= @t" : "";
+        if (clocks.KnownAt is { } knownAt) lastParameters.Add(new("t", knownAt));
+        await using (var cmd = Command(conn, $"""
+                         select p.id, e.version, e.timestamp, e.user_name, e.correlation_id
+                         from unnest(@ids) as p(id) cross join lateral (
+                             select version, timestamp, user_name, correlation_id from {Schema}.mt_events e
+                             where e.stream_id = p.id::varchar collate "default" {upTo} order by e.version desc limit 1) e
+                         """, lastParameters))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                last[reader.GetString(0)] = new Recording(reader.GetFieldValue<DateTimeOffset>(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                    reader.GetInt64(1));
+
+        var items = heads.Select(h =>
+        {
+            var c = counts.GetValueOrDefault(h.Id);
+            var activity = last.GetValueOrDefault(h.Id) ?? h.Opened;
+            return AgreementSummary.From(h.Id, h.Title, h.Parties, h.Summary, h.Tags, activity.Version, statuses[h.Id],
+                c.Kept, c.Retracted, c.Last, h.Opened, activity);
+        }).ToList();
+        return new PageOf<AgreementSummary>(items, paging.Page, paging.Size, total);
+    }
+
+    private static async Task<IReadOnlyDictionary<string, int>> TotalsAsync(NpgsqlConnection conn, StatusReportFilter filter,
+        Clocks clocks, CancellationToken ct)
+    {
+        var parameters = new List<NpgsqlParameter>();
+        var where = StatusWhere(filter, clocks, parameters);
+        await using var cmd = Command(conn,
+            $"select coalesce(s.stage, 'none'), count(*) from {Schema}.portfolio_status s where {where} group by 1", parameters);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var totals = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct)) totals[reader.GetString(0)] = Convert.ToInt32(reader.GetInt64(1));
+        return totals;
+    }
+
+    private static async IAsyncEnumerable<StatusReportRow> StatusRowsAsync(NpgsqlConnection conn, StatusReportFilter filter,
+        Clocks clocks, Paging? paging, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var parameters = new List<NpgsqlParameter>();
+        var where = StatusWhere(filter, clocks, parameters);
+        var limit = "";
+        if (paging is { } p)
+        {
+            limit = "limit @limit offset @offset";
+            parameters.Add(new("limit", p.Size));
+            parameters.Add(new("offset", p.Offset));
+        }
+        await using var cmd = Command(conn, $"""
+            select s.agreement_id, a.title, a.parties, s.status::text
+            from {Schema}.portfolio_status s join {Schema}.portfolio_agreements a on a.agreement_id = s.agreement_id
+            where {where} order by s.agreement_id, s.ordinal {limit}
+            """, parameters);
+        await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var agreementId = reader.GetString(0);
+            var title = reader.GetString(1);
+            var parties = reader.GetFieldValue<string[]>(2);
+            var status = JsonSerializer.Deserialize<CommitmentStatus>(reader.GetString(3), PortfolioJson.Options)!;
+            yield return new StatusReportRow(agreementId, title, parties, status);
+        }
+    }
+
+    private static string StatusWhere(StatusReportFilter filter, Clocks clocks, List<NpgsqlParameter> parameters)
+    {
+        var where = new List<string> { StatusClocks(clocks, parameters) };
+        if (filter.Agreement is { } agreement)
+        {
+            where.Add("s.agreement_id = @agreement");
+            parameters.Add(new("agreement", agreement));
+        }
+        if (filter.Party is { } party)
+        {
+            where.Add($"s.agreement_id in (select agreement_id from {Schema}.portfolio_agreements where parties @> array[@party])");
+            parameters.Add(new("party", party.ToUpperInvariant()));
+        }
+        if (filter.Category is { } category)
+        {
+            where.Add("s.category = @category");
+            parameters.Add(new("category", Vocabulary.NameOf(category)));
+        }
+        if (filter.Stage is { } stage)
+        {
+            where.Add("s.stage = @stage");
+            parameters.Add(new("stage", stage.Name()));
+        }
+        return string.Join(" and ", where);
+    }
+
+    /// <summary>The row that holds the answer on both clocks: the current one unless a clock is given.</summary>
+    private static string StatusClocks(Clocks clocks, List<NpgsqlParameter> parameters)
+    {
+        var known = KnownClock("s", clocks.KnownAt, parameters);
+        if (clocks.AsOf is not { } asOf) return $"{known} and s.valid_to = 'infinity'";
+        parameters.Add(new("d", NpgsqlDbType.Date) { Value = asOf });
+        return $"{known} and s.valid_from <= @d and s.valid_to > @d and daterange(s.valid_from, s.valid_to, '[)') @> @d";
+    }
+
+    private static string KnownClock(string alias, DateTimeOffset? knownAt, List<NpgsqlParameter> parameters)
+    {
+        if (knownAt is not { } t) return $"{alias}.known_to = 'infinity'";
+        parameters.Add(new("t", NpgsqlDbType.TimestampTz) { Value = t });
+        return $"{alias}.known_from <= @t and {alias}.known_to > @t and tstzrange({alias}.known_from, {alias}.known_to, '[)') @> @t";
+    }
+
+    private static async Task<int> ChangesCountAsync(NpgsqlConnection conn, DateOnly from, DateOnly to, DateTimeOffset? knownAt,
+        CancellationToken ct)
+    {
+        var parameters = new List<NpgsqlParameter>();
+        var where = ChangesWhere(from, to, knownAt, parameters);
+        await using var cmd = Command(conn, $"select count(*) from {Schema}.portfolio_transitions t where {where}", parameters);
+        return Convert.ToInt32(await cmd.ExecuteScalarAsync(ct));
+    }
+
+    private static async IAsyncEnumerable<ChangeRow> ChangeRowsAsync(NpgsqlConnection conn, DateOnly from, DateOnly to,
+        DateTimeOffset? knownAt, Paging? paging, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var parameters = new List<NpgsqlParameter>();
+        var where = ChangesWhere(from, to, knownAt, parameters);
+        var limit = "";
+        if (paging is { } p)
+        {
+            limit = "limit @limit offset @offset";
+            parameters.Add(new("limit", p.Size));
+            parameters.Add(new("offset", p.Offset));
+        }
+        await using var cmd = Command(conn, $"""
+            select t.change::text from {Schema}.portfolio_transitions t where {where}
+            order by t.said_key, t.agreement_id, t.ordinal, t.seq {limit}
+            """, parameters);
+        await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
+        while (await reader.ReadAsync(ct))
+            yield return JsonSerializer.Deserialize<ChangeRow>(reader.GetString(0), PortfolioJson.Options)!;
+    }
+
+    /// <summary>Placed by the last day its date can mean, as "as of" counts it.</summary>
+    private static string ChangesWhere(DateOnly from, DateOnly to, DateTimeOffset? knownAt, List<NpgsqlParameter> parameters)
+    {
+        parameters.Add(new("from", NpgsqlDbType.Date) { Value = from });
+        parameters.Add(new("to", NpgsqlDbType.Date) { Value = to });
+        return $"{KnownClock("t", knownAt, parameters)} and t.said_end >= @from and t.said_end <= @to";
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection conn, string sql, IEnumerable<NpgsqlParameter> parameters)
+    {
+        var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var p in parameters) cmd.Parameters.Add(p.Clone());
+        return cmd;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Tracker.Agreements;
+
+namespace Tracker.Portfolio;
+
+/// <summary>
+/// A commitment's status as a function of the "as of" date, under what is known now: constant between the last days
+/// of its statements' said-on dates (an imprecise date counts from its last day), so a few pieces hold every answer.
+/// Each piece is <see cref="StatusRule"/> evaluated at the piece's first day; the last piece, open-ended, is the
+/// status with every statement counted.
+/// </summary>
+public static class StatusPieces
+{
+    /// <summary>A piece; <c>Status</c> and <c>Json</c> are null when it was taken unchanged from the previous ones.</summary>
+    public sealed record Piece(DateOnly ValidFrom, DateOnly ValidTo, CommitmentStatus? Status, string? Json, string Hash);
+
+    /// <summary>Valid-time bounds: DateOnly.MinValue and MaxValue are stored as -infinity and infinity.</summary>
+    public static readonly DateOnly Unbounded = DateOnly.MaxValue;
+    public static readonly DateOnly Beginning = DateOnly.MinValue;
+
+    /// <param name="changedFrom">The earliest last day of a said-on date that changed since <paramref name="previous"/>
+    /// was computed: pieces that end by then cannot have changed, so they are taken from there, not evaluated again
+    /// (a statement said today re-evaluates the last piece, not the commitment's whole history).</param>
+    public static List<Piece> Of(string agreementId, Commitment commitment, IReadOnlyList<StatementFacts> statements,
+        DateOnly changedFrom, IReadOnlyList<StatusPiece> previous)
+    {
+        var starts = statements.Select(s => s.SaidOn.End).Distinct().Order().ToList();
+        var earlier = previous.ToDictionary(p => (p.ValidFrom, p.ValidTo));
+        var pieces = new List<Piece>(starts.Count + 1);
+        for (var i = -1; i < starts.Count; i++)
+        {
+            var from = i < 0 ? Beginning : starts[i];
+            var to = i + 1 < starts.Count ? starts[i + 1] : Unbounded;
+            if (to <= changedFrom && earlier.TryGetValue((from, to), out var same))
+            {
+                pieces.Add(new Piece(from, to, null, null, same.Hash));
+                continue;
+            }
+            var status = i < 0
+                ? StatusRule.Evaluate(agreementId, commitment, [], null)
+                : StatusRule.Evaluate(agreementId, commitment, statements, from);
+            var json = JsonSerializer.Serialize(status, PortfolioJson.Options);
+            pieces.Add(new Piece(from, to, status, json, Hash(json)));
+        }
+        return pieces;
+    }
+
+    public static string Hash(string text) =>
+        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 16));
+}
+
+public static class PortfolioJson
+{
+    /// <summary>How read-model rows store their JSON: the API's own shape (camelCase, vocabularies by name).</summary>
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}
