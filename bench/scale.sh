@@ -203,7 +203,7 @@ import json, os, re, sys
 events, start, end, status, log, rss = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
 text = open(log, errors="replace").read()
 # The lines that say what it rebuilt (names, "complete", errors), without colour codes.
-text = re.sub(r"\x1b\[[0-9;]*m|\[/?[a-z]+\]", "", text) # colour codes and Spectre markup
+text = re.sub(r"\x1b\[[0-9;]*m|\[/?[a-z]*\]", "", text) # colour codes and Spectre markup
 said = [l.strip() for l in text.splitlines() if re.search(r"rebuil|projection|complete|error|fail|exception", l, re.I)][:12]
 seconds = end - start
 inside = re.search(r"Finished rebuild in (\d+) ms", text)
