@@ -2,7 +2,11 @@ using System.Text.Json;
 using Tracker.Benchmarks;
 
 // Recording throughput of a running Tracker over HTTP; bench/run.sh starts the service and compares these figures
-// with raw PostgreSQL measured in the same run.
+// with raw PostgreSQL measured in the same run. Two more verbs, for bench/scale.sh: `generate` writes a large store
+// as import files, `reads` measures read latencies against it.
+if (args is ["generate", .. var generateArgs]) return Generator.Run(generateArgs);
+if (args is ["reads", .. var readArgs]) return await ReadBench.MainAsync(readArgs);
+
 Options options;
 try
 {
