@@ -51,7 +51,12 @@ CREATE INDEX IF NOT EXISTS portfolio_status_now_by_stage ON tracker.portfolio_st
     WHERE known_to = 'infinity' AND valid_to = 'infinity';
 CREATE INDEX IF NOT EXISTS portfolio_status_now_by_category ON tracker.portfolio_status (category, agreement_id, ordinal)
     INCLUDE (stage) WHERE known_to = 'infinity' AND valid_to = 'infinity';
--- Any other point on the two clocks.
+-- Any other point on the two clocks: as of a date under what is known now, the latest answer as known at an
+-- instant, or both. Pages walk the primary key in report order; totals use these.
+CREATE INDEX IF NOT EXISTS portfolio_status_as_of ON tracker.portfolio_status
+    USING gist (daterange(valid_from, valid_to, '[)')) INCLUDE (stage) WHERE known_to = 'infinity';
+CREATE INDEX IF NOT EXISTS portfolio_status_known_at ON tracker.portfolio_status
+    USING gist (tstzrange(known_from, known_to, '[)')) INCLUDE (stage) WHERE valid_to = 'infinity';
 CREATE INDEX IF NOT EXISTS portfolio_status_clocks ON tracker.portfolio_status
     USING gist (tstzrange(known_from, known_to, '[)'), daterange(valid_from, valid_to, '[)')) INCLUDE (stage);
 

@@ -73,10 +73,16 @@ public enum DatePrecision
 /// <summary>The wire names of the vocabularies (kebab-case), for parsing and messages.</summary>
 public static class Vocabulary
 {
-    public static string NameOf<T>(T value) where T : struct, Enum =>
-        typeof(T).GetField(value.ToString())!
-            .GetCustomAttributes(typeof(JsonStringEnumMemberNameAttribute), false)
-            .Cast<JsonStringEnumMemberNameAttribute>().Single().Name;
+    /// <summary>Read once per vocabulary: reports name a stage or category several times per row.</summary>
+    public static string NameOf<T>(T value) where T : struct, Enum => Names<T>.ByValue[value];
+
+    private static class Names<T> where T : struct, Enum
+    {
+        public static readonly IReadOnlyDictionary<T, string> ByValue = Enum.GetValues<T>().ToDictionary(v => v, v =>
+            typeof(T).GetField(v.ToString())!
+                .GetCustomAttributes(typeof(JsonStringEnumMemberNameAttribute), false)
+                .Cast<JsonStringEnumMemberNameAttribute>().Single().Name);
+    }
 
     public static IReadOnlyList<string> NamesOf<T>() where T : struct, Enum =>
         Enum.GetValues<T>().Select(NameOf).ToList();

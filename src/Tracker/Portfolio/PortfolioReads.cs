@@ -214,20 +214,30 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
         return string.Join(" and ", where);
     }
 
-    /// <summary>The row that holds the answer on both clocks: the current one unless a clock is given.</summary>
+    /// <summary>
+    /// The row that holds the answer on both clocks: the current one unless a clock is given. Each combination is
+    /// written the way one index answers it (see migrations/0003_portfolio.sql).
+    /// </summary>
     private static string StatusClocks(Clocks clocks, List<NpgsqlParameter> parameters)
     {
-        var known = KnownClock("s", clocks.KnownAt, parameters);
-        if (clocks.AsOf is not { } asOf) return $"{known} and s.valid_to = 'infinity'";
-        parameters.Add(new("d", NpgsqlDbType.Date) { Value = asOf });
-        return $"{known} and s.valid_from <= @d and s.valid_to > @d and daterange(s.valid_from, s.valid_to, '[)') @> @d";
+        if (clocks.AsOf is { } asOf) parameters.Add(new("d", NpgsqlDbType.Date) { Value = asOf });
+        if (clocks.KnownAt is { } t) parameters.Add(new("t", NpgsqlDbType.TimestampTz) { Value = t });
+        const string valid = "daterange(s.valid_from, s.valid_to, '[)') @> @d";
+        const string known = "tstzrange(s.known_from, s.known_to, '[)') @> @t";
+        return (clocks.AsOf, clocks.KnownAt) switch
+        {
+            (null, null) => "s.known_to = 'infinity' and s.valid_to = 'infinity'",
+            (not null, null) => $"s.known_to = 'infinity' and {valid}",
+            (null, not null) => $"s.valid_to = 'infinity' and {known}",
+            _ => $"{known} and {valid}",
+        };
     }
 
     private static string KnownClock(string alias, DateTimeOffset? knownAt, List<NpgsqlParameter> parameters)
     {
         if (knownAt is not { } t) return $"{alias}.known_to = 'infinity'";
         parameters.Add(new("t", NpgsqlDbType.TimestampTz) { Value = t });
-        return $"{alias}.known_from <= @t and {alias}.known_to > @t and tstzrange({alias}.known_from, {alias}.known_to, '[)') @> @t";
+        return $"{alias}.known_from <= @t and {alias}.known_to > @t";
     }
 
     private static async Task<int> ChangesCountAsync(NpgsqlConnection conn, DateOnly from, DateOnly to, DateTimeOffset? knownAt,
