@@ -43,11 +43,22 @@ public partial class AccessTests(TrackerApp app)
                 status.ShouldBe(HttpStatusCode.OK);
                 continue;
             }
+            if (url == "/signin") continue; // the one page anyone may open
+            if (IsWorkbenchPage(url))
+            {
+                // A person in a browser is sent to sign in (and back afterwards), not shown a 401.
+                status.ShouldBe(HttpStatusCode.Found, $"{method} {url}");
+                result.Context.Response.Headers.Location.ToString().ShouldContain("/signin?ReturnUrl=");
+                continue;
+            }
             status.ShouldBe(HttpStatusCode.Unauthorized, $"{method} {url}");
             body!["title"]!.ToString().ShouldBe("Authentication required");
             result.Context.Response.Headers.WWWAuthenticate.ToString().ShouldStartWith("Bearer");
         }
     }
+
+    private static bool IsWorkbenchPage(string url) =>
+        !url.StartsWith("/api/", StringComparison.Ordinal) && !url.StartsWith("/openapi", StringComparison.Ordinal);
 
     [Fact]
     public async Task a_made_up_or_malformed_token_is_turned_away_like_no_token()
