@@ -260,7 +260,9 @@ public static class Generator
 
     /// <summary>Parties that only wide agreements have: QAA, QAB, … (three upper-case letters, none of them a state's).</summary>
     private static readonly string[] WideOnlyCodes =
-        Enumerable.Range(0, 26 * 26).Select(i => $"Q{(char)('A' + i / 26)}{(char)('A' + i % 26)}").ToArray();
+        Enumerable.Range(0, 26 * 26).Select(i => $"Q{(char)('A' + i / 26)}{(char)('A' + i % 26)}")
+            .Where(code => code != "QAT") // Qatar is in the pool of states
+            .ToArray();
 
     /// <summary>Shares <paramref name="total"/> out in proportion to the weights (largest remainders), each at least 1.</summary>
     private static int[] Share(int total, double[] weights)

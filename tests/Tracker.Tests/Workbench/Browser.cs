@@ -19,6 +19,10 @@ public sealed class Browser : IAsyncLifetime
     public string Url => _service!.Url;
     public string Database { get; private set; } = "";
     public Dictionary<string, string> Tokens { get; } = new();
+    private Dictionary<string, string?> _environment = new();
+
+    /// <summary>Runs a verb of the same executable on the same database, as an operator would.</summary>
+    public Task<TrackerProcess.Result> RunAsync(params string[] args) => TrackerProcess.RunAsync(_environment, args);
     public static string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     public async Task InitializeAsync()
@@ -26,12 +30,12 @@ public sealed class Browser : IAsyncLifetime
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install -y chromium (.ci/run does).");
         Database = await TestCluster.NewDatabaseAsync("workbench");
-        var environment = new Dictionary<string, string?>
+        var environment = _environment = new Dictionary<string, string?>
         {
             ["TRACKER_DB"] = Database, ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Tracker__LoadSeeds"] = "false",
             ["Tracker__RateLimit__PermitsPerMinute"] = "100000",
         };
-        foreach (var (name, role) in new[] { ("ana", "analyst"), ("rita", "reader") })
+        foreach (var (name, role) in new[] { ("ana", "analyst"), ("rita", "reader"), ("vic", "analyst") })
         {
             var added = await TrackerProcess.RunAsync(environment, "users", "add", name, "--role", role);
             added.ExitCode.ShouldBe(0, added.ToString());

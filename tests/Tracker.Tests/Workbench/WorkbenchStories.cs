@@ -107,6 +107,32 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
         csv.ShouldContain("ua-fr-air");
         csv.ShouldContain("air-defence");
         csv.ShouldNotContain("drones");
+
+        // And the auditor's view of the day: every write, by whom (the trail is projected in the background).
+        string audit = "";
+        for (var attempt = 0; attempt < 50 && !audit.Contains("statement retracted"); attempt++)
+        {
+            await page.GotoAsync(url + "/audit?user=ana&agreement=ua-fr-air");
+            audit = await page.Locator("main").InnerTextAsync();
+            if (!audit.Contains("statement retracted")) await Task.Delay(200);
+        }
+        audit.ShouldContain("agreement opened");
+        audit.ShouldContain("statement corrected");
+        audit.ShouldContain("misattributed");
+        await Browser.CheckAsync(page, "audit");
+    }
+
+    [Fact]
+    public async Task a_revoked_user_is_signed_out_on_their_next_request()
+    {
+        var page = await browser.SignedInAsync("vic");
+        (await page.Locator("header").InnerTextAsync()).ShouldContain("vic");
+        var revoked = await browser.RunAsync("users", "revoke", "vic");
+        revoked.ExitCode.ShouldBe(0, revoked.ToString());
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // tokens are remembered for at most a second
+
+        await page.GotoAsync(browser.Url + "/");
+        page.Url.ShouldStartWith(browser.Url + "/signin");
     }
 
     [Fact]
