@@ -17,7 +17,7 @@ public sealed class AuditModel(IQuerySession session) : WorkbenchPage
     public async Task OnGetAsync(string? user, string? agreement, string? from, string? to, int? page, CancellationToken ct)
     {
         (User, Agreement, From, To) = (Blank(user), Blank(agreement), Blank(from), Blank(to));
-        var errors = new List<Agreements.Deciding.FieldError>();
+        var errors = new List<Tracker.Agreements.Deciding.FieldError>();
         var fromInstant = RequestContext.ParseInstant(From, "from", errors, dateMeansStart: true);
         var toInstant = RequestContext.ParseInstant(To, "to", errors);
         var paging = Paging.Parse(page, 100, errors);
