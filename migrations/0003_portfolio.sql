@@ -60,6 +60,17 @@ CREATE INDEX IF NOT EXISTS portfolio_status_known_at ON tracker.portfolio_status
 CREATE INDEX IF NOT EXISTS portfolio_status_clocks ON tracker.portfolio_status
     USING gist (tstzrange(known_from, known_to, '[)'), daterange(valid_from, valid_to, '[)')) INCLUDE (stage);
 
+-- The current answer's filter columns once more, one small row per commitment, updated in place: totals over
+-- the whole portfolio read a few pages here instead of one heap page of portfolio_status per commitment.
+CREATE TABLE IF NOT EXISTS tracker.portfolio_now (
+    agreement_id  text COLLATE "C" NOT NULL,
+    ordinal       bigint      NOT NULL,
+    category      text        NOT NULL,
+    stage         text        NULL,
+    contested     boolean     NOT NULL,
+    PRIMARY KEY (agreement_id, ordinal)
+);
+
 CREATE TABLE IF NOT EXISTS tracker.portfolio_transitions (
     agreement_id  text COLLATE "C" NOT NULL,
     ordinal       bigint      NOT NULL,

@@ -59,9 +59,21 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
             throw new ImportConflictException();
         }
 
-        if (run.Errors.Count == 0 && !dryRun) await transaction.CommitAsync(ct);
+        if (run.Errors.Count == 0 && !dryRun)
+        {
+            await transaction.CommitAsync(ct);
+            // A large import changes what the planner should expect of the portfolio tables before autovacuum
+            // notices: the reads right after it get plans for the store as it now is.
+            if (run.Appended >= BatchSize) await AnalyzeAsync(connection, ct);
+        }
         // Otherwise the transaction is rolled back as it is disposed: nothing of this import remains.
         return new ImportResult(run.Lines, run.Appended, run.Present, run.Errors);
+    }
+
+    private static async Task AnalyzeAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var analyze = new NpgsqlCommand("analyze " + string.Join(", ", Portfolio.PortfolioRows.Tables), connection);
+        await analyze.ExecuteNonQueryAsync(ct);
     }
 
     private sealed class Run(DateOnly today, Author author)

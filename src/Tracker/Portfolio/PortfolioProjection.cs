@@ -49,6 +49,7 @@ public sealed class PortfolioProjection : IProjection
         private readonly RowChanges<(string, long, DateTimeOffset, DateOnly), PortfolioRows.StatusRow> status = new();
         private readonly RowChanges<(string, long, DateTimeOffset, int), PortfolioRows.TransitionRow> transitions = new();
         private readonly RowChanges<(string, Guid, DateTimeOffset), PortfolioRows.StatementRow> statements = new();
+        private readonly Dictionary<(string, long), PortfolioRows.NowRow> now = new();
 
         /// <summary>Two lookups at most per page: the statements it corrects or retracts, then the commitments touched.</summary>
         public async Task LoadAsync(IQuerySession session, IReadOnlyList<IEvent> events, CancellationToken ct)
@@ -244,6 +245,8 @@ public sealed class PortfolioProjection : IProjection
             file.Pieces = next;
 
             var latest = pieces[^1].Status!; // never taken unchanged: it ends at infinity
+            now[(file.AgreementId, file.Ordinal)] = new PortfolioRows.NowRow(file.AgreementId, file.Ordinal,
+                Vocabulary.NameOf(file.Commitment.Category), latest.Stage is { } stage ? stage.Name() : null, latest.Contested);
             var changes = latest.Transitions
                 .Select(t => JsonSerializer.Serialize(new Reports.ChangeRow(file.AgreementId, latest.CommitmentId, latest.Title, t),
                     PortfolioJson.Options))
@@ -269,7 +272,7 @@ public sealed class PortfolioProjection : IProjection
         {
             if (changedFiles.Count > 0) operations.Store(changedFiles.Select(k => files[k]).ToArray());
             if (changedRoutes.Count > 0) operations.Store(changedRoutes.Select(k => routes[k]).ToArray());
-            PortfolioRows.Write(operations, agreements, status, transitions, statements);
+            PortfolioRows.Write(operations, agreements, status, transitions, statements, now.Values);
         }
     }
 }

@@ -151,9 +151,12 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
         Clocks clocks, CancellationToken ct)
     {
         var parameters = new List<NpgsqlParameter>();
-        var where = StatusWhere(filter, clocks, parameters);
+        // Now: the small table of current answers. Otherwise the status rows on those clocks.
+        var (table, where) = clocks == Clocks.Now
+            ? ($"{Schema}.portfolio_now s", FilterWhere(filter, parameters, ["true"]))
+            : ($"{Schema}.portfolio_status s", StatusWhere(filter, clocks, parameters));
         await using var cmd = Command(conn,
-            $"select coalesce(s.stage, 'none'), count(*) from {Schema}.portfolio_status s where {where} group by 1", parameters);
+            $"select coalesce(s.stage, 'none'), count(*) from {table} where {where} group by 1", parameters);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var totals = new SortedDictionary<string, int>(StringComparer.Ordinal);
         while (await reader.ReadAsync(ct)) totals[reader.GetString(0)] = Convert.ToInt32(reader.GetInt64(1));
@@ -165,18 +168,32 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
     {
         var parameters = new List<NpgsqlParameter>();
         var where = StatusWhere(filter, clocks, parameters);
-        var limit = "";
+        string sql;
         if (paging is { } p)
         {
-            limit = "limit @limit offset @offset";
             parameters.Add(new("limit", p.Size));
             parameters.Add(new("offset", p.Offset));
+            // The page's keys first, then only their statuses: a status is a few kilobytes of JSON, and reading it
+            // for every match before the limit would cost the whole portfolio, whatever plan is chosen.
+            sql = $"""
+                with keys as (
+                    select s.agreement_id, s.ordinal, s.known_from, s.valid_from from {Schema}.portfolio_status s
+                    where {where} order by s.agreement_id, s.ordinal limit @limit offset @offset)
+                select s.agreement_id, a.title, a.parties, s.status::text
+                from keys k
+                join {Schema}.portfolio_status s on s.agreement_id = k.agreement_id and s.ordinal = k.ordinal
+                    and s.known_from = k.known_from and s.valid_from = k.valid_from
+                join {Schema}.portfolio_agreements a on a.agreement_id = k.agreement_id
+                order by k.agreement_id, k.ordinal
+                """;
         }
-        await using var cmd = Command(conn, $"""
-            select s.agreement_id, a.title, a.parties, s.status::text
-            from {Schema}.portfolio_status s join {Schema}.portfolio_agreements a on a.agreement_id = s.agreement_id
-            where {where} order by s.agreement_id, s.ordinal {limit}
-            """, parameters);
+        else
+            sql = $"""
+                select s.agreement_id, a.title, a.parties, s.status::text
+                from {Schema}.portfolio_status s join {Schema}.portfolio_agreements a on a.agreement_id = s.agreement_id
+                where {where} order by s.agreement_id, s.ordinal
+                """;
+        await using var cmd = Command(conn, sql, parameters);
         await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
         while (await reader.ReadAsync(ct))
         {
@@ -188,9 +205,12 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
         }
     }
 
-    private static string StatusWhere(StatusReportFilter filter, Clocks clocks, List<NpgsqlParameter> parameters)
+    private static string StatusWhere(StatusReportFilter filter, Clocks clocks, List<NpgsqlParameter> parameters) =>
+        FilterWhere(filter, parameters, [StatusClocks(clocks, parameters)]);
+
+    /// <summary>The filters, over any table with agreement_id, category and stage (aliased s).</summary>
+    private static string FilterWhere(StatusReportFilter filter, List<NpgsqlParameter> parameters, List<string> where)
     {
-        var where = new List<string> { StatusClocks(clocks, parameters) };
         if (filter.Agreement is { } agreement)
         {
             where.Add("s.agreement_id = @agreement");

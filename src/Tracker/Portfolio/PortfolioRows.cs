@@ -13,15 +13,18 @@ public static class PortfolioRows
 {
     public const string Agreements = TrackerHost.MartenSchema + ".portfolio_agreements";
     public const string Status = TrackerHost.MartenSchema + ".portfolio_status";
+    public const string Now = TrackerHost.MartenSchema + ".portfolio_now";
     public const string Transitions = TrackerHost.MartenSchema + ".portfolio_transitions";
     public const string Statements = TrackerHost.MartenSchema + ".portfolio_statements";
-    public static readonly string[] Tables = [Agreements, Status, Transitions, Statements];
+    public static readonly string[] Tables = [Agreements, Status, Now, Transitions, Statements];
 
     public sealed record AgreementRow(string AgreementId, string Title, string[] Parties, string? Summary, string[] Tags,
         string OpenedJson, DateTimeOffset OpenedAt);
 
     public sealed record StatusRow(string AgreementId, long Ordinal, string CommitmentId, DateTimeOffset KnownFrom,
         DateOnly ValidFrom, DateOnly ValidTo, string Category, string? Stage, bool Contested, string Json);
+
+    public sealed record NowRow(string AgreementId, long Ordinal, string Category, string? Stage, bool Contested);
 
     public sealed record TransitionRow(string AgreementId, long Ordinal, int Seq, DateTimeOffset KnownFrom, int SaidKey,
         DateOnly SaidEnd, string Json);
@@ -39,8 +42,18 @@ public static class PortfolioRows
     internal static void Write(IDocumentOperations ops, List<AgreementRow> agreements,
         RowChanges<(string, long, DateTimeOffset, DateOnly), StatusRow> status,
         RowChanges<(string, long, DateTimeOffset, int), TransitionRow> transitions,
-        RowChanges<(string, Guid, DateTimeOffset), StatementRow> statements)
+        RowChanges<(string, Guid, DateTimeOffset), StatementRow> statements, IReadOnlyCollection<NowRow> now)
     {
+        if (now.Count > 0)
+            ops.QueueSqlCommand($"""
+                insert into {Now} (agreement_id, ordinal, category, stage, contested)
+                select * from unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::boolean[])
+                on conflict (agreement_id, ordinal) do update
+                    set category = excluded.category, stage = excluded.stage, contested = excluded.contested
+                """,
+                now.Select(r => r.AgreementId).ToArray(), now.Select(r => r.Ordinal).ToArray(),
+                now.Select(r => r.Category).ToArray(), now.Select(r => r.Stage).ToArray(), now.Select(r => r.Contested).ToArray());
+
         if (agreements.Count > 0)
             ops.QueueSqlCommand($"""
                 insert into {Agreements} (agreement_id, title, parties, summary, tags, opened, opened_at)

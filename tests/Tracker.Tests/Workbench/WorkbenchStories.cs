@@ -45,6 +45,10 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
     {
         var page = await browser.SignedInAsync("ana");
         var url = browser.Url;
+        // The one stylesheet is served (a page without it is still usable, but not what analysts should get).
+        (await page.APIRequest.GetAsync(url + "/workbench.css")).Status.ShouldBe(200);
+        (await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('header')).backgroundColor"))
+            .ShouldBe("rgb(245, 247, 250)");
         await OpenAgreementAsync(page, url, "ua-fr-air");
         await AddCommitmentAsync(page, "air-defence", "Joint production of air defence", "air-defence");
         await AddCommitmentAsync(page, "drones", "Joint drone production", "drones");
