@@ -242,8 +242,8 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
     {
         if (clocks.AsOf is { } asOf) parameters.Add(new("d", NpgsqlDbType.Date) { Value = asOf });
         if (clocks.KnownAt is { } t) parameters.Add(new("t", NpgsqlDbType.TimestampTz) { Value = t });
-        const string valid = "daterange(s.valid_from, s.valid_to, '[)') @> @d";
-        const string known = "tstzrange(s.known_from, s.known_to, '[)') @> @t";
+        const string valid = "s.valid @> @d";
+        const string known = "s.known @> @t";
         return (clocks.AsOf, clocks.KnownAt) switch
         {
             (null, null) => "s.known_to = 'infinity' and s.valid_to = 'infinity'",
