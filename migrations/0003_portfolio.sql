@@ -57,11 +57,11 @@ CREATE INDEX IF NOT EXISTS portfolio_status_now_by_category ON tracker.portfolio
 -- Any other point on the two clocks: as of a date under what is known now, the latest answer as known at an
 -- instant, or both. Pages walk the primary key in report order; totals use these.
 CREATE INDEX IF NOT EXISTS portfolio_status_as_of ON tracker.portfolio_status
-    USING gist (valid) INCLUDE (stage, category) WHERE known_to = 'infinity';
+    USING gist (valid) INCLUDE (stage, category, agreement_id) WHERE known_to = 'infinity';
 CREATE INDEX IF NOT EXISTS portfolio_status_known_at ON tracker.portfolio_status
-    USING gist (known) INCLUDE (stage, category) WHERE valid_to = 'infinity';
+    USING gist (known) INCLUDE (stage, category, agreement_id) WHERE valid_to = 'infinity';
 CREATE INDEX IF NOT EXISTS portfolio_status_clocks ON tracker.portfolio_status
-    USING gist (known, valid) INCLUDE (stage, category);
+    USING gist (known, valid) INCLUDE (stage, category, agreement_id);
 
 CREATE TABLE IF NOT EXISTS tracker.portfolio_now (
     agreement_id  text COLLATE "C" NOT NULL,
