@@ -18,6 +18,7 @@ public abstract class ReportResponse(ReportFormat format, string fileName) : IRe
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = format.ContentType();
         response.Headers.XContentTypeOptions = "nosniff";
+        // CSV is downloaded as a file; the other formats are shown in place.
         if (format == ReportFormat.Csv)
             response.Headers.ContentDisposition =
                 new ContentDispositionHeaderValue("attachment") { FileName = fileName }.ToString();

@@ -7,11 +7,6 @@ public sealed record RenderedReport(string Text, ReportFormat Format, string Fil
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    public string ContentType => Format.ContentType();
-
-    /// <summary>CSV is downloaded (Content-Disposition: attachment); the other formats are shown in place.</summary>
-    public bool IsDownload => Format == ReportFormat.Csv;
-
     /// <summary>
     /// The bytes of a response or a saved file: UTF-8, and for CSV preceded by a byte-order mark. Excel takes a CSV
     /// without one for the machine's legacy code page and garbles "Sébastien" or "Умєров"; every other consumer we
