@@ -32,6 +32,9 @@ public class ReportInput : NetCoreInput
     [Description("status: only commitments at this stage (e.g. under-examination)")]
     public string? StageFlag { get; set; }
 
+    [Description("status: only contested commitments (true) or only uncontested ones (false)")]
+    public string? ContestedFlag { get; set; }
+
     [Description("status: valid time, YYYY-MM-DD: only statements said by then (default: all)")]
     public string? AsOfFlag { get; set; }
 
@@ -81,7 +84,7 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
         ChangesReportRequest? changes = null;
         errors.AddRange(kind == ReportKind.Status
             ? ReportRequests.ParseStatus(input.AgreementFlag, input.PartyFlag, input.CategoryFlag, input.StageFlag,
-                input.AsOfFlag, input.KnownAtFlag, input.FormatFlag, ReportFormat.Markdown, out status)
+                input.ContestedFlag, input.AsOfFlag, input.KnownAtFlag, input.FormatFlag, ReportFormat.Markdown, out status)
             : ReportRequests.ParseChanges(input.FromFlag, input.ToFlag, input.KnownAtFlag, input.FormatFlag,
                 ReportFormat.Markdown, out changes));
         if (input.OutputFlag is { } output)
@@ -143,6 +146,7 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
         Only(ReportKind.Status, "party", input.PartyFlag);
         Only(ReportKind.Status, "category", input.CategoryFlag);
         Only(ReportKind.Status, "stage", input.StageFlag);
+        Only(ReportKind.Status, "contested", input.ContestedFlag);
         Only(ReportKind.Status, "asOf", input.AsOfFlag);
         Only(ReportKind.Changes, "from", input.FromFlag);
         Only(ReportKind.Changes, "to", input.ToFlag);

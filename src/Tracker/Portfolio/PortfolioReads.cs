@@ -231,6 +231,11 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
             where.Add("s.stage = @stage");
             parameters.Add(new("stage", stage.Name()));
         }
+        if (filter.Contested is { } contested)
+        {
+            where.Add("s.contested = @contested");
+            parameters.Add(new("contested", contested));
+        }
         return string.Join(" and ", where);
     }
 

@@ -19,7 +19,8 @@ public sealed record ChangesReportRequest(DateOnly From, DateOnly To, DateTimeOf
 public static class ReportRequests
 {
     public static List<FieldError> ParseStatus(string? agreement, string? party, string? category, string? stage,
-        string? asOf, string? knownAt, string? format, ReportFormat defaultFormat, out StatusReportRequest? request)
+        string? contested, string? asOf, string? knownAt, string? format, ReportFormat defaultFormat,
+        out StatusReportRequest? request)
     {
         request = null;
         var errors = RequestContext.ParseClocks(asOf, knownAt, out var asOfDate, out var knownAtInstant);
@@ -29,10 +30,20 @@ public static class ReportRequests
         if (!string.IsNullOrWhiteSpace(category) && check.Vocabulary<Category>("category", category, out var c)) categoryFilter = c;
         if (!string.IsNullOrWhiteSpace(stage) && check.Vocabulary<Stage>("stage", stage, out var s)) stageFilter = s;
         errors.AddRange(check.Errors);
+        bool? contestedFilter = Given(contested)?.ToLowerInvariant() switch
+        {
+            null => null,
+            "true" or "yes" => true,
+            "false" or "no" => false,
+            _ => null,
+        };
+        if (Given(contested) is { } text && contestedFilter is null)
+            errors.Add(new FieldError("contested", $"'{text}' is not true or false"));
         var parsedFormat = ParseFormat(format, defaultFormat, errors);
         if (errors.Count > 0) return errors;
 
-        request = new StatusReportRequest(new StatusReportFilter(Given(agreement), Given(party), categoryFilter, stageFilter),
+        request = new StatusReportRequest(
+            new StatusReportFilter(Given(agreement), Given(party), categoryFilter, stageFilter, contestedFilter),
             asOfDate, knownAtInstant, parsedFormat);
         return errors;
     }

@@ -2,7 +2,8 @@ using Tracker.Agreements;
 
 namespace Tracker.Reports;
 
-public sealed record StatusReportFilter(string? Agreement = null, string? Party = null, Category? Category = null, Stage? Stage = null);
+public sealed record StatusReportFilter(string? Agreement = null, string? Party = null, Category? Category = null,
+    Stage? Stage = null, bool? Contested = null);
 
 public sealed record StatusReportRow(string AgreementId, string AgreementTitle, IReadOnlyList<string> Parties, CommitmentStatus Status);
 
@@ -45,6 +46,7 @@ public sealed record StatusReport(
             .SelectMany(a => StatusRule.EvaluateAll(a, asOf).Select(s => new StatusReportRow(a.Id, a.Title, a.Parties, s)))
             .Where(r => filter.Category is null || r.Status.Category == filter.Category)
             .Where(r => filter.Stage is null || r.Status.Stage == filter.Stage)
+            .Where(r => filter.Contested is null || r.Status.Contested == filter.Contested)
             .ToList();
         return new StatusReport(asOf, knownAt, now, filter, rows, AgreementSummary.CountByStage(rows.Select(r => r.Status)),
             rows.Count, 1, rows.Count);

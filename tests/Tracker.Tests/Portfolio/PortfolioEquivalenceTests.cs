@@ -274,6 +274,12 @@ public class PortfolioEquivalenceTests
         JsonNode.DeepEquals(page["rows"], Expected(filtered.Rows.Skip(2).Take(2).ToList())).ShouldBeTrue($"page 2 differs at {clocks}");
         page["total"]!.GetValue<int>().ShouldBe(filtered.Rows.Count);
 
+        var contested = StatusReport.Build(folded, new StatusReportFilter(Contested: true), asOf, knownAt, DateTimeOffset.UtcNow);
+        var contestedPage = await GetAsync(host, token, "/api/reports/status?" + Query(("asOf", Text(asOf)),
+            ("knownAt", Text(knownAt)), ("contested", "true"), ("pageSize", "500")));
+        JsonNode.DeepEquals(contestedPage["rows"], Expected(contested.Rows)).ShouldBeTrue($"contested rows differ at {clocks}");
+        JsonNode.DeepEquals(contestedPage["totalsByStage"], Expected(contested.TotalsByStage)).ShouldBeTrue($"contested totals differ at {clocks}");
+
         var list = await GetAsync(host, token,
             "/api/agreements?" + Query(("asOf", Text(asOf)), ("knownAt", Text(knownAt)), ("pageSize", "500")));
         var summaries = folded.OrderBy(a => a.Id, StringComparer.Ordinal).Select(a => AgreementSummary.Of(a, asOf)).ToList();

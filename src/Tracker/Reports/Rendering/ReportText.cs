@@ -38,6 +38,7 @@ public static class ReportText
         if (filter.Party is not null) parts.Add($"party {filter.Party}");
         if (filter.Category is { } category) parts.Add($"category {Vocabulary.NameOf(category)}");
         if (filter.Stage is { } stage) parts.Add($"stage {stage.Name()}");
+        if (filter.Contested is { } contested) parts.Add(contested ? "contested" : "not contested");
         return parts.Count == 0 ? "none" : string.Join(", ", parts);
     }
 

@@ -13,16 +13,17 @@ public sealed class PortfolioModel(PortfolioReads portfolio, TimeProvider clock)
     public string? Party { get; private set; }
     public string? Category { get; private set; }
     public string? Stage { get; private set; }
+    public string? Contested { get; private set; }
     public string? AsOf { get; private set; }
     public string? KnownAt { get; private set; }
     public StatusReport? Report { get; private set; }
 
-    public async Task OnGetAsync(string? agreement, string? party, string? category, string? stage, string? asOf,
-        string? knownAt, int? page, CancellationToken ct)
+    public async Task OnGetAsync(string? agreement, string? party, string? category, string? stage, string? contested,
+        string? asOf, string? knownAt, int? page, CancellationToken ct)
     {
-        (Agreement, Party, Category, Stage, AsOf, KnownAt) = (agreement, party, category, stage, asOf, knownAt);
-        var errors = ReportRequests.ParseStatus(agreement, party, category, stage, asOf, knownAt, null, ReportFormat.Json,
-            out var request);
+        (Agreement, Party, Category, Stage, Contested, AsOf, KnownAt) = (agreement, party, category, stage, contested, asOf, knownAt);
+        var errors = ReportRequests.ParseStatus(agreement, party, category, stage, contested, asOf, knownAt, null,
+            ReportFormat.Json, out var request);
         var paging = Paging.Parse(page, 50, errors);
         if (errors.Count > 0)
         {
@@ -37,7 +38,7 @@ public sealed class PortfolioModel(PortfolioReads portfolio, TimeProvider clock)
     /// <summary>This view's filters and clocks as a query string, for a format's download or another page.</summary>
     public string QueryFor(string? format, int? page = null) => string.Join("&", new (string, string?)[]
         {
-            ("agreement", Agreement), ("party", Party), ("category", Category), ("stage", Stage), ("asOf", AsOf),
+            ("agreement", Agreement), ("party", Party), ("category", Category), ("stage", Stage), ("contested", Contested), ("asOf", AsOf),
             ("knownAt", KnownAt), ("format", format), ("page", page?.ToString()),
         }
         .Where(p => !string.IsNullOrWhiteSpace(p.Item2))

@@ -30,6 +30,7 @@ namespace Internal.Generated.WolverineHandlers
             var party = httpContext.Request.Query["party"];
             var category = httpContext.Request.Query["category"];
             var stage = httpContext.Request.Query["stage"];
+            var contested = httpContext.Request.Query["contested"];
             var asOf = httpContext.Request.Query["asOf"];
             var knownAt = httpContext.Request.Query["knownAt"];
             var format = httpContext.Request.Query["format"];
@@ -61,7 +62,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Reports.ReportEndpoints.Status(_portfolioReads, _timeProvider, agreement, party, category, stage, asOf, knownAt, format, page, pageSize, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Tracker.Reports.ReportEndpoints.Status(_portfolioReads, _timeProvider, agreement, party, category, stage, contested, asOf, knownAt, format, page, pageSize, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
