@@ -63,7 +63,17 @@ public sealed class Browser : IAsyncLifetime
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Token").FillAsync(Tokens[user]);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(Url + "/");
+        try
+        {
+            await page.WaitForURLAsync(Url + "/", new() { Timeout = 60_000 });
+        }
+        catch (TimeoutException)
+        {
+            // A refused sign-in stays on the form: say what it said, and what the service said meanwhile.
+            var output = _service!.Output;
+            throw new InvalidOperationException($"sign-in as {user} ended at {page.Url}: " +
+                $"{await page.Locator("main").InnerTextAsync()}\n{output[^Math.Min(output.Length, 3000)..]}");
+        }
         return page;
     }
 
