@@ -14,14 +14,9 @@ public static class AuditEndpoint
         int? page, int? pageSize, CancellationToken ct)
     {
         var errors = new List<FieldError>();
-        var fromInstant = RequestContext.ParseInstant(from, "from", errors, dateMeansStart: true);
-        var toInstant = RequestContext.ParseInstant(to, "to", errors);
+        var filter = AuditFilter.Parse(agreement, user, from, to, errors);
         var paging = Paging.Parse(page, pageSize, errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
-
-        var query = new AuditFilter(agreement, user, fromInstant, toInstant).Apply(session);
-        var total = await query.CountAsync(ct);
-        var items = await query.Skip(paging.Offset).Take(paging.Size).ToListAsync(ct);
-        return Results.Ok(new PageOf<AuditEntry>(items.ToList(), paging.Page, paging.Size, total));
+        return Results.Ok(await filter.PageAsync(session, paging, ct));
     }
 }

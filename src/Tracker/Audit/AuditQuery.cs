@@ -1,4 +1,7 @@
 using Marten;
+using Tracker.Agreements;
+using Tracker.Agreements.Deciding;
+using Tracker.Http;
 
 namespace Tracker.Audit;
 
@@ -13,5 +16,19 @@ public sealed record AuditFilter(string? Agreement = null, string? User = null, 
         if (From is { } f) query = query.Where(x => x.RecordedAt >= f);
         if (To is { } t) query = query.Where(x => x.RecordedAt <= t);
         return query.OrderBy(x => x.Sequence);
+    }
+
+    /// <summary>The filter as the API and the workbench take it: bounds are ISO 8601 instants (a date alone means
+    /// its first instant for <c>from</c>, its end for <c>to</c>).</summary>
+    public static AuditFilter Parse(string? agreement, string? user, string? from, string? to, List<FieldError> errors) =>
+        new(agreement, user, RequestContext.ParseInstant(from, "from", errors, dateMeansStart: true),
+            RequestContext.ParseInstant(to, "to", errors));
+
+    public async Task<PageOf<AuditEntry>> PageAsync(IQuerySession session, Paging paging, CancellationToken ct)
+    {
+        var query = Apply(session);
+        var total = await query.CountAsync(ct);
+        var items = await query.Skip(paging.Offset).Take(paging.Size).ToListAsync(ct);
+        return new PageOf<AuditEntry>(items.ToList(), paging.Page, paging.Size, total);
     }
 }

@@ -39,6 +39,14 @@ public static class Problems
         _ => throw new InvalidOperationException("unknown outcome"),
     };
 
+    /// <summary>The status a rejection is answered with, as <see cref="ForWrite"/> answers it.</summary>
+    public static int StatusOf(RejectionKind kind) => kind switch
+    {
+        RejectionKind.Invalid => StatusCodes.Status400BadRequest,
+        RejectionKind.NotFound => StatusCodes.Status404NotFound,
+        _ => StatusCodes.Status409Conflict,
+    };
+
     private static string Detail(Outcome outcome) =>
         outcome is Rejected r ? string.Join("; ", r.Errors.Select(e => e.Reason)) : "";
 }

@@ -78,7 +78,7 @@ public static class ReportRequests
     }
 
     /// <summary>An empty filter (<c>?party=</c>, <c>--party ""</c>) means no filter, not "matches nothing".</summary>
-    private static string? Given(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    public static string? Given(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private static string Text(DateOnly? date) => date is { } d ? ReportText.Date(d) : "";
 }

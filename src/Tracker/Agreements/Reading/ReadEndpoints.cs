@@ -21,11 +21,9 @@ public static class AgreementReadEndpoints
         var errors = RequestContext.ParseClocks(asOf, knownAt, out var asOfDate, out var knownAtInstant);
         var paging = Paging.Parse(page, pageSize, errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
-        return Results.Ok(await portfolio.AgreementsAsync(Given(party), Given(tag), new Clocks(asOfDate, knownAtInstant),
-            paging, ct));
+        return Results.Ok(await portfolio.AgreementsAsync(Reports.ReportRequests.Given(party), Reports.ReportRequests.Given(tag),
+            new Clocks(asOfDate, knownAtInstant), paging, ct));
     }
-
-    private static string? Given(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     [EndpointSummary("An agreement with its commitments and their stages"), WolverineGet("/api/agreements/{agreementId}")]
     public static Task<IResult> Get(string agreementId, IQuerySession session, string? asOf, string? knownAt, CancellationToken ct) =>

@@ -26,6 +26,18 @@ public abstract class WorkbenchPage : PageModel
         }
     }
 
+    /// <summary>Errors shown beside their fields, the page answered with the status the API would give.</summary>
+    public void Refuse(IEnumerable<FieldError> errors, int status)
+    {
+        Show(errors);
+        Response.StatusCode = status;
+    }
+
+    public void Refuse(Rejected rejected) => Refuse(rejected.Errors, Problems.StatusOf(rejected.Kind));
+
+    /// <summary>An empty form field means "not given".</summary>
+    public static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var list) ? string.Join("; ", list) : null;
 
     /// <summary>Errors for fields the form has no place for (and that the page lists at the top).</summary>

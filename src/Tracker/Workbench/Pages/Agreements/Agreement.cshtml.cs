@@ -35,8 +35,10 @@ public sealed class AgreementModel(IQuerySession session, AgreementWriter writer
             var command = new AddCommitment(agreementId, form.CommitmentId ?? "", form.Title ?? "", form.Category ?? "",
                 TargetDate: target);
             var result = await writer.ExecuteAsync(command, HttpContext.Author(), ct);
-            if (result.Outcome is Tracker.Agreements.Deciding.Rejected rejected) Show(rejected.Errors);
-            else return Redirect($"/agreements/{agreementId}");
+            if (result.Outcome is not Tracker.Agreements.Deciding.Rejected rejected) return Redirect($"/agreements/{agreementId}");
+            await LoadAsync(agreementId, ct);
+            Refuse(rejected);
+            return Page();
         }
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return await LoadAsync(agreementId, ct);

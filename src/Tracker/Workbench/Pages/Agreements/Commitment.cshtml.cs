@@ -35,28 +35,23 @@ public sealed class CommitmentModel(IQuerySession session, AgreementWriter write
         Guid? correctionId, string? stage, string? saidOn, string? quote, string? reason, CancellationToken ct)
     {
         if (!MayWrite) return Forbid();
-        {
-            var agreement = await session.LoadAsync(agreementId, null, ct);
-            var current = agreement?.Statement(statementId)?.Current;
-            // A new stage replaces this commitment's assertion and keeps the statement's others as they are.
-            var assertions = string.IsNullOrWhiteSpace(stage) || current is null ? null
-                : current.Assertions.Select(a => a.CommitmentId == commitmentId
-                    ? new AssertionInput(a.CommitmentId, stage, a.Quantity, a.Note)
-                    : new AssertionInput(a.CommitmentId, a.Stage.Name(), a.Quantity, a.Note)).ToList();
-            var changes = new ChangesInput(SaidOn: Blank(saidOn), Quote: Blank(quote), Assertions: assertions);
-            var command = new CorrectStatement(agreementId, statementId, changes, reason, correctionId);
-            return await AfterAsync(await writer.ExecuteAsync(command, HttpContext.Author(), ct), agreementId, commitmentId, ct);
-        }
+        var agreement = await session.LoadAsync(agreementId, null, ct);
+        var current = agreement?.Statement(statementId)?.Current;
+        // A new stage replaces this commitment's assertion and keeps the statement's others as they are.
+        var assertions = string.IsNullOrWhiteSpace(stage) || current is null ? null
+            : current.Assertions.Select(a => a.CommitmentId == commitmentId
+                ? new AssertionInput(a.CommitmentId, stage, a.Quantity, a.Note)
+                : new AssertionInput(a.CommitmentId, a.Stage.Name(), a.Quantity, a.Note)).ToList();
+        var changes = new ChangesInput(SaidOn: Blank(saidOn), Quote: Blank(quote), Assertions: assertions);
+        var command = new CorrectStatement(agreementId, statementId, changes, reason, correctionId);
+        return await AfterAsync(await writer.ExecuteAsync(command, HttpContext.Author(), ct), agreementId, commitmentId, ct);
     }
-
-    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
     private async Task<IActionResult> AfterAsync(WriteResult result, string agreementId, string commitmentId, CancellationToken ct)
     {
         if (result.Outcome is not Rejected rejected) return Redirect($"/agreements/{agreementId}/commitments/{commitmentId}");
-        Show(rejected.Errors);
         await LoadAsync(agreementId, commitmentId, null, null, ct);
-        Response.StatusCode = rejected.Kind == RejectionKind.Invalid ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict;
+        Refuse(rejected);
         return Page();
     }
 

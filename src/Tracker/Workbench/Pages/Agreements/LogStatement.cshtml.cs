@@ -82,8 +82,7 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
         switch (outcome)
         {
             case Rejected rejected:
-                Show(rejected.Errors);
-                Response.StatusCode = StatusCodes.Status400BadRequest;
+                Refuse(rejected);
                 break;
             case AlreadyDone:
                 Preview = ["This statement is already recorded: saving again changes nothing."];
@@ -103,8 +102,7 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
         var result = await writer.ExecuteAsync(Form.ToCommand(agreementId), HttpContext.Author(), ct);
         if (result.Outcome is Rejected rejected)
         {
-            Show(rejected.Errors);
-            Response.StatusCode = rejected.Kind == RejectionKind.Invalid ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict;
+            Refuse(rejected);
             return Page();
         }
         return Redirect($"/agreements/{agreementId}?recorded={Form.StatementId}");

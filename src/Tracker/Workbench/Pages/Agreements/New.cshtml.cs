@@ -29,8 +29,7 @@ public sealed class NewAgreementModel(AgreementWriter writer) : WorkbenchPage
             summary, Split(tags));
         var result = await writer.ExecuteAsync(command, HttpContext.Author(), ct);
         if (result.Outcome is not Rejected rejected) return Redirect($"/agreements/{command.AgreementId}");
-        Show(rejected.Errors);
-        Response.StatusCode = rejected.Kind == RejectionKind.Invalid ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict;
+        Refuse(rejected);
         return Page();
     }
 
