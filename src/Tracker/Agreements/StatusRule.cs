@@ -22,14 +22,35 @@ public sealed record CommitmentStatus(
     Stage? Stage,
     SaidOn? Since,
     IReadOnlyList<EvidenceRef> Evidence,
+    /// <summary>How many statements support the stage; <see cref="Evidence"/> may show fewer (<see cref="Abridged"/>).</summary>
+    int EvidenceCount,
     bool Contested,
     IReadOnlyList<EvidenceRef> Conflicting,
+    int ConflictingCount,
     IReadOnlyList<ActorPosition> Positions,
     int StatementCount,
     SaidOn? LastStatementOn,
     QuantityEvidence? Pledged,
     QuantityEvidence? Delivered,
-    IReadOnlyList<StageTransition> Transitions);
+    IReadOnlyList<StageTransition> Transitions)
+{
+    /// <summary>How many supporting or conflicting statements a report row cites by name.</summary>
+    public const int CitedInReports = 10;
+
+    /// <summary>
+    /// The status as a report row cites it: of the supporting and of the conflicting statements, the first (the one that
+    /// set the stage, or the first to dispute it) and the latest, at most <see cref="CitedInReports"/> each, with the
+    /// counts of all. A commitment corroborated a thousand times stays one readable row of bounded size, in every
+    /// format and in the portfolio table it is read from; the commitment's own page lists every statement.
+    /// </summary>
+    public CommitmentStatus Abridged() =>
+        Evidence.Count <= CitedInReports && Conflicting.Count <= CitedInReports
+            ? this
+            : this with { Evidence = Cite(Evidence), Conflicting = Cite(Conflicting) };
+
+    private static IReadOnlyList<EvidenceRef> Cite(IReadOnlyList<EvidenceRef> all) =>
+        all.Count <= CitedInReports ? all : [all[0], .. all.Skip(all.Count - (CitedInReports - 1))];
+}
 
 /// <summary>
 /// The status rule, written once. For one commitment take its non-retracted statements, corrections applied,
@@ -109,7 +130,7 @@ public static class StatusRule
         return new CommitmentStatus(
             agreementId, commitment.Id, commitment.Title, commitment.Category, commitment.ResponsibleActors,
             commitment.TargetDate, commitment.Quantity,
-            stage, since, evidence, conflicting.Count > 0, conflicting,
+            stage, since, evidence, evidence.Count, conflicting.Count > 0, conflicting, conflicting.Count,
             positions.Values.OrderBy(p => p.Actor, StringComparer.Ordinal).ToList(),
             readings.Select(r => r.Statement.StatementId).Distinct().Count(),
             readings.Count > 0 ? readings.Max(r => r.Statement.SaidOn) : null,

@@ -14,7 +14,9 @@ public sealed class CommitmentFile
     /// <summary>The version of the event that added it: commitments list in the order they were added.</summary>
     public long Ordinal { get; set; }
     public Commitment Commitment { get; set; } = null!;
-    /// <summary>Not retracted, and asserting this commitment in their current reading.</summary>
+    /// <summary>Not retracted, and asserting this commitment in their current reading. Kept as rows of their own
+    /// (<c>portfolio_facts</c>), so that a new statement writes one row, not its commitment's every statement again.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public List<StatementFacts> Statements { get; set; } = [];
     public List<StatusPiece> Pieces { get; set; } = [];
     public DateTimeOffset TransitionsKnownFrom { get; set; }

@@ -50,8 +50,11 @@ public sealed class PortfolioProjection : IProjection
         private readonly RowChanges<(string, long, DateTimeOffset, int), PortfolioRows.TransitionRow> transitions = new();
         private readonly RowChanges<(string, Guid, DateTimeOffset), PortfolioRows.StatementRow> statements = new();
         private readonly Dictionary<(string, long), PortfolioRows.NowRow> now = new();
+        /// <summary>Facts written (or, when null, removed) per commitment file and statement.</summary>
+        private readonly Dictionary<(string File, Guid Statement), StatementFacts?> facts = new();
 
-        /// <summary>Two lookups at most per page: the statements it corrects or retracts, then the commitments touched.</summary>
+        /// <summary>Three lookups at most per page: the statements it corrects or retracts, then the commitments touched
+        /// and their statements.</summary>
         public async Task LoadAsync(IQuerySession session, IReadOnlyList<IEvent> events, CancellationToken ct)
         {
             var recordedHere = new HashSet<string>(StringComparer.Ordinal);
@@ -92,8 +95,12 @@ public sealed class PortfolioProjection : IProjection
                         break;
                 }
             if (fileKeys.Count > 0)
+            {
                 foreach (var file in await session.LoadManyAsync<CommitmentFile>(ct, fileKeys))
                     files[file.Id] = file;
+                var stored = await PortfolioRows.FactsOfAsync(session, files.Keys, ct);
+                foreach (var file in files.Values) file.Statements = [.. stored[file.Id]];
+            }
         }
 
         public void Apply(IEvent e)
@@ -139,6 +146,7 @@ public sealed class PortfolioProjection : IProjection
                         {
                             Changing(file, at, route.Facts.SaidOn.End);
                             file.Statements.Add(route.Facts);
+                            facts[(file.Id, r.StatementId)] = route.Facts;
                         }
                     break;
                 }
@@ -155,7 +163,9 @@ public sealed class PortfolioProjection : IProjection
                             {
                                 Changing(file, at, Earlier(before.SaidOn.End, after.SaidOn.End));
                                 file.Statements.RemoveAll(s => s.StatementId == c.StatementId);
-                                if (after.Assertions.Any(a => a.CommitmentId == id)) file.Statements.Add(after);
+                                var speaks = after.Assertions.Any(a => a.CommitmentId == id);
+                                if (speaks) file.Statements.Add(after);
+                                facts[(file.Id, c.StatementId)] = speaks ? after : null;
                             }
                     break;
                 }
@@ -169,6 +179,7 @@ public sealed class PortfolioProjection : IProjection
                         {
                             Changing(file, at, route.Facts.SaidOn.End);
                             file.Statements.RemoveAll(s => s.StatementId == r.StatementId);
+                            facts[(file.Id, r.StatementId)] = null;
                         }
                     break;
                 }
@@ -272,7 +283,7 @@ public sealed class PortfolioProjection : IProjection
         {
             if (changedFiles.Count > 0) operations.Store(changedFiles.Select(k => files[k]).ToArray());
             if (changedRoutes.Count > 0) operations.Store(changedRoutes.Select(k => routes[k]).ToArray());
-            PortfolioRows.Write(operations, agreements, status, transitions, statements, now.Values);
+            PortfolioRows.Write(operations, agreements, status, transitions, statements, now.Values, facts);
         }
     }
 }

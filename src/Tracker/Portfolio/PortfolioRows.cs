@@ -16,7 +16,8 @@ public static class PortfolioRows
     public const string Now = TrackerHost.MartenSchema + ".portfolio_now";
     public const string Transitions = TrackerHost.MartenSchema + ".portfolio_transitions";
     public const string Statements = TrackerHost.MartenSchema + ".portfolio_statements";
-    public static readonly string[] Tables = [Agreements, Status, Now, Transitions, Statements];
+    public const string Facts = TrackerHost.MartenSchema + ".portfolio_facts";
+    public static readonly string[] Tables = [Agreements, Status, Now, Transitions, Statements, Facts];
 
     public sealed record AgreementRow(string AgreementId, string Title, string[] Parties, string? Summary, string[] Tags,
         string OpenedJson, DateTimeOffset OpenedAt);
@@ -39,11 +40,43 @@ public static class PortfolioRows
 
     private static readonly DateTimeOffset Open = DateTimeOffset.MaxValue;
 
+    /// <summary>The facts of every statement of the given commitments, by commitment.</summary>
+    internal static async Task<ILookup<string, StatementFacts>> FactsOfAsync(IQuerySession session, IReadOnlyCollection<string> files,
+        CancellationToken ct)
+    {
+        // As text, read with the same options as written: Marten's own serializer is configured apart.
+        var rows = await session.AdvancedSql.QueryAsync<string>(
+            $"select jsonb_build_object('file', commitment_key, 'facts', facts)::text from {Facts} where commitment_key = any(?::text[])",
+            ct, [files.ToArray()]); // one parameter: a string[] passed bare would be taken as the params array
+        return rows.Select(r => System.Text.Json.JsonSerializer.Deserialize<FactsRow>(r, PortfolioJson.Options)!)
+            .ToLookup(r => r.File, r => r.Facts, StringComparer.Ordinal);
+    }
+
+    private sealed record FactsRow(string File, StatementFacts Facts);
+
     internal static void Write(IDocumentOperations ops, List<AgreementRow> agreements,
         RowChanges<(string, long, DateTimeOffset, DateOnly), StatusRow> status,
         RowChanges<(string, long, DateTimeOffset, int), TransitionRow> transitions,
-        RowChanges<(string, Guid, DateTimeOffset), StatementRow> statements, IReadOnlyCollection<NowRow> now)
+        RowChanges<(string, Guid, DateTimeOffset), StatementRow> statements, IReadOnlyCollection<NowRow> now,
+        IReadOnlyDictionary<(string File, Guid Statement), StatementFacts?> facts)
     {
+        var kept = facts.Where(f => f.Value is not null).ToList();
+        if (kept.Count > 0)
+            ops.QueueSqlCommand($"""
+                insert into {Facts} (commitment_key, statement_id, facts)
+                select k, s, f::jsonb from unnest(?::text[], ?::uuid[], ?::text[]) as r(k, s, f)
+                on conflict (commitment_key, statement_id) do update set facts = excluded.facts
+                """,
+                kept.Select(f => f.Key.File).ToArray(), kept.Select(f => f.Key.Statement).ToArray(),
+                kept.Select(f => System.Text.Json.JsonSerializer.Serialize(f.Value, PortfolioJson.Options)).ToArray());
+        var dropped = facts.Where(f => f.Value is null).Select(f => f.Key).ToList();
+        if (dropped.Count > 0)
+            ops.QueueSqlCommand($"""
+                delete from {Facts} f using unnest(?::text[], ?::uuid[]) as k(k, s)
+                where f.commitment_key = k.k and f.statement_id = k.s
+                """,
+                dropped.Select(f => f.File).ToArray(), dropped.Select(f => f.Statement).ToArray());
+
         if (now.Count > 0)
             ops.QueueSqlCommand($"""
                 insert into {Now} (agreement_id, ordinal, category, stage, contested)

@@ -40,7 +40,7 @@ public static class StatusPieces
             }
             var status = i < 0
                 ? StatusRule.Evaluate(agreementId, commitment, [], null)
-                : StatusRule.Evaluate(agreementId, commitment, statements, from);
+                : StatusRule.Evaluate(agreementId, commitment, statements, from).Abridged();
             var json = JsonSerializer.Serialize(status, PortfolioJson.Options);
             pieces.Add(new Piece(from, to, status, json, Hash(json)));
         }

@@ -43,7 +43,7 @@ public sealed record StatusReport(
             .Where(a => filter.Agreement is null || a.Id == filter.Agreement)
             .Where(a => filter.Party is null || a.Parties.Contains(filter.Party, StringComparer.OrdinalIgnoreCase))
             .OrderBy(a => a.Id, StringComparer.Ordinal)
-            .SelectMany(a => StatusRule.EvaluateAll(a, asOf).Select(s => new StatusReportRow(a.Id, a.Title, a.Parties, s)))
+            .SelectMany(a => StatusRule.EvaluateAll(a, asOf).Select(s => new StatusReportRow(a.Id, a.Title, a.Parties, s.Abridged())))
             .Where(r => filter.Category is null || r.Status.Category == filter.Category)
             .Where(r => filter.Stage is null || r.Status.Stage == filter.Stage)
             .Where(r => filter.Contested is null || r.Status.Contested == filter.Contested)

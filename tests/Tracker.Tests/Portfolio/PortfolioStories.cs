@@ -161,4 +161,48 @@ public class PortfolioStories
         });
         CsvText.Rows(await csv.ReadAsTextAsync()).Count.ShouldBe(12);
     }
+
+    [Fact]
+    public async Task a_commitment_corroborated_25_times_cites_the_first_and_the_nine_latest_and_counts_them_all()
+    {
+        var (host, token) = await StartAsync(await TestCluster.NewDatabaseAsync("corroborated"));
+        await using var _ = host;
+        (await SendAsync(host, token, "/api/agreements", new { agreementId = "often", title = "Often said", parties = new[] { "UKR", "FRA" } })).Status.ShouldBe(201);
+        (await SendAsync(host, token, "/api/agreements/often/commitments", new { commitmentId = "c", title = "C", category = "drones" })).Status.ShouldBe(201);
+        for (var day = 1; day <= 25; day++)
+            (await SendAsync(host, token, "/api/agreements/often/statements",
+                Api.Statement("c", "announced", $"2025-03-{day:00}", speaker: $"Speaker {day}"))).Status.ShouldBe(201);
+        for (var day = 26; day <= 28; day++)
+            (await SendAsync(host, token, "/api/agreements/often/statements",
+                Api.Statement("c", "raised", $"2025-03-{day:00}", speaker: $"Doubter {day}"))).Status.ShouldBe(201);
+
+        var (_, report) = await SendAsync(host, token, "/api/reports/status");
+        var status = report!["rows"]![0]!["status"]!;
+        status["evidenceCount"]!.GetValue<int>().ShouldBe(25);
+        status["evidence"]!.AsArray().Select(e => e!["speaker"]!.GetValue<string>())
+            .ShouldBe(["Speaker 1", .. Enumerable.Range(17, 9).Select(d => $"Speaker {d}")]);
+        status["conflictingCount"]!.GetValue<int>().ShouldBe(3);
+        status["conflicting"]!.AsArray().Count.ShouldBe(3);
+        status["statementCount"]!.GetValue<int>().ShouldBe(28);
+
+        // As of mid-March the same row is still whole: only 15 statements had been said.
+        var (_, earlier) = await SendAsync(host, token, "/api/reports/status?asOf=2025-03-15");
+        earlier!["rows"]![0]!["status"]!["evidenceCount"]!.GetValue<int>().ShouldBe(15);
+        earlier["rows"]![0]!["status"]!["evidence"]!.AsArray().Count.ShouldBe(10);
+
+        var csv = await host.Scenario(s =>
+        {
+            s.Get.Url("/api/reports/status?format=csv");
+            s.WithBearerToken(token);
+            s.StatusCodeShouldBe(200);
+        });
+        var row = CsvText.Rows(await csv.ReadAsTextAsync()).Single();
+        row["evidence"].ShouldStartWith("Speaker 1 (UKR)");
+        row["evidence"].ShouldContain("… 15 more …");
+        row["evidence"].ShouldEndWith("2025-03-25");
+
+        // The commitment's own page lists every statement.
+        var (_, own) = await SendAsync(host, token, "/api/agreements/often/commitments/c");
+        own!["evidence"]!.AsArray().Count.ShouldBe(25);
+    }
 }

@@ -34,9 +34,9 @@ public static class CsvReport
             [
                 row.AgreementId, row.AgreementTitle, string.Join(ListSeparator, row.Parties),
                 s.CommitmentId, s.Title, Vocabulary.NameOf(s.Category), ReportText.Stage(s.Stage), ReportText.SaidOn(s.Since),
-                string.Join(ListSeparator, s.Evidence.Select(ReportText.Evidence)),
+                string.Join(ListSeparator, ReportText.Cited(s.Evidence, s.EvidenceCount, ReportText.Evidence)),
                 ReportText.YesNo(s.Contested),
-                string.Join(ListSeparator, s.Conflicting.Select(ReportText.Conflict)),
+                string.Join(ListSeparator, ReportText.Cited(s.Conflicting, s.ConflictingCount, ReportText.Conflict)),
                 s.Pledged is { } p ? ReportText.Amount(p.Quantity.Amount) : "", s.Pledged?.Quantity.Unit,
                 s.Delivered is { } d ? ReportText.Amount(d.Quantity.Amount) : "", s.Delivered?.Quantity.Unit,
                 s.StatementCount.ToString(System.Globalization.CultureInfo.InvariantCulture),

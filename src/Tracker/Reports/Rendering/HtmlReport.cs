@@ -37,9 +37,9 @@ public static class HtmlReport
                 .Append($"<th scope=\"row\">{Escape(s.Title)}<br><code>{Escape(s.CommitmentId)}</code></th>")
                 .Append($"<td>{StageBadge(s.Stage)}</td>")
                 .Append($"<td>{OrDash(ReportText.SaidOn(s.Since))}</td>")
-                .Append($"<td>{List(s.Evidence.Select(e => Escape(ReportText.Evidence(e))))}</td>")
+                .Append($"<td>{List(ReportText.Cited(s.Evidence, s.EvidenceCount, e => Escape(ReportText.Evidence(e))))}</td>")
                 .Append(s.Contested
-                    ? $"<td><span class=\"contested\">yes</span>{List(s.Conflicting.Select(e => Escape(ReportText.Conflict(e))))}</td>"
+                    ? $"<td><span class=\"contested\">yes</span>{List(ReportText.Cited(s.Conflicting, s.ConflictingCount, e => Escape(ReportText.Conflict(e))))}</td>"
                     : "<td>no</td>")
                 .Append($"<td>{OrDash(ReportText.Quantity(s.Pledged))}</td>")
                 .Append($"<td>{OrDash(ReportText.Quantity(s.Delivered))}</td>")

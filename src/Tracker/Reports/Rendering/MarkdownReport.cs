@@ -31,9 +31,9 @@ public static class MarkdownReport
                 $"{Escape(s.Title)} (`{s.CommitmentId}`)",
                 ReportText.Stage(s.Stage),
                 ReportText.SaidOn(s.Since),
-                string.Join("<br>", s.Evidence.Select(e => Escape(ReportText.Evidence(e)))),
+                string.Join("<br>", ReportText.Cited(s.Evidence, s.EvidenceCount, e => Escape(ReportText.Evidence(e)))),
                 s.Contested
-                    ? "**yes**: " + string.Join("<br>", s.Conflicting.Select(e => Escape(ReportText.Conflict(e))))
+                    ? "**yes**: " + string.Join("<br>", ReportText.Cited(s.Conflicting, s.ConflictingCount, e => Escape(ReportText.Conflict(e))))
                     : "no",
                 Escape(ReportText.Quantity(s.Pledged)),
                 Escape(ReportText.Quantity(s.Delivered)));

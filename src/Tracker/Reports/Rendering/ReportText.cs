@@ -49,6 +49,20 @@ public static class ReportText
     /// <summary>Who said it, where it was found, and when: "Rustem Umerov (UKR), Example Outlet, 2025-06".</summary>
     public static string Evidence(EvidenceRef evidence) => $"{Speaker(evidence)}, {evidence.Outlet}, {evidence.SaidOn}";
 
+    /// <summary>
+    /// The statements a row cites (see <see cref="CommitmentStatus.Abridged"/>), each as <paramref name="line"/> says,
+    /// with a line for those left out between the first and the latest: "… 1,190 more …".
+    /// </summary>
+    public static IEnumerable<string> Cited(IReadOnlyList<EvidenceRef> shown, int count, Func<EvidenceRef, string> line)
+    {
+        for (var i = 0; i < shown.Count; i++)
+        {
+            yield return line(shown[i]);
+            if (i == 0 && count > shown.Count)
+                yield return $"… {(count - shown.Count).ToString("N0", Invariant)} more …";
+        }
+    }
+
     /// <summary>A statement that disputes the current stage, with the stage it asserts.</summary>
     public static string Conflict(EvidenceRef evidence) => $"{Evidence(evidence)}: says {evidence.Stage.Name()}";
 

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS tracker.portfolio_facts CASCADE;
