@@ -3,7 +3,7 @@
 CREATE TABLE IF NOT EXISTS tracker.portfolio_facts (
     commitment_key text COLLATE "C" NOT NULL,
     statement_id   uuid  NOT NULL,
-    facts          jsonb NOT NULL,
+    facts          json  NOT NULL, -- never queried inside: kept as written, read back without conversion
     PRIMARY KEY (commitment_key, statement_id)
 );
 -- Files written before this change carry the facts themselves and none here: emptied, so that the next start finds

@@ -18,6 +18,8 @@ public sealed class CommitmentFile
     /// (<c>portfolio_facts</c>), so that a new statement writes one row, not its commitment's every statement again.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public List<StatementFacts> Statements { get; set; } = [];
+    /// <summary>Drawn anew whenever <see cref="Statements"/> changes: what a cached copy of them must match.</summary>
+    public Guid FactsStamp { get; set; }
     public List<StatusPiece> Pieces { get; set; } = [];
     public DateTimeOffset TransitionsKnownFrom { get; set; }
     public int TransitionCount { get; set; }

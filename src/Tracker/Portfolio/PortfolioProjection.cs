@@ -26,16 +26,18 @@ public sealed class PortfolioProjection : IProjection
 {
     public const string ProjectionName = "Portfolio";
 
+    private readonly FactsCache cache = new();
+
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken ct)
     {
-        var page = new Page();
+        var page = new Page(cache);
         await page.LoadAsync(operations, events, ct);
         foreach (var e in events) page.Apply(e);
         page.Settle();
         page.Write(operations);
     }
 
-    private sealed class Page
+    private sealed class Page(FactsCache cache)
     {
         private readonly Dictionary<string, CommitmentFile> files = new(StringComparer.Ordinal);
         private readonly Dictionary<string, StatementRoute> routes = new(StringComparer.Ordinal);
@@ -98,8 +100,15 @@ public sealed class PortfolioProjection : IProjection
             {
                 foreach (var file in await session.LoadManyAsync<CommitmentFile>(ct, fileKeys))
                     files[file.Id] = file;
-                var stored = await PortfolioRows.FactsOfAsync(session, files.Keys, ct);
-                foreach (var file in files.Values) file.Statements = [.. stored[file.Id]];
+                var unknown = new List<string>();
+                foreach (var file in files.Values)
+                    if (cache.Find(file) is { } known) file.Statements = [.. known];
+                    else unknown.Add(file.Id);
+                if (unknown.Count > 0)
+                {
+                    var stored = await PortfolioRows.FactsOfAsync(session, unknown, ct);
+                    foreach (var id in unknown) files[id].Statements = [.. stored[id]];
+                }
             }
         }
 
@@ -281,9 +290,11 @@ public sealed class PortfolioProjection : IProjection
 
         public void Write(IDocumentOperations operations)
         {
+            foreach (var file in facts.Keys.Select(k => k.File).Distinct()) cache.Keep(files[file]);
             if (changedFiles.Count > 0) operations.Store(changedFiles.Select(k => files[k]).ToArray());
             if (changedRoutes.Count > 0) operations.Store(changedRoutes.Select(k => routes[k]).ToArray());
             PortfolioRows.Write(operations, agreements, status, transitions, statements, now.Values, facts);
         }
     }
 }
+

@@ -46,7 +46,7 @@ public static class PortfolioRows
     {
         // As text, read with the same options as written: Marten's own serializer is configured apart.
         var rows = await session.AdvancedSql.QueryAsync<string>(
-            $"select jsonb_build_object('file', commitment_key, 'facts', facts)::text from {Facts} where commitment_key = any(?::text[])",
+            $"select json_build_object('file', commitment_key, 'facts', facts)::text from {Facts} where commitment_key = any(?::text[])",
             ct, [files.ToArray()]); // one parameter: a string[] passed bare would be taken as the params array
         return rows.Select(r => System.Text.Json.JsonSerializer.Deserialize<FactsRow>(r, PortfolioJson.Options)!)
             .ToLookup(r => r.File, r => r.Facts, StringComparer.Ordinal);
@@ -64,7 +64,7 @@ public static class PortfolioRows
         if (kept.Count > 0)
             ops.QueueSqlCommand($"""
                 insert into {Facts} (commitment_key, statement_id, facts)
-                select k, s, f::jsonb from unnest(?::text[], ?::uuid[], ?::text[]) as r(k, s, f)
+                select k, s, f::json from unnest(?::text[], ?::uuid[], ?::text[]) as r(k, s, f)
                 on conflict (commitment_key, statement_id) do update set facts = excluded.facts
                 """,
                 kept.Select(f => f.Key.File).ToArray(), kept.Select(f => f.Key.Statement).ToArray(),

@@ -205,4 +205,29 @@ public class PortfolioStories
         var (_, own) = await SendAsync(host, token, "/api/agreements/often/commitments/c");
         own!["evidence"]!.AsArray().Count.ShouldBe(25);
     }
+
+    [Fact]
+    public async Task two_instances_taking_turns_on_one_commitment_each_see_every_statement_the_other_recorded()
+    {
+        // Each instance keeps the statements of the commitments it wrote; the other's writes must make that copy stale.
+        var database = await TestCluster.NewDatabaseAsync("twoinstances");
+        var (first, token) = await StartAsync(database);
+        await using var _ = first;
+        await using var second = await TrackerApp.StartAsync(database, ("Tracker:RateLimit:PermitsPerMinute", "100000"));
+        (await SendAsync(first, token, "/api/agreements", new { agreementId = "shared", title = "Shared", parties = new[] { "UKR", "FRA" } })).Status.ShouldBe(201);
+        (await SendAsync(first, token, "/api/agreements/shared/commitments", new { commitmentId = "c", title = "C", category = "drones" })).Status.ShouldBe(201);
+        for (var i = 1; i <= 12; i++)
+        {
+            var host = i % 3 == 0 ? second : first;
+            (await SendAsync(host, token, "/api/agreements/shared/statements",
+                Api.Statement("c", "announced", $"2025-04-{i:00}", speaker: $"Speaker {i}"))).Status.ShouldBe(201);
+            foreach (var reader in new[] { first, second })
+            {
+                var (_, report) = await SendAsync(reader, token, "/api/reports/status");
+                report!["rows"]![0]!["status"]!["statementCount"]!.GetValue<int>().ShouldBe(i);
+            }
+        }
+        var (_, last) = await SendAsync(second, token, "/api/reports/status");
+        last!["rows"]![0]!["status"]!["evidence"]!.AsArray()[^1]!["speaker"]!.GetValue<string>().ShouldBe("Speaker 12");
+    }
 }
