@@ -27,7 +27,7 @@ public readonly record struct SaidOn(DateOnly Start, DatePrecision Precision) : 
     {
         var byStart = Start.CompareTo(other.Start);
         // Same first day: the more precise date is the better-placed one, so it sorts first.
-        return byStart != 0 ? byStart : Precision.CompareTo(other.Precision);
+        return byStart != 0 ? byStart : ((int)Precision).CompareTo((int)other.Precision);
     }
 
     public override string ToString() => Precision switch

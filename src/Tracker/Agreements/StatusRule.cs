@@ -77,14 +77,18 @@ public static class StatusRule
     public static CommitmentStatus Evaluate(string agreementId, Commitment commitment, IEnumerable<StatementFacts> statements,
         DateOnly? asOf = null)
     {
-        var readings = statements
-            .Where(s => asOf is null || s.SaidOn.IsKnownBy(asOf.Value))
-            .SelectMany(s => s.Assertions
-                .Where(a => a.CommitmentId == commitment.Id)
-                .Select(a => (Statement: s, Assertion: a)))
-            .OrderBy(x => x.Statement.SaidOn)
-            .ThenBy(x => x.Statement.RecordOrder)
-            .ToList();
+        // Plain loops: a commitment corroborated thousands of times is evaluated on every write to it.
+        var readings = new List<(StatementFacts Statement, Assertion Assertion)>();
+        foreach (var s in statements)
+        {
+            if (asOf is { } date && !s.SaidOn.IsKnownBy(date)) continue;
+            foreach (var a in s.Assertions)
+                if (string.Equals(a.CommitmentId, commitment.Id, StringComparison.Ordinal)) readings.Add((s, a));
+        }
+        // Stable, so that one statement's two assertions of a commitment keep their order.
+        readings = [.. readings.OrderBy(x => x.Statement.SaidOn).ThenBy(x => x.Statement.RecordOrder)];
+        var statementIds = new HashSet<Guid>(readings.Count);
+        SaidOn? last = null;
 
         Stage? stage = null;
         SaidOn? since = null;
@@ -96,6 +100,8 @@ public static class StatusRule
 
         foreach (var (statement, assertion) in readings)
         {
+            statementIds.Add(statement.StatementId);
+            last = statement.SaidOn; // in said-on order, so the latest so far
             var reference = new EvidenceRef(statement.StatementId, statement.SaidOn, assertion.Stage, statement.Speaker,
                 statement.Actor, statement.Outlet);
             var asserted = assertion.Stage;
@@ -132,8 +138,8 @@ public static class StatusRule
             commitment.TargetDate, commitment.Quantity,
             stage, since, evidence, evidence.Count, conflicting.Count > 0, conflicting, conflicting.Count,
             positions.Values.OrderBy(p => p.Actor, StringComparer.Ordinal).ToList(),
-            readings.Select(r => r.Statement.StatementId).Distinct().Count(),
-            readings.Count > 0 ? readings.Max(r => r.Statement.SaidOn) : null,
+            statementIds.Count,
+            last,
             pledged, delivered, transitions);
     }
 

@@ -26,7 +26,10 @@ public static class StatusPieces
     public static List<Piece> Of(string agreementId, Commitment commitment, IReadOnlyList<StatementFacts> statements,
         DateOnly changedFrom, IReadOnlyList<StatusPiece> previous)
     {
-        var starts = statements.Select(s => s.SaidOn.End).Distinct().Order().ToList();
+        var ends = new HashSet<DateOnly>();
+        foreach (var s in statements) ends.Add(s.SaidOn.End);
+        var starts = ends.ToList();
+        starts.Sort();
         var earlier = previous.ToDictionary(p => (p.ValidFrom, p.ValidTo));
         var pieces = new List<Piece>(starts.Count + 1);
         for (var i = -1; i < starts.Count; i++)
