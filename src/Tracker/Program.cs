@@ -31,6 +31,20 @@ catch (PostgresNotAvailableException e)
 
 await using (database)
 {
+    // A rebuild empties what a serving instance reads: never while one serves (see ServingLease).
+    System.Data.Common.DbConnection? rebuilding = null;
+    if (ServingLease.IsRebuild(args))
+    {
+        (rebuilding, var serving) = await ServingLease.TakeForRebuildAsync(database.ConnectionString);
+        if (rebuilding is null)
+        {
+            Console.Error.WriteLine($"projections rebuild: {serving} Tracker instance(s) are serving this database; "
+                                    + "stop them first (a rebuild empties what they read). Nothing was rebuilt.");
+            return 1;
+        }
+    }
+    await using var _ = rebuilding;
+
     builder.AddTracker(database);
     Tracker.Cli.StandardOutput.ReserveForData(builder, args);
     var app = builder.Build();

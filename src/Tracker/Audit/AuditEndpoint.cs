@@ -3,6 +3,7 @@ using Tracker.Agreements;
 using Tracker.Agreements.Deciding;
 using Tracker.Http;
 using Wolverine.Http;
+using Tracker.Kernel;
 
 namespace Tracker.Audit;
 

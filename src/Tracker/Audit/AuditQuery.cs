@@ -2,6 +2,7 @@ using Marten;
 using Tracker.Agreements;
 using Tracker.Agreements.Deciding;
 using Tracker.Http;
+using Tracker.Kernel;
 
 namespace Tracker.Audit;
 

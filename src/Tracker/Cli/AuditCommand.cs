@@ -3,6 +3,7 @@ using JasperFx.CommandLine;
 using Marten;
 using Tracker.Audit;
 using Tracker.Http;
+using Tracker.Kernel;
 
 namespace Tracker.Cli;
 
@@ -29,7 +30,7 @@ public class AuditCommand : JasperFxAsyncCommand<AuditInput>
 {
     public override async Task<bool> Execute(AuditInput input)
     {
-        var errors = new List<Tracker.Agreements.Deciding.FieldError>();
+        var errors = new List<Tracker.Kernel.FieldError>();
         var from = RequestContext.ParseInstant(input.FromFlag, "from", errors, dateMeansStart: true);
         var to = RequestContext.ParseInstant(input.ToFlag, "to", errors);
         if (input.FormatFlag is not ("md" or "json")) errors.Add(new("format", $"'{input.FormatFlag}' is not md or json"));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Tracker.Agreements.Deciding;
+using Tracker.Kernel;
 
 namespace Tracker.Cli;
 

@@ -21,14 +21,14 @@ public class ExportCommand : JasperFxAsyncCommand<ExportInput>
 {
     public override async Task<bool> Execute(ExportInput input)
     {
-        var errors = RequestContext.ParseClocks(null, input.KnownAtFlag, out _, out var knownAt);
+        var errors = RequestContext.ParseClocks(null, input.KnownAtFlag, out var clocks);
         if (errors.Count > 0) return CliErrors.Report("export", errors);
         using var host = await input.BuildHost().StartedForCommandAsync();
         var exporter = new Exporter(host.Services.GetRequiredService<Marten.IDocumentStore>());
 
         if (input.OutputFlag is null)
         {
-            await exporter.ExportAsync(Console.Out, input.AgreementFlag, knownAt);
+            await exporter.ExportAsync(Console.Out, input.AgreementFlag, clocks.KnownAt);
             return true;
         }
         // Written beside the target and moved into place, so a failed export never leaves half a file behind.
@@ -36,7 +36,7 @@ public class ExportCommand : JasperFxAsyncCommand<ExportInput>
         var partial = path + ".partial";
         int count;
         await using (var file = new StreamWriter(partial, append: false, new System.Text.UTF8Encoding(false)))
-            count = await exporter.ExportAsync(file, input.AgreementFlag, knownAt);
+            count = await exporter.ExportAsync(file, input.AgreementFlag, clocks.KnownAt);
         File.Move(partial, path, overwrite: true);
         Console.Error.WriteLine($"Exported {count:N0} events to {path}.");
         return true;

@@ -1,6 +1,7 @@
 using JasperFx.CommandLine;
 using Tracker.Agreements.Storage;
 using Tracker.Import;
+using Tracker.Kernel;
 
 namespace Tracker.Cli;
 

@@ -5,6 +5,7 @@ using Tracker.Portfolio;
 using Tracker.Agreements.Deciding;
 using Tracker.Reports;
 using Tracker.Reports.Rendering;
+using Tracker.Kernel;
 
 namespace Tracker.Cli;
 
@@ -101,7 +102,7 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
         var format = status?.Format ?? changes!.Format;
         // Rendered as the rows arrive, like the API's whole reports: a large portfolio never sits in memory.
         Task WriteAsync(TextWriter writer) => status is not null
-            ? portfolio.StreamStatusAsync(status.Filter, new Clocks(status.AsOf, status.KnownAt), now,
+            ? portfolio.StreamStatusAsync(status.Filter, status.Clocks, now,
                 (head, rows) => ReportRenderer.Layout(format, head).WriteAsync(writer, head, rows, default), default)
             : portfolio.StreamChangesAsync(changes!.From, changes.To, changes.KnownAt, now,
                 (head, rows) => ReportRenderer.Layout(format).WriteAsync(writer, head, rows, default), default);

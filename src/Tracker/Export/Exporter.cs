@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using JasperFx.Events;
 using Marten;
 using Tracker.Agreements;
+using Tracker.Agreements.Deciding;
 using Tracker.Agreements.Storage;
 using Tracker.Import;
 
@@ -39,18 +40,15 @@ public sealed class Exporter(IDocumentStore store)
         return count;
     }
 
-    public static JsonObject LineFor(object data) => data switch
+    public static JsonObject LineFor(object data)
     {
-        AgreementOpened e => Line("open-agreement", e),
-        CommitmentAdded e => Line("add-commitment", e),
-        StatementRecorded e => Merge(Line("record-statement", new { e.AgreementId, e.StatementId }), e.Content),
-        StatementCorrected e => Line("correct-statement", e),
-        StatementRetracted e => Line("retract-statement", e),
-        _ => throw new InvalidOperationException($"no import form for {data.GetType().Name}; add one before exporting"),
-    };
-
-    private static JsonObject Line(string type, object fields) =>
-        Merge(new JsonObject { ["type"] = type }, fields);
+        if (!AgreementCommands.ImportTypeOfEvent.TryGetValue(data.GetType(), out var type))
+            throw new InvalidOperationException(
+                $"no import form for {data.GetType().Name}: give the command that records it an [ImportLine]");
+        var line = new JsonObject { ["type"] = type };
+        foreach (var part in data is IImportLineParts parts ? parts.ImportLineParts : [data]) Merge(line, part);
+        return line;
+    }
 
     private static JsonObject Merge(JsonObject line, object fields)
     {

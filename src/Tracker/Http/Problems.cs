@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Tracker.Agreements.Deciding;
 using Tracker.Agreements.Storage;
+using Tracker.Kernel;
 
 namespace Tracker.Http;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Tracker.Agreements.Deciding;
 using Tracker.Agreements.Storage;
+using Tracker.Kernel;
 
 namespace Tracker.Http;
 
@@ -31,11 +32,10 @@ public static class RequestContext
     }
 
     /// <summary>Parses <c>asOf</c> (valid time, a date) and <c>knownAt</c> (record time, an ISO 8601 instant).</summary>
-    public static List<FieldError> ParseClocks(string? asOf, string? knownAt, out DateOnly? asOfDate, out DateTimeOffset? knownAtInstant)
+    public static List<FieldError> ParseClocks(string? asOf, string? knownAt, out Clocks clocks)
     {
         var errors = new List<FieldError>();
-        asOfDate = ParseDate(asOf, "asOf", errors);
-        knownAtInstant = ParseInstant(knownAt, "knownAt", errors);
+        clocks = new Clocks(ParseDate(asOf, "asOf", errors), ParseInstant(knownAt, "knownAt", errors));
         return errors;
     }
 

@@ -1,4 +1,5 @@
 using Tracker.Agreements.Deciding;
+using Tracker.Kernel;
 
 namespace Tracker.Http;
 

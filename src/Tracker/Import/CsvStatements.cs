@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Tracker.Agreements;
 using Tracker.Agreements.Deciding;
+using Tracker.Kernel;
 
 namespace Tracker.Import;
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tracker.Agreements;
 using Tracker.Agreements.Deciding;
+using Tracker.Kernel;
 
 namespace Tracker.Import;
 
@@ -24,14 +25,7 @@ public static class ImportReader
     /// <summary>Strict, as HTTP bodies are: a misspelt or repeated field is an error, not silently dropped.</summary>
     public static readonly JsonSerializerOptions Json = Http.StrictJson.Web();
 
-    public static readonly IReadOnlyDictionary<string, Type> CommandTypes = new Dictionary<string, Type>
-    {
-        ["open-agreement"] = typeof(OpenAgreement),
-        ["add-commitment"] = typeof(AddCommitment),
-        ["record-statement"] = typeof(RecordStatement),
-        ["correct-statement"] = typeof(CorrectStatement),
-        ["retract-statement"] = typeof(RetractStatement),
-    };
+    public static IReadOnlyDictionary<string, Type> CommandTypes => AgreementCommands.ByImportType;
 
     public static IAsyncEnumerable<ImportLine> ReadAsync(string path, CancellationToken ct = default) =>
         Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase)

@@ -5,6 +5,7 @@ using Npgsql;
 using Tracker.Agreements;
 using Tracker.Agreements.Deciding;
 using Tracker.Agreements.Storage;
+using Tracker.Kernel;
 
 namespace Tracker.Import;
 

@@ -1,4 +1,5 @@
 using Tracker.Agreements.Storage;
+using Tracker.Kernel;
 
 namespace Tracker.Import;
 

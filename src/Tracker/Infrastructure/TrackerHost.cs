@@ -8,6 +8,7 @@ using Marten;
 using Microsoft.AspNetCore.Authentication;
 using Npgsql;
 using Tracker.Agreements;
+using Tracker.Agreements.Deciding;
 using Tracker.Agreements.Storage;
 using Tracker.Audit;
 using Tracker.Http;
@@ -37,6 +38,8 @@ public static class TrackerHost
         services.AddSingleton<DatabaseSupervision>();
         if (OperatingSystem.IsLinux()) services.AddHostedService<DatabaseSupervisor>();
         services.AddSingleton(TimeProvider.System);
+        // First: an instance waits for a projection rebuild running on its database before anything else.
+        services.AddHostedService<ServingLease>();
         // Registered before Marten and Wolverine so the schema is in place before either starts.
         services.AddHostedService<MigrationsOnStartup>();
         services.AddHostedService<Import.SeedLoader>();
@@ -108,11 +111,7 @@ public static class TrackerHost
         opts.Events.MetadataConfig.CausationIdEnabled = true;
         opts.Events.MetadataConfig.UserNameEnabled = true;
         opts.Events.MetadataConfig.HeadersEnabled = true;
-        opts.Events.AddEventType<AgreementOpened>();
-        opts.Events.AddEventType<CommitmentAdded>();
-        opts.Events.AddEventType<StatementRecorded>();
-        opts.Events.AddEventType<StatementCorrected>();
-        opts.Events.AddEventType<StatementRetracted>();
+        opts.Events.AddEventTypes(AgreementCommands.EventTypes);
 
         // Inline: an analyst who records a statement sees it in the next read, and deciders need the latest state.
         // An agreement is stored as its header plus one document per statement, so that a write rewrites what it

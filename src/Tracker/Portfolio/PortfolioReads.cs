@@ -7,6 +7,7 @@ using Tracker.Agreements;
 using Tracker.Http;
 using Tracker.Infrastructure;
 using Tracker.Reports;
+using Tracker.Kernel;
 
 namespace Tracker.Portfolio;
 

@@ -4,6 +4,7 @@ using Tracker.Http;
 using Tracker.Portfolio;
 using Tracker.Reports.Rendering;
 using Wolverine.Http;
+using Tracker.Kernel;
 
 namespace Tracker.Reports;
 
@@ -24,12 +25,12 @@ public static class ReportEndpoints
         var paging = PagingFor(request?.Format, page, pageSize, errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
         var r = request!;
-        var clocks = new Clocks(r.AsOf, r.KnownAt);
+        var clocks = r.Clocks;
         var now = clock.GetUtcNow();
         if (r.Format == ReportFormat.Json)
             return new ReportHttpResult(ReportRenderer.Render(await portfolio.StatusPageAsync(r.Filter, clocks, paging, now, ct),
                 ReportFormat.Json));
-        var head = new StatusReportHead(r.AsOf, r.KnownAt, now, r.Filter, new Dictionary<string, int>());
+        var head = new StatusReportHead(clocks.AsOf, clocks.KnownAt, now, r.Filter, new Dictionary<string, int>());
         return new StreamedReportResult(r.Format, ReportRenderer.FileName(head, r.Format), (writer, token) =>
             portfolio.StreamStatusAsync(r.Filter, clocks, now,
                 (h, rows) => ReportRenderer.Layout(r.Format, h).WriteAsync(writer, h, rows, token), token));

@@ -2,11 +2,12 @@ using Tracker.Agreements;
 using Tracker.Agreements.Deciding;
 using Tracker.Http;
 using Tracker.Reports.Rendering;
+using Tracker.Kernel;
 
 namespace Tracker.Reports;
 
 /// <summary>A status report as asked for: which commitments, on which clocks, in which format.</summary>
-public sealed record StatusReportRequest(StatusReportFilter Filter, DateOnly? AsOf, DateTimeOffset? KnownAt, ReportFormat Format);
+public sealed record StatusReportRequest(StatusReportFilter Filter, Clocks Clocks, ReportFormat Format);
 
 /// <summary>A changes report as asked for: the period (said-on dates, inclusive), the record clock, the format.</summary>
 public sealed record ChangesReportRequest(DateOnly From, DateOnly To, DateTimeOffset? KnownAt, ReportFormat Format);
@@ -23,7 +24,7 @@ public static class ReportRequests
         out StatusReportRequest? request)
     {
         request = null;
-        var errors = RequestContext.ParseClocks(asOf, knownAt, out var asOfDate, out var knownAtInstant);
+        var errors = RequestContext.ParseClocks(asOf, knownAt, out var clocks);
         var check = new Checks();
         Category? categoryFilter = null;
         Stage? stageFilter = null;
@@ -44,7 +45,7 @@ public static class ReportRequests
 
         request = new StatusReportRequest(
             new StatusReportFilter(Given(agreement), Given(party), categoryFilter, stageFilter, contestedFilter),
-            asOfDate, knownAtInstant, parsedFormat);
+            clocks, parsedFormat);
         return errors;
     }
 
@@ -52,14 +53,14 @@ public static class ReportRequests
         ReportFormat defaultFormat, out ChangesReportRequest? request)
     {
         request = null;
-        var errors = RequestContext.ParseClocks(null, knownAt, out _, out var knownAtInstant);
+        var errors = RequestContext.ParseClocks(null, knownAt, out var clocks);
         var fromDate = RequiredDate("from", from, errors);
         var toDate = RequiredDate("to", to, errors);
         if (fromDate > toDate) errors.Add(new FieldError("to", $"{Text(toDate)} is before 'from' ({Text(fromDate)})"));
         var parsedFormat = ParseFormat(format, defaultFormat, errors);
         if (errors.Count > 0) return errors;
 
-        request = new ChangesReportRequest(fromDate!.Value, toDate!.Value, knownAtInstant, parsedFormat);
+        request = new ChangesReportRequest(fromDate!.Value, toDate!.Value, clocks.KnownAt, parsedFormat);
         return errors;
     }
 

@@ -1,5 +1,6 @@
 using Tracker.Agreements;
 using Tracker.Agreements.Deciding;
+using Tracker.Kernel;
 
 namespace Tracker.Tests.Domain;
 

@@ -1,5 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Alba;
+using Microsoft.Extensions.DependencyInjection;
+using Tracker.Infrastructure.Database;
+using Tracker.Security;
 using Tracker.Tests.Support;
 
 namespace Tracker.Tests.Product;
@@ -98,6 +102,43 @@ public class CliTests : IDisposable
         audit.Output.ShouldContain("unsourced rumour");
         audit.Output.ShouldContain("contract not yet signed: letter of intent (assertions)");
         audit.Output.Split('\n').Count(l => l.Contains("| olena |")).ShouldBe(12);
+    }
+
+    [Fact]
+    public async Task a_rebuild_is_refused_while_a_service_serves_and_a_service_starting_during_a_rebuild_waits_for_it()
+    {
+        var database = await TestCluster.NewDatabaseAsync("cli_rebuild_serving");
+        (await Tracker(database, "import", Seed)).ExitCode.ShouldBe(0);
+        await using (var serving = await TrackerApp.StartAsync(database))
+        {
+            var refused = await Tracker(database, "projections", "rebuild", "-p", "Portfolio");
+            refused.ExitCode.ShouldBe(1, refused.ToString());
+            refused.Error.ShouldContain("1 Tracker instance(s) are serving this database");
+            var reader = (await serving.Services.GetRequiredService<UserAdministration>().AddAsync("rea", Roles.Reader)).Token;
+            (await serving.Scenario(s =>
+            {
+                s.Get.Url($"/api/agreements/{Agreement}");
+                s.WithBearerToken(reader);
+            })).Context.Response.StatusCode.ShouldBe(200);
+        }
+
+        var rebuilt = await Tracker(database, "projections", "rebuild", "-p", "Portfolio");
+        rebuilt.ExitCode.ShouldBe(0, rebuilt.ToString());
+
+        // A rebuild under way holds the lease exclusively: a service starting now waits for it, then serves.
+        var (held, _) = await ServingLease.TakeForRebuildAsync(database);
+        held.ShouldNotBeNull();
+        var starting = Task.Run(() => TrackerApp.StartAsync(database)); // the test host starts synchronously
+        (await Task.WhenAny(starting, Task.Delay(TimeSpan.FromSeconds(3)))).ShouldNotBe(starting);
+        await held.DisposeAsync();
+        await using var started = await starting.WaitAsync(TimeSpan.FromSeconds(60));
+        var token = (await started.Services.GetRequiredService<UserAdministration>().AddAsync("reb", Roles.Reader)).Token;
+        var report = await started.Scenario(s =>
+        {
+            s.Get.Url("/api/reports/status");
+            s.WithBearerToken(token);
+        });
+        (await report.ReadAsTextAsync()).ShouldContain(AirDefence);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tracker.Agreements.Storage;
 using Tracker.Import;
 using Tracker.Tests.Support;
+using Tracker.Kernel;
 
 namespace Tracker.Tests.Stories;
 

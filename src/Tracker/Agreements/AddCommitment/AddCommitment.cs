@@ -35,6 +35,7 @@ public sealed record CommitmentInput(
     }
 }
 
+[ImportLine("add-commitment", typeof(CommitmentAdded))]
 public sealed record AddCommitment(
     string AgreementId,
     string CommitmentId,

@@ -4,6 +4,7 @@ using Tracker.Agreements.Storage;
 using Tracker.Http;
 using Tracker.Security;
 using Wolverine.Http;
+using Tracker.Kernel;
 
 namespace Tracker.Agreements;
 

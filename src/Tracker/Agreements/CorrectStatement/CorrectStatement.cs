@@ -18,6 +18,7 @@ public sealed record ChangesInput(
     IReadOnlyList<AssertionInput>? Assertions = null);
 
 /// <summary>Fix what was misread. The statement keeps its id; history keeps the earlier reading.</summary>
+[ImportLine("correct-statement", typeof(StatementCorrected))]
 public sealed record CorrectStatement(
     string AgreementId,
     Guid StatementId,

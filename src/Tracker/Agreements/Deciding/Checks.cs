@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Tracker.Kernel;
 
 namespace Tracker.Agreements.Deciding;
 

@@ -1,7 +1,7 @@
+using Tracker.Kernel;
+
 namespace Tracker.Agreements.Deciding;
 
-/// <summary>A rejected field: its path in the request (camelCase, e.g. <c>assertions[0].stage</c>) and why.</summary>
-public sealed record FieldError(string Field, string Reason);
 
 public enum RejectionKind
 {

@@ -5,6 +5,7 @@ namespace Tracker.Agreements;
 public sealed record AgreementOpened(
     string AgreementId, string Title, IReadOnlyList<string> Parties, string? Summary, IReadOnlyList<string> Tags);
 
+[ImportLine("open-agreement", typeof(AgreementOpened))]
 public sealed record OpenAgreement(
     string AgreementId,
     string Title,

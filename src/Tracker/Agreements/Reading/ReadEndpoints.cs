@@ -3,6 +3,7 @@ using Tracker.Agreements.Storage;
 using Tracker.Http;
 using Tracker.Portfolio;
 using Wolverine.Http;
+using Tracker.Kernel;
 
 namespace Tracker.Agreements;
 
@@ -18,11 +19,11 @@ public static class AgreementReadEndpoints
     public static async Task<IResult> List(PortfolioReads portfolio, string? party, string? tag, int? page, int? pageSize,
         string? asOf, string? knownAt, CancellationToken ct)
     {
-        var errors = RequestContext.ParseClocks(asOf, knownAt, out var asOfDate, out var knownAtInstant);
+        var errors = RequestContext.ParseClocks(asOf, knownAt, out var clocks);
         var paging = Paging.Parse(page, pageSize, errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
         return Results.Ok(await portfolio.AgreementsAsync(Reports.ReportRequests.Given(party), Reports.ReportRequests.Given(tag),
-            new Clocks(asOfDate, knownAtInstant), paging, ct));
+            clocks, paging, ct));
     }
 
     [EndpointSummary("An agreement with its commitments and their stages"), WolverineGet("/api/agreements/{agreementId}")]
@@ -61,13 +62,13 @@ public static class AgreementReadEndpoints
     private static async Task<IResult> WithAgreement(IQuerySession session, string agreementId, string? asOf, string? knownAt,
         CancellationToken ct, Func<Agreement, DateOnly?, IResult> read)
     {
-        var errors = RequestContext.ParseClocks(asOf, knownAt, out var asOfDate, out var knownAtInstant);
+        var errors = RequestContext.ParseClocks(asOf, knownAt, out var clocks);
         if (errors.Count > 0) return Problems.Invalid(errors);
-        var agreement = await session.LoadAsync(agreementId, knownAtInstant, ct);
+        var agreement = await session.LoadAsync(agreementId, clocks.KnownAt, ct);
         return agreement is null
-            ? Problems.NotFound(knownAtInstant is null
+            ? Problems.NotFound(clocks.KnownAt is null
                 ? $"agreement '{agreementId}' does not exist"
-                : $"agreement '{agreementId}' was not known at {knownAtInstant:O}")
-            : read(agreement, asOfDate);
+                : $"agreement '{agreementId}' was not known at {clocks.KnownAt:O}")
+            : read(agreement, clocks.AsOf);
     }
 }

@@ -2,13 +2,18 @@ using Tracker.Agreements.Deciding;
 
 namespace Tracker.Agreements;
 
-public sealed record StatementRecorded(string AgreementId, Guid StatementId, StatementContent Content);
+public sealed record StatementRecorded(string AgreementId, Guid StatementId, StatementContent Content) : IImportLineParts
+{
+    /// <summary>Its import line holds the content's fields beside the ids, as a client sends them.</summary>
+    IEnumerable<object> IImportLineParts.ImportLineParts => [new { AgreementId, StatementId }, Content];
+}
 
 /// <summary>
 /// Log what someone said. <see cref="StatementId"/> is the idempotency key: the same id with the same content
 /// is a re-send (nothing appended); with other content, a conflict. New commitments the statement introduces are
 /// added in the same append.
 /// </summary>
+[ImportLine("record-statement", typeof(StatementRecorded))]
 public sealed record RecordStatement(
     string AgreementId,
     Guid StatementId,

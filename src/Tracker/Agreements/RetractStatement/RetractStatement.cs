@@ -5,6 +5,7 @@ namespace Tracker.Agreements;
 public sealed record StatementRetracted(string AgreementId, Guid StatementId, string Reason);
 
 /// <summary>Withdraw a statement from the evidence (a hoax, a misattribution). It stays in history, marked retracted.</summary>
+[ImportLine("retract-statement", typeof(StatementRetracted))]
 public sealed record RetractStatement(string AgreementId, Guid StatementId, string? Reason, long? ExpectedVersion = null)
     : IAgreementCommand
 {

@@ -3,11 +3,10 @@ using Marten;
 using SessionOptions = Marten.Services.SessionOptions;
 using Npgsql;
 using Tracker.Agreements.Deciding;
+using Tracker.Kernel;
 
 namespace Tracker.Agreements.Storage;
 
-/// <summary>Who is writing, and under which correlation id: stamped on every event appended.</summary>
-public sealed record Author(string UserName, string? CorrelationId = null);
 
 /// <summary>
 /// The outcome of a command against the store. <see cref="Version"/> is the agreement's version after the append,

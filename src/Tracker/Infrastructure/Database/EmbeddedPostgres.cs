@@ -111,8 +111,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             await InitialiseAsync(ct);
         Password = (await File.ReadAllTextAsync(CredentialsFile, ct)).Trim();
 
-        var running = RunningPort();
-        if (running is { } port && await CanConnectAsync(port, ct))
+        if (Server() is { Port: { } port } && await CanConnectAsync(port, ct))
         {
             Port = port;
             _log($"PostgreSQL already running for {DataDirectory} on 127.0.0.1:{Port}; joining it.");
@@ -229,7 +228,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     }
 
     /// <summary>Whether the server process named in postmaster.pid is alive.</summary>
-    public bool IsServerAlive() => ServerPid() is { } pid && IsPostgres(pid);
+    public bool IsServerAlive() => Server() is not null;
 
     /// <summary>
     /// Starts the server again after it died, on the port the service's connections already name. Returns null on
@@ -246,12 +245,17 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         return result.ExitCode == 0 ? null : $"pg_ctl exit {result.ExitCode}: {result.Output.Trim()} {Tail(logFile).Split('\n').LastOrDefault()}";
     }
 
-    private int? ServerPid()
+    /// <summary>
+    /// The live server named in postmaster.pid (its first line the pid, its fourth the port), or null. A pid file can
+    /// outlive its server (kill -9) and its number be reused, so only a postgres process of that pid counts.
+    /// </summary>
+    private (int Pid, int? Port)? Server()
     {
         try
         {
-            var first = File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).FirstOrDefault();
-            return int.TryParse(first, out var pid) ? pid : null;
+            var lines = File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).Take(4).ToList();
+            if (lines.Count == 0 || !int.TryParse(lines[0], out var pid) || !IsPostgres(pid)) return null;
+            return (pid, lines.Count >= 4 && int.TryParse(lines[3], out var port) ? port : null);
         }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }
@@ -268,21 +272,6 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private string CredentialsFile => Path.Combine(BaseDirectory, "credentials");
     private string ClientsDirectory => Path.Combine(BaseDirectory, "clients");
     private string ClientFile(int pid) => Path.Combine(ClientsDirectory, pid.ToString());
-
-    private int? RunningPort()
-    {
-        // postmaster.pid line 4 holds the port of a running (or crashed) server.
-        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
-        try
-        {
-            var lines = File.ReadAllLines(pidFile);
-            if (lines.Length < 4 || !int.TryParse(lines[0], out var pid) || !Directory.Exists($"/proc/{pid}"))
-                return null;
-            return int.TryParse(lines[3], out var port) ? port : null;
-        }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
-    }
 
     private async Task<bool> CanConnectAsync(int port, CancellationToken ct)
     {

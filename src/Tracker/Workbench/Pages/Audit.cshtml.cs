@@ -2,6 +2,7 @@ using Marten;
 using Tracker.Agreements;
 using Tracker.Audit;
 using Tracker.Http;
+using Tracker.Kernel;
 
 namespace Tracker.Workbench.Pages;
 
@@ -17,7 +18,7 @@ public sealed class AuditModel(IQuerySession session) : WorkbenchPage
     public async Task OnGetAsync(string? user, string? agreement, string? from, string? to, int? page, CancellationToken ct)
     {
         (User, Agreement, From, To) = (Blank(user)?.Trim(), Blank(agreement)?.Trim(), Blank(from)?.Trim(), Blank(to)?.Trim());
-        var errors = new List<Tracker.Agreements.Deciding.FieldError>();
+        var errors = new List<Tracker.Kernel.FieldError>();
         var filter = AuditFilter.Parse(Agreement, User, From, To, errors);
         var paging = Paging.Parse(page, 100, errors);
         if (errors.Count > 0)

@@ -3,6 +3,7 @@ using Tracker.Http;
 using Tracker.Portfolio;
 using Tracker.Reports;
 using Tracker.Reports.Rendering;
+using Tracker.Kernel;
 
 namespace Tracker.Workbench.Pages;
 
@@ -31,7 +32,7 @@ public sealed class PortfolioModel(PortfolioReads portfolio, TimeProvider clock)
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
-        Report = await portfolio.StatusPageAsync(request!.Filter, new Clocks(request.AsOf, request.KnownAt), paging,
+        Report = await portfolio.StatusPageAsync(request!.Filter, request.Clocks, paging,
             clock.GetUtcNow(), ct);
     }
 

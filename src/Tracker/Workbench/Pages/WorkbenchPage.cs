@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Tracker.Agreements.Deciding;
 using Tracker.Http;
 using Tracker.Security;
+using Tracker.Kernel;
 
 namespace Tracker.Workbench.Pages;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Tracker.Agreements;
 using Tracker.Agreements.Storage;
 using Tracker.Http;
+using Tracker.Kernel;
 
 namespace Tracker.Workbench.Pages.Agreements;
 

@@ -4,6 +4,7 @@ using Tracker.Agreements;
 using Tracker.Agreements.Deciding;
 using Tracker.Agreements.Storage;
 using Tracker.Http;
+using Tracker.Kernel;
 
 namespace Tracker.Workbench.Pages.Agreements;
 
@@ -59,23 +60,23 @@ public sealed class CommitmentModel(IQuerySession session, AgreementWriter write
         CancellationToken ct)
     {
         (AsOf, KnownAt) = (Blank(asOf), Blank(knownAt));
-        var errors = RequestContext.ParseClocks(AsOf, KnownAt, out var asOfDate, out var knownAtInstant);
+        var errors = RequestContext.ParseClocks(AsOf, KnownAt, out var clocks);
         if (errors.Count > 0)
         {
             Show(errors);
             (AsOf, KnownAt) = (null, null);
         }
-        _agreement = await session.LoadAsync(agreementId, errors.Count > 0 ? null : knownAtInstant, ct);
+        _agreement = await session.LoadAsync(agreementId, errors.Count > 0 ? null : clocks.KnownAt, ct);
         if (_agreement?.Commitment(commitmentId) is not { } commitment)
         {
             Missing = $"Commitment '{commitmentId}' of agreement '{agreementId}' does not exist" +
-                      (knownAtInstant is null ? "." : $" as known at {knownAt}.");
+                      (clocks.KnownAt is null ? "." : $" as known at {knownAt}.");
             Response.StatusCode = StatusCodes.Status404NotFound;
             return Page();
         }
         AgreementTitle = _agreement.Title;
-        Status = StatusRule.Evaluate(_agreement, commitment, asOfDate);
-        History = CommitmentHistory.Of(_agreement, commitment, asOfDate);
+        Status = StatusRule.Evaluate(_agreement, commitment, clocks.AsOf);
+        History = CommitmentHistory.Of(_agreement, commitment, clocks.AsOf);
         return Page();
     }
 }

@@ -6,6 +6,7 @@ using Tracker.Agreements.Deciding;
 using Tracker.Agreements.Storage;
 using Tracker.Http;
 using Tracker.Reports.Rendering;
+using Tracker.Kernel;
 
 namespace Tracker.Workbench.Pages.Agreements;
 

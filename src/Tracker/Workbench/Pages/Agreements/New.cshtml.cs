@@ -4,6 +4,7 @@ using Tracker.Agreements;
 using Tracker.Agreements.Deciding;
 using Tracker.Agreements.Storage;
 using Tracker.Http;
+using Tracker.Kernel;
 
 namespace Tracker.Workbench.Pages.Agreements;
 

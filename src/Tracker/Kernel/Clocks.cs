@@ -1,4 +1,4 @@
-namespace Tracker.Agreements;
+namespace Tracker.Kernel;
 
 /// <summary>
 /// The two clocks every read takes: <c>AsOf</c> (valid time: only statements said by that date) and <c>KnownAt</c>
