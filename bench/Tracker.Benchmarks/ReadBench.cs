@@ -26,7 +26,7 @@ public static class ReadBench
     private sealed record Probe(string Measure, string Clock, string Filter, Func<Random, string> Path);
 
     public sealed record Settings(Uri Url, string Token, string Manifest, string KnownAt, int? Pid, int Requests, int Warmup,
-        double Budget, int Clients, int CsvRuns, double Timeout, string AsOf);
+        double Budget, int Clients, int CsvRuns, double Timeout, string AsOf, string User);
 
     public static async Task<int> MainAsync(string[] args)
     {
@@ -76,6 +76,23 @@ public static class ReadBench
         foreach (var probe in probes)
             failed |= Report(probe, 1, await RunAsync(one, probe, s, clients: 1));
 
+        // The workbench's pages, rendered by the server for a signed-in analyst (a cookie session, as a browser has).
+        using var workbench = await WorkbenchSession.SignInAsync(s.Url, s.User, s.Token);
+        Probe[] pages =
+        [
+            new("page", "now", "portfolio", _ => "/"),
+            new("page", "asOf+knownAt", "portfolio", _ => $"/?asOf={s.AsOf}&knownAt={knownAt}"),
+            new("page", "now", "commitment", r =>
+            {
+                var x = samples[r.Next(samples.Count)];
+                return $"/agreements/{x.AgreementId}/commitments/{x.CommitmentId}";
+            }),
+            new("page", "now", "agreement", r => $"/agreements/{samples[r.Next(samples.Count)].AgreementId}"),
+            new("page", "now", "search", _ => "/search?q=production"),
+        ];
+        foreach (var probe in pages)
+            failed |= Report(probe, 1, await RunAsync(workbench, probe, s, clients: 1));
+
         if (s.Clients > 1)
         {
             using var many = Http(s, s.Clients);
@@ -109,7 +126,8 @@ public static class ReadBench
             int.Parse(Get("clients") ?? "4", inv),
             int.Parse(Get("csv-runs") ?? "3", inv),
             double.Parse(Get("timeout") ?? "900", inv),
-            Get("as-of") ?? "2020-06-30");
+            Get("as-of") ?? "2020-06-30",
+            Get("user") ?? "bench");
         if (values.Count > 0) throw new ArgumentException($"unknown option --{values.Keys.First()}");
         if (s.Requests < 1 || s.Budget <= 0) throw new ArgumentException("--requests and --budget must be positive");
         return s;

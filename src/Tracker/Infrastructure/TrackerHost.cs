@@ -70,6 +70,7 @@ public static class TrackerHost
 
         services.AddSingleton<AgreementWriter>();
         services.AddSingleton<PortfolioReads>();
+        services.AddSingleton<Search.StatementSearch>();
         services.AddSingleton<Import.Importer>();
         services.AddSingleton<TrackerStartup>();
         services.AddHostedService<Welcome>();
@@ -125,6 +126,10 @@ public static class TrackerHost
             o.DeleteViewTypeOnTeardown<StatementRoute>();
             foreach (var table in PortfolioRows.Tables) o.DeleteDataInTableOnTeardown(table);
         });
+        // Full-text search over every statement's current reading (see StatementSearchProjection).
+        opts.Projections.Add(new Search.StatementSearchProjection(), ProjectionLifecycle.Inline,
+            Search.StatementSearchProjection.ProjectionName,
+            o => o.DeleteDataInTableOnTeardown(Search.StatementSearchProjection.Table));
         // Async: see AuditTrailProjection.
         opts.Projections.Add<AuditTrailProjection>(ProjectionLifecycle.Async,
             o => o.DeleteViewTypeOnTeardown<AuditEntry>());

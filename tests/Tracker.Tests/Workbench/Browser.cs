@@ -54,10 +54,26 @@ public sealed class Browser : IAsyncLifetime
         Directory.CreateDirectory(Screenshots);
     }
 
-    /// <summary>A fresh browser context signed in through the sign-in form.</summary>
-    public async Task<IPage> SignedInAsync(string user)
+    /// <summary>Waits for the page to reach a URL; if it does not, says where it stayed, what it showed and what the
+    /// service logged meanwhile (a bare timeout under a loaded CI machine says nothing).</summary>
+    public async Task ShouldReachAsync(IPage page, string expected, float timeoutMs = 60_000)
     {
-        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { AcceptDownloads = true });
+        try
+        {
+            await page.WaitForURLAsync(expected, new() { Timeout = timeoutMs });
+        }
+        catch (TimeoutException)
+        {
+            var output = _service!.Output;
+            throw new InvalidOperationException($"expected {expected}, stayed at {page.Url}: " +
+                $"{await page.Locator("main").InnerTextAsync()}\n{output[^Math.Min(output.Length, 3000)..]}");
+        }
+    }
+
+    /// <summary>A fresh browser context signed in through the sign-in form.</summary>
+    public async Task<IPage> SignedInAsync(string user, ViewportSize? viewport = null)
+    {
+        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { AcceptDownloads = true, ViewportSize = viewport });
         var page = await context.NewPageAsync();
         await page.GotoAsync(Url + "/signin");
         await page.GetByLabel("User name").FillAsync(user);

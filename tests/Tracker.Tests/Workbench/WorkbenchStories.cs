@@ -6,14 +6,14 @@ namespace Tracker.Tests.Workbench;
 /// <summary>An analyst's day in the workbench, in a real browser; a reader's; and a form filled in wrong.</summary>
 public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
 {
-    private static async Task OpenAgreementAsync(IPage page, string url, string id)
+    private async Task OpenAgreementAsync(IPage page, string url, string id)
     {
         await page.GotoAsync(url + "/agreements/new");
         await page.GetByLabel("Agreement id").FillAsync(id);
         await page.GetByLabel("Title").FillAsync("Ukraine–France air defence");
         await page.GetByLabel("Parties").FillAsync("UKR, FRA");
         await page.GetByRole(AriaRole.Button, new() { Name = "Open agreement" }).ClickAsync();
-        await page.WaitForURLAsync($"{url}/agreements/{id}");
+        await browser.ShouldReachAsync(page, $"{url}/agreements/{id}");
     }
 
     private static async Task AddCommitmentAsync(IPage page, string id, string title, string category)
@@ -124,6 +124,47 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
         audit.ShouldContain("statement corrected");
         audit.ShouldContain("misattributed");
         await Browser.CheckAsync(page, "audit");
+
+        // Find the signing again by a word of its quote, whatever its case.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Search" }).ClickAsync();
+        await page.GetByLabel("Words in a quote, translation, speaker or outlet").FillAsync("UNTERZEICHNET");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+        (await page.GetByRole(AriaRole.Status).InnerTextAsync()).ShouldContain("1 statement matches");
+        (await page.Locator(".hit mark").First.InnerTextAsync()).ShouldBe("unterzeichnet");
+        await page.Locator(".hit").GetByRole(AriaRole.Link, new() { Name = "air-defence" }).ClickAsync();
+        await page.WaitForURLAsync(url + "/agreements/ua-fr-air/commitments/air-defence");
+        await page.GoBackAsync();
+        await Browser.CheckAsync(page, "search");
+    }
+
+    [Theory]
+    [InlineData(320, "a phone, or 400 % zoom of a 1280-pixel window")]
+    [InlineData(640, "200 % zoom of a 1280-pixel window")]
+    public async Task every_page_reads_without_scrolling_sideways(int width, string meaning)
+    {
+        var setup = await browser.SignedInAsync("ana");
+        var id = $"narrow-{width}";
+        await OpenAgreementAsync(setup, browser.Url, id);
+        await AddCommitmentAsync(setup, "air-defence", "Joint production of air defence", "air-defence");
+        await setup.GotoAsync(browser.Url + $"/agreements/{id}/statements/new");
+        await FillStatementAsync(setup, "air-defence", "announced", "2025-06-05", "Ein Zitat, das lang genug ist, um umzubrechen, wenn der Bildschirm schmal ist.");
+        await setup.GetByRole(AriaRole.Button, new() { Name = "Save statement" }).ClickAsync();
+        await setup.WaitForURLAsync(new Regex("recorded="));
+
+        var page = await browser.SignedInAsync("ana", new ViewportSize { Width = width, Height = 800 });
+        foreach (var path in new[] { "/", $"/agreements/{id}", $"/agreements/{id}/commitments/air-defence",
+                     $"/agreements/{id}/statements/new", "/agreements/new", "/changes", "/audit", "/search?q=Zitat" })
+        {
+            await page.GotoAsync(browser.Url + path);
+            // Wide tables may scroll inside their own box; the page itself must not.
+            var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - window.innerWidth");
+            overflow.ShouldBeLessThanOrEqualTo(0, $"{path} is {overflow} px wider than {width} px ({meaning})");
+            var smallest = await page.EvaluateAsync<double>(
+                "Math.min(...[...document.querySelectorAll('main *')].filter(e => e.childNodes.length && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())).map(e => parseFloat(getComputedStyle(e).fontSize)))");
+            smallest.ShouldBeGreaterThanOrEqualTo(12, $"{path}: text at {smallest} px");
+        }
+        await page.GotoAsync(browser.Url + $"/agreements/{id}/commitments/air-defence");
+        await Browser.CheckAsync(page, $"commitment-{width}px");
     }
 
     [Fact]

@@ -35,11 +35,12 @@ public static class InlineProjectionBackfill
             if (await CheckedAsync(conn, ct)) return;
             if (await BehindAsync(conn, ct))
             {
-                log("Agreement headers, statements or the portfolio are behind the events (a migration introduced them): rebuilding them from the events…");
+                log("Agreement headers, statements, the portfolio or the search index are behind the events (a migration introduced them): rebuilding them from the events…");
                 using var daemon = await store.BuildProjectionDaemonAsync();
                 await daemon.RebuildProjectionAsync("AgreementHeader", TimeSpan.FromMinutes(10), ct);
                 await daemon.RebuildProjectionAsync(StatementEntryProjection.ProjectionName, TimeSpan.FromMinutes(10), ct);
                 await daemon.RebuildProjectionAsync(PortfolioProjection.ProjectionName, TimeSpan.FromMinutes(30), ct);
+                await daemon.RebuildProjectionAsync(Search.StatementSearchProjection.ProjectionName, TimeSpan.FromMinutes(10), ct);
                 log("Rebuilt.");
             }
             await using var mark = new NpgsqlCommand(
@@ -85,6 +86,8 @@ public static class InlineProjectionBackfill
                    > (select count(*) from {PortfolioRows.Agreements})
                 or (select count(*) from {schema}.mt_events where type = 'commitment_added')
                    > (select count(*) from {schema}.mt_doc_commitmentfile)
+                or (select count(*) from {schema}.mt_events where type = 'statement_recorded')
+                   > (select count(*) from {Search.StatementSearchProjection.Table})
             """, conn);
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }

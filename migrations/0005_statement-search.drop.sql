@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS tracker.statement_search CASCADE;
