@@ -28,3 +28,5 @@ CREATE TABLE IF NOT EXISTS tracker.statement_search (
     PRIMARY KEY (agreement_id, statement_id)
 );
 CREATE INDEX IF NOT EXISTS statement_search_document ON tracker.statement_search USING gin (document);
+-- A word found in thousands of statements is listed newest first (ranking them all would take seconds).
+CREATE INDEX IF NOT EXISTS statement_search_recent ON tracker.statement_search (recorded_at DESC, agreement_id, statement_id);

@@ -6,6 +6,7 @@ using Tracker.Benchmarks;
 // as import files, `reads` measures read latencies against it.
 if (args is ["generate", .. var generateArgs]) return Generator.Run(generateArgs);
 if (args is ["reads", .. var readArgs]) return await ReadBench.MainAsync(readArgs);
+if (args is ["pages", .. var pageArgs]) return await ReadBench.PagesAsync(pageArgs);
 
 Options options;
 try

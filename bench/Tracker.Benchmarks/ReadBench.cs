@@ -104,6 +104,35 @@ public static class ReadBench
         return failed ? 1 : 0;
     }
 
+    /// <summary>
+    /// <c>pages --url U --user N --token T --paths /,/agreements/x [--requests 100]</c>: server render time of the given
+    /// workbench pages for a signed-in user, one client (bench/pages.sh runs it on the seed store).
+    /// </summary>
+    public static async Task<int> PagesAsync(string[] args)
+    {
+        var paths = new List<string>();
+        var rest = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+            if (args[i] == "--paths" && i + 1 < args.Length) paths.AddRange(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries));
+            else rest.Add(args[i]);
+        Settings s;
+        try
+        {
+            s = Parse([.. rest, "--manifest", "-", "--known-at", "-"]);
+            if (paths.Count == 0) throw new ArgumentException("--paths is required");
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+        using var workbench = await WorkbenchSession.SignInAsync(s.Url, s.User, s.Token);
+        var failed = false;
+        foreach (var path in paths)
+            failed |= Report(new Probe("page", "now", path, _ => path), 1, await RunAsync(workbench, new Probe("page", "now", path, _ => path), s, 1));
+        return failed ? 1 : 0;
+    }
+
     private static Settings Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);

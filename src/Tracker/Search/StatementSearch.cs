@@ -10,39 +10,56 @@ public sealed record SearchHit(string AgreementId, Guid StatementId, string Said
     string? Actor, string Outlet, string? Url, IReadOnlyList<Snippet> Quote, IReadOnlyList<Snippet> Translation,
     string Language, IReadOnlyList<string> CommitmentIds, bool Retracted, DateTimeOffset RecordedAt, float Rank);
 
-public sealed record SearchResults(string Query, IReadOnlyList<SearchHit> Hits, int Total, int Page, int PageSize);
+/// <param name="Total">Exact when <paramref name="Ranked"/>; otherwise the cap (more statements match).</param>
+public sealed record SearchResults(string Query, IReadOnlyList<SearchHit> Hits, int Total, bool Ranked, int Page, int PageSize);
 
 /// <summary>
 /// Full-text search across quotes, translations, speakers and outlets, ranked (quote and translation first), each
 /// hit's matching words marked. The query is read as a web search (<c>"exact phrase"</c>, <c>or</c>, <c>-word</c>)
-/// word for word and in the common languages' stemming, so a malformed query matches less, never fails.
+/// word for word and in the common languages' stemming, so a malformed query matches less, never fails. A query
+/// that matches more than <see cref="RankedAtMost"/> statements lists them newest first and says so.
 /// </summary>
-public sealed class StatementSearch(NpgsqlDataSource database)
+/// <param name="rankedAtMost">Up to this many matches are ranked; beyond it, matches are listed newest first.</param>
+public sealed class StatementSearch(NpgsqlDataSource database, int rankedAtMost = StatementSearch.RankedAtMost)
 {
     public const int MaxQueryLength = 200;
     // Markers PostgreSQL puts around matches; stored text never holds control characters (Checks refuses them).
     private const char Start = '\u0002', Stop = '\u0003';
 
+    public const int RankedAtMost = 2_000;
+
     public async Task<SearchResults> FindAsync(string query, Paging paging, CancellationToken ct)
     {
         var tsquery = string.Join(" || ", SearchLanguages.QueryConfigs.Select(c => $"websearch_to_tsquery('{c}', @q)"));
-        await using var cmd = database.CreateCommand($"""
+        await using var conn = await database.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+
+        // Counting stops past the cap: a common word's matches are neither counted nor ranked one by one.
+        await using var count = new NpgsqlCommand($"""
+            select count(*) from (select 1 from {StatementSearchProjection.Table}
+                                  where document @@ ({tsquery}) limit {rankedAtMost + 1}) m
+            """, conn, tx);
+        count.Parameters.AddWithValue("q", query);
+        var matches = (int)(long)(await count.ExecuteScalarAsync(ct))!;
+        var ranked = matches <= rankedAtMost;
+
+        await using var cmd = new NpgsqlCommand($"""
             with q as (select {tsquery} as query),
             hits as (
-                select s.*, ts_rank_cd(s.document, q.query) as rank, count(*) over () as total
+                select s.*, {(ranked ? "ts_rank_cd(s.document, q.query)" : "0::real")} as rank
                 from {StatementSearchProjection.Table} s, q
                 where s.document @@ q.query
-                order by rank desc, s.recorded_at desc, s.agreement_id, s.statement_id
+                order by {(ranked ? "rank desc, " : "")}s.recorded_at desc, s.agreement_id, s.statement_id
                 limit @size offset @offset)
             select h.agreement_id, h.statement_id, h.said_on, h.speaker, h.role, h.actor, h.outlet, h.url,
                    ts_headline(h.config, h.quote, q.query, case when length(h.quote) <= @whole then @all else @options end),
                    case when h.translation is null then null
                         else ts_headline('english', h.translation, q.query,
                                          case when length(h.translation) <= @whole then @all else @options end) end,
-                   h.language, h.commitment_ids, h.retracted, h.recorded_at, h.rank, h.total
+                   h.language, h.commitment_ids, h.retracted, h.recorded_at, h.rank
             from hits h, q
             order by h.rank desc, h.recorded_at desc, h.agreement_id, h.statement_id
-            """);
+            """, conn, tx);
         cmd.Parameters.AddWithValue("q", query);
         cmd.Parameters.AddWithValue("size", paging.Size);
         cmd.Parameters.AddWithValue("offset", paging.Offset);
@@ -52,28 +69,15 @@ public sealed class StatementSearch(NpgsqlDataSource database)
         cmd.Parameters.AddWithValue("options",
             $"StartSel={Start}, StopSel={Stop}, MaxFragments=3, MaxWords=40, MinWords=15, FragmentDelimiter=\" … \"");
         var hits = new List<SearchHit>();
-        var total = 0;
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            total = (int)reader.GetInt64(15);
-            hits.Add(new SearchHit(reader.GetString(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), Snippets(reader.GetString(8)),
-                reader.IsDBNull(9) ? [] : Snippets(reader.GetString(9)), reader.GetString(10),
-                reader.GetFieldValue<string[]>(11), reader.GetBoolean(12), reader.GetFieldValue<DateTimeOffset>(13),
-                reader.GetFloat(14)));
-        }
-        if (hits.Count == 0 && paging.Page > 1) total = await CountAsync(tsquery, query, ct);
-        return new SearchResults(query, hits, total, paging.Page, paging.Size);
-    }
-
-    private async Task<int> CountAsync(string tsquery, string query, CancellationToken ct)
-    {
-        await using var cmd = database.CreateCommand(
-            $"select count(*) from {StatementSearchProjection.Table} where document @@ ({tsquery})");
-        cmd.Parameters.AddWithValue("q", query);
-        return (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                hits.Add(new SearchHit(reader.GetString(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), Snippets(reader.GetString(8)),
+                    reader.IsDBNull(9) ? [] : Snippets(reader.GetString(9)), reader.GetString(10),
+                    reader.GetFieldValue<string[]>(11), reader.GetBoolean(12), reader.GetFieldValue<DateTimeOffset>(13),
+                    reader.GetFloat(14)));
+        return new SearchResults(query, hits, Math.Min(matches, rankedAtMost), ranked, paging.Page, paging.Size);
     }
 
     /// <summary>Splits a headline at PostgreSQL's markers into plain and matching stretches.</summary>

@@ -91,6 +91,14 @@ public class SearchStories
         second.Hits.Count.ShouldBe(1);
         second.Total.ShouldBe(3);
 
+        // Past the cap, matches are not ranked one by one: newest first, and the page says there are more.
+        var capped = new StatementSearch(host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), rankedAtMost: 2);
+        var many = await capped.FindAsync("Drohne OR Drohnen OR drones", first, CancellationToken.None);
+        many.Ranked.ShouldBeFalse();
+        many.Total.ShouldBe(2);
+        many.Hits.Select(h => h.StatementId).ShouldBe([rumour, air, drones]); // as recorded; a correction is not a new recording
+        (await capped.FindAsync("Lecornu", first, CancellationToken.None)).Ranked.ShouldBeTrue();
+
         // Rebuilt from the events, the index is what was kept live, row for row.
         var live = await DumpAsync(database);
         var store = host.Services.GetRequiredService<Marten.IDocumentStore>();
