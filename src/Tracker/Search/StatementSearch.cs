@@ -26,7 +26,7 @@ public sealed class StatementSearch(NpgsqlDataSource database, int rankedAtMost 
     // Markers PostgreSQL puts around matches; stored text never holds control characters (Checks refuses them).
     private const char Start = '\u0002', Stop = '\u0003';
 
-    public const int RankedAtMost = 2_000;
+    public const int RankedAtMost = 500;
 
     public async Task<SearchResults> FindAsync(string query, Paging paging, CancellationToken ct)
     {
