@@ -42,6 +42,9 @@ await using (database)
                                     + "stop them first (a rebuild empties what they read). Nothing was rebuilt.");
             return 1;
         }
+        await InlineProjectionBackfill.RebuildStartingAsync(database.ConnectionString, Console.Error.WriteLine);
+        // Emptying and refilling a large store's tables takes statements far longer than a request's 30 s.
+        builder.Configuration[TrackerHost.CommandTimeoutSetting] ??= "3600";
     }
     await using var _ = rebuilding;
 
@@ -49,7 +52,9 @@ await using (database)
     Tracker.Cli.StandardOutput.ReserveForData(builder, args);
     var app = builder.Build();
     app.UseTracker();
-    return await app.RunJasperFxCommands(args);
+    var exit = await app.RunJasperFxCommands(args);
+    if (rebuilding is not null && exit == 0) await InlineProjectionBackfill.RebuildFinishedAsync(database.ConnectionString);
+    return exit;
 }
 
 /// <summary>Entry point, visible to the test host.</summary>

@@ -33,7 +33,7 @@ public static class TrackerHost
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
-        services.AddSingleton(NpgsqlDataSource.Create(database.ConnectionString));
+        services.AddSingleton(NpgsqlDataSource.Create(WithCommandTimeout(database.ConnectionString, configuration)));
         services.AddSingleton(database);
         services.AddSingleton<DatabaseSupervision>();
         if (OperatingSystem.IsLinux()) services.AddHostedService<DatabaseSupervisor>();
@@ -90,6 +90,18 @@ public static class TrackerHost
         services.AddOpenApi(ApiDescription.Configure);
         return builder;
     }
+
+    /// <summary>
+    /// Seconds a statement may run before the client gives up (<c>Tracker:Database:CommandTimeoutSeconds</c>; Npgsql's
+    /// 30 by default). A projection rebuild raises it (see Program): emptying and refilling the tables of a store of a
+    /// million events runs statements far longer than any request should.
+    /// </summary>
+    public const string CommandTimeoutSetting = "Tracker:Database:CommandTimeoutSeconds";
+
+    private static string WithCommandTimeout(string connectionString, IConfiguration configuration) =>
+        configuration.GetValue<int?>(CommandTimeoutSetting) is { } seconds
+            ? new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = seconds }.ConnectionString
+            : connectionString;
 
     /// <summary>src/Tracker when running from a build in the source tree; null in a published deployment.</summary>
     private static string? SourceDirectory()

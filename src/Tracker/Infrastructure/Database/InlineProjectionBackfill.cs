@@ -26,29 +26,44 @@ public static class InlineProjectionBackfill
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync(ct);
-        if (await CheckedAsync(conn, ct)) return;
+        if (await CheckedAsync(conn, ct) && !await MarkedAsync(conn, InterruptedRebuild, ct)) return;
 
         // One process checks (and rebuilds if need be); any other starting meanwhile waits here, then finds it done.
         await Migrations.Execute(conn, null, $"select pg_advisory_lock({LockKey})", ct);
         try
         {
-            if (await CheckedAsync(conn, ct)) return;
-            if (await BehindAsync(conn, ct))
+            var interrupted = await MarkedAsync(conn, InterruptedRebuild, ct);
+            if (interrupted)
             {
-                log("Agreement headers, statements, the portfolio or the search index are behind the events (a migration introduced them): rebuilding them from the events…");
-                using var daemon = await store.BuildProjectionDaemonAsync();
-                await daemon.RebuildProjectionAsync("AgreementHeader", TimeSpan.FromMinutes(10), ct);
-                await daemon.RebuildProjectionAsync(StatementEntryProjection.ProjectionName, TimeSpan.FromMinutes(10), ct);
-                await daemon.RebuildProjectionAsync(PortfolioProjection.ProjectionName, TimeSpan.FromMinutes(30), ct);
-                await daemon.RebuildProjectionAsync(Search.StatementSearchProjection.ProjectionName, TimeSpan.FromMinutes(10), ct);
+                // The mark is also there while a rebuild runs (a verb started beside it): wait for it to end first.
+                await using (var wait = new NpgsqlCommand($"select pg_advisory_lock_shared({ServingLease.Key})", conn) { CommandTimeout = 0 })
+                    await wait.ExecuteNonQueryAsync(ct);
+                await Migrations.Execute(conn, null, $"select pg_advisory_unlock_shared({ServingLease.Key})", ct);
+                interrupted = await MarkedAsync(conn, InterruptedRebuild, ct);
+            }
+            if (await CheckedAsync(conn, ct) && !interrupted) return;
+            if (interrupted || await BehindAsync(conn, ct))
+            {
+                log(interrupted
+                    ? "A projection rebuild was interrupted before it finished, so what it emptied is incomplete: rebuilding agreement headers, statements, the portfolio and the search index from the events…"
+                    : "Agreement headers, statements, the portfolio or the search index are behind the events (a migration introduced them): rebuilding them from the events…");
+                try
+                {
+                    using var daemon = await store.BuildProjectionDaemonAsync();
+                    await daemon.RebuildProjectionAsync("AgreementHeader", TimeSpan.FromMinutes(10), ct);
+                    await daemon.RebuildProjectionAsync(StatementEntryProjection.ProjectionName, TimeSpan.FromMinutes(10), ct);
+                    await daemon.RebuildProjectionAsync(PortfolioProjection.ProjectionName, TimeSpan.FromMinutes(30), ct);
+                    await daemon.RebuildProjectionAsync(Search.StatementSearchProjection.ProjectionName, TimeSpan.FromMinutes(10), ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    throw new InvalidOperationException("Rebuilding the projections at start failed. Run 'projections rebuild' " +
+                        $"(it allows statements as long as a large store needs), then start again. The cause: {e.Message}", e);
+                }
                 log("Rebuilt.");
             }
-            await using var mark = new NpgsqlCommand(
-                "insert into public.tracker_migrations(name, checksum) values ($1, '') on conflict (name) do nothing", conn)
-            {
-                Parameters = { new() { Value = Marker } },
-            };
-            await mark.ExecuteNonQueryAsync(ct);
+            await MarkAsync(conn, Marker, ct);
+            await UnmarkAsync(conn, InterruptedRebuild, ct);
         }
         finally
         {
@@ -65,13 +80,56 @@ public static class InlineProjectionBackfill
     /// </summary>
     private static string Marker => "documents checked after " + Migrations.Embedded[^1].Name;
 
-    private static async Task<bool> CheckedAsync(NpgsqlConnection conn, CancellationToken ct)
+    private static Task<bool> CheckedAsync(NpgsqlConnection conn, CancellationToken ct) => MarkedAsync(conn, Marker, ct);
+
+    /// <summary>
+    /// Written when <c>projections rebuild</c> starts and removed when it succeeds. Found at start, it means a rebuild
+    /// died (killed, out of memory, a lost connection) after emptying tables it had not refilled: the next start
+    /// rebuilds them before anything reads them, instead of serving a portfolio with holes.
+    /// </summary>
+    private const string InterruptedRebuild = "projection rebuild started and not finished";
+
+    public static async Task RebuildStartingAsync(string connectionString, Action<string> log, CancellationToken ct = default)
+    {
+        await Migrations.ApplyAsync(connectionString, log, ct);
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        await MarkAsync(conn, InterruptedRebuild, ct);
+    }
+
+    public static async Task RebuildFinishedAsync(string connectionString, CancellationToken ct = default)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        await UnmarkAsync(conn, InterruptedRebuild, ct);
+    }
+
+    private static async Task<bool> MarkedAsync(NpgsqlConnection conn, string name, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("select exists (select 1 from public.tracker_migrations where name = $1)", conn)
         {
-            Parameters = { new() { Value = Marker } },
+            Parameters = { new() { Value = name } },
         };
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task MarkAsync(NpgsqlConnection conn, string name, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "insert into public.tracker_migrations(name, checksum) values ($1, '') on conflict (name) do nothing", conn)
+        {
+            Parameters = { new() { Value = name } },
+        };
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task UnmarkAsync(NpgsqlConnection conn, string name, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("delete from public.tracker_migrations where name = $1", conn)
+        {
+            Parameters = { new() { Value = name } },
+        };
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     internal static async Task<bool> BehindAsync(NpgsqlConnection conn, CancellationToken ct)

@@ -11,7 +11,7 @@ namespace Tracker.Infrastructure.Database;
 /// </summary>
 internal sealed class ServingLease(TrackerDatabase database, ILogger<ServingLease> logger) : IHostedService, IAsyncDisposable
 {
-    private const long Key = Migrations.AdvisoryLockKey + 2;
+    internal const long Key = Migrations.AdvisoryLockKey + 2;
     private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(2);
 
     private NpgsqlConnection? connection;
