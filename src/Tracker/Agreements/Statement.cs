@@ -14,7 +14,9 @@ public sealed record Source(
     string? Url = null,
     DateOnly? PublishedOn = null,
     string? Reliability = null,
-    int? Credibility = null);
+    int? Credibility = null,
+    /// <summary>A copy that will not change or vanish (Wayback Machine, perma.cc): what a reader checks when the page moved.</summary>
+    string? ArchiveUrl = null);
 
 /// <summary>What one statement says about one commitment.</summary>
 public sealed record Assertion(string CommitmentId, Stage Stage, Quantity? Quantity = null, string? Note = null);

@@ -164,6 +164,13 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
         return totals;
     }
 
+    /// <summary>Rows fetched, and their cited statements looked up, this many at a time: memory stays flat.</summary>
+    private const int RowBatch = 200;
+
+    /// <summary>
+    /// The matching rows in order with the statements they cite. A whole report reads through a cursor, a batch at
+    /// a time, so the statements of each batch are looked up in the same snapshot between two fetches.
+    /// </summary>
     private static async IAsyncEnumerable<StatusReportRow> StatusRowsAsync(NpgsqlConnection conn, StatusReportFilter filter,
         Clocks clocks, Paging? paging, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -187,23 +194,72 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
                 join {Schema}.portfolio_agreements a on a.agreement_id = k.agreement_id
                 order by k.agreement_id, k.ordinal
                 """;
+            var page = new List<(string, string, string[], CommitmentStatus)>(p.Size);
+            await using (var cmd = Command(conn, sql, parameters))
+            await using (var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct))
+                while (await reader.ReadAsync(ct)) page.Add(ReadStatus(reader));
+            foreach (var row in await WithStatementsAsync(conn, page, clocks.KnownAt, ct)) yield return row;
+            yield break;
         }
-        else
-            sql = $"""
-                select s.agreement_id, a.title, a.parties, s.status::text
-                from {Schema}.portfolio_status s join {Schema}.portfolio_agreements a on a.agreement_id = s.agreement_id
-                where {where} order by s.agreement_id, s.ordinal
-                """;
-        await using var cmd = Command(conn, sql, parameters);
-        await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
-        while (await reader.ReadAsync(ct))
+
+        sql = $"""
+            select s.agreement_id, a.title, a.parties, s.status::text
+            from {Schema}.portfolio_status s join {Schema}.portfolio_agreements a on a.agreement_id = s.agreement_id
+            where {where} order by s.agreement_id, s.ordinal
+            """;
+        await using (var declare = Command(conn, $"declare status_rows no scroll cursor for {sql}", parameters))
+            await declare.ExecuteNonQueryAsync(ct);
+        while (true)
         {
-            var agreementId = reader.GetString(0);
-            var title = reader.GetString(1);
-            var parties = reader.GetFieldValue<string[]>(2);
-            var status = JsonSerializer.Deserialize<CommitmentStatus>(reader.GetString(3), PortfolioJson.Options)!;
-            yield return new StatusReportRow(agreementId, title, parties, status);
+            var batch = new List<(string, string, string[], CommitmentStatus)>(RowBatch);
+            await using (var fetch = new NpgsqlCommand($"fetch {RowBatch} from status_rows", conn))
+            await using (var reader = await fetch.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct))
+                while (await reader.ReadAsync(ct)) batch.Add(ReadStatus(reader));
+            foreach (var row in await WithStatementsAsync(conn, batch, clocks.KnownAt, ct)) yield return row;
+            if (batch.Count < RowBatch) break;
         }
+        await using var close = new NpgsqlCommand("close status_rows", conn);
+        await close.ExecuteNonQueryAsync(ct);
+    }
+
+    private static (string, string, string[], CommitmentStatus) ReadStatus(NpgsqlDataReader reader) =>
+        (reader.GetString(0), reader.GetString(1), reader.GetFieldValue<string[]>(2),
+            JsonSerializer.Deserialize<CommitmentStatus>(reader.GetString(3), PortfolioJson.Options)!);
+
+    /// <summary>
+    /// The rows with the readings of the statements they cite, as known at the instant: the original, or the last
+    /// correction recorded by then. One lookup by key for the whole batch.
+    /// </summary>
+    private static async Task<List<StatusReportRow>> WithStatementsAsync(NpgsqlConnection conn,
+        List<(string AgreementId, string Title, string[] Parties, CommitmentStatus Status)> rows, DateTimeOffset? knownAt,
+        CancellationToken ct)
+    {
+        var keys = rows.SelectMany(r => CitedStatement.CitedBy(r.Status).Select(id => StatementEntry.KeyOf(r.AgreementId, id)))
+            .Distinct(StringComparer.Ordinal).ToArray();
+        var readings = new Dictionary<string, StatementContent>(keys.Length, StringComparer.Ordinal);
+        if (keys.Length > 0)
+        {
+            var parameters = new List<NpgsqlParameter> { new("keys", keys) };
+            var reading = "d.data -> 'current'";
+            if (knownAt is { } t)
+            {
+                parameters.Add(new("t", NpgsqlDbType.TimestampTz) { Value = t });
+                reading = """
+                    coalesce((select c -> 'after' from jsonb_array_elements(d.data -> 'corrections') with ordinality as x(c, n)
+                              where (c -> 'recorded' ->> 'at')::timestamptz <= @t order by n desc limit 1),
+                             d.data -> 'original')
+                    """;
+            }
+            await using var cmd = Command(conn, $"select d.id, ({reading})::text from {Schema}.mt_doc_statemententry d where d.id = any(@keys)",
+                parameters);
+            await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
+            while (await reader.ReadAsync(ct))
+                readings[reader.GetString(0)] = JsonSerializer.Deserialize<StatementContent>(reader.GetString(1), PortfolioJson.Options)!;
+        }
+        return rows.Select(r => new StatusReportRow(r.AgreementId, r.Title, r.Parties, r.Status,
+            [.. CitedStatement.CitedBy(r.Status)
+                .Select(id => readings.TryGetValue(StatementEntry.KeyOf(r.AgreementId, id), out var c) ? CitedStatement.Of(id, c) : null)
+                .OfType<CitedStatement>()])).ToList();
     }
 
     private static string StatusWhere(StatusReportFilter filter, Clocks clocks, List<NpgsqlParameter> parameters) =>

@@ -5,7 +5,9 @@ namespace Tracker.Reports;
 public sealed record StatusReportFilter(string? Agreement = null, string? Party = null, Category? Category = null,
     Stage? Stage = null, bool? Contested = null);
 
-public sealed record StatusReportRow(string AgreementId, string AgreementTitle, IReadOnlyList<string> Parties, CommitmentStatus Status);
+/// <summary>One commitment's status, with the statements it cites (<see cref="CitedStatement.CitedBy"/>), in that order.</summary>
+public sealed record StatusReportRow(string AgreementId, string AgreementTitle, IReadOnlyList<string> Parties, CommitmentStatus Status,
+    IReadOnlyList<CitedStatement> Statements);
 
 /// <summary>What a status report says before its rows: the clocks, the filter, and the totals over every matching row.</summary>
 public sealed record StatusReportHead(DateOnly? AsOf, DateTimeOffset? KnownAt, DateTimeOffset GeneratedAt,
@@ -43,7 +45,8 @@ public sealed record StatusReport(
             .Where(a => filter.Agreement is null || a.Id == filter.Agreement)
             .Where(a => filter.Party is null || a.Parties.Contains(filter.Party, StringComparer.OrdinalIgnoreCase))
             .OrderBy(a => a.Id, StringComparer.Ordinal)
-            .SelectMany(a => StatusRule.EvaluateAll(a, asOf).Select(s => new StatusReportRow(a.Id, a.Title, a.Parties, s.Abridged())))
+            .SelectMany(a => StatusRule.EvaluateAll(a, asOf).Select(s => s.Abridged()).Select(s => new StatusReportRow(a.Id, a.Title,
+                a.Parties, s, [.. CitedStatement.CitedBy(s).Select(id => CitedStatement.Of(id, a.Statement(id)!.Current))])))
             .Where(r => filter.Category is null || r.Status.Category == filter.Category)
             .Where(r => filter.Stage is null || r.Status.Stage == filter.Stage)
             .Where(r => filter.Contested is null || r.Status.Contested == filter.Contested)

@@ -19,19 +19,21 @@ public sealed record SourceInput(
     string? Url = null,
     DateOnly? PublishedOn = null,
     string? Reliability = null,
-    int? Credibility = null)
+    int? Credibility = null,
+    string? ArchiveUrl = null)
 {
     public Source? Check(Checks check, string field, DateOnly today)
     {
         check.Required(field + ".outlet", Outlet, Checks.MaxNameLength);
         check.Vocabulary<SourceKind>(field + ".kind", Kind, out var kind);
         check.Url(field + ".url", Url);
+        check.Url(field + ".archiveUrl", ArchiveUrl);
         if (PublishedOn > today) check.Fail(field + ".publishedOn", $"{PublishedOn:yyyy-MM-dd} is in the future");
         if (Reliability is not null && Reliability is not ("A" or "B" or "C" or "D" or "E" or "F"))
             check.Fail(field + ".reliability", "must be an Admiralty source grade, A (completely reliable) to F (cannot be judged)");
         if (Credibility is not null and not (>= 1 and <= 6))
             check.Fail(field + ".credibility", "must be an Admiralty information grade, 1 (confirmed) to 6 (cannot be judged)");
-        return check.Passed ? new Source(Outlet!.Trim(), kind, Url, PublishedOn, Reliability, Credibility) : null;
+        return check.Passed ? new Source(Outlet!.Trim(), kind, Url, PublishedOn, Reliability, Credibility, ArchiveUrl) : null;
     }
 }
 

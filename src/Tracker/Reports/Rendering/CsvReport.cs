@@ -14,7 +14,7 @@ public static class CsvReport
     [
         "agreement_id", "agreement_title", "parties", "commitment_id", "commitment_title", "category", "stage", "since",
         "evidence", "contested", "conflicting", "pledged_amount", "pledged_unit", "delivered_amount", "delivered_unit",
-        "statement_count", "last_statement_on", "as_of", "known_at",
+        "statement_count", "last_statement_on", "as_of", "known_at", "cited_statement_ids", "cited_statements",
     ];
 
     public static readonly IReadOnlyList<string> ChangesColumns =
@@ -44,9 +44,17 @@ public static class CsvReport
                 // Empty clocks mean "latest" and "now", as in the API; repeated per row so a file read alone says what it is.
                 head.AsOf is { } asOf ? ReportText.Date(asOf) : "",
                 head.KnownAt is { } knownAt ? ReportText.Instant(knownAt) : "",
+                string.Join(ListSeparator, row.Statements.Select(c => c.StatementId)),
+                // One line per statement inside the field: a spreadsheet shows them as one cell of several lines.
+                string.Join("\n", row.Statements.Select(Cited)),
             ]);
         },
         _ => "");
+
+    /// <summary>"id: Speaker (role, actor), Outlet, 2025-06-05: “words” (translation: “…”) url archive-url".</summary>
+    public static string Cited(CitedStatement c) =>
+        $"{c.StatementId}: {ReportText.SpeakerWithRole(c)}, {c.Outlet}, {c.SaidOn}: {ReportText.Words(c)}"
+        + (c.Url is { Length: > 0 } url ? " " + url : "") + (c.ArchiveUrl is { Length: > 0 } archive ? " archived: " + archive : "");
 
     public static readonly ReportLayout<ChangesReportHead, ChangeRow> ChangesLayout = new(
         _ => Record(ChangesColumns),

@@ -74,6 +74,24 @@ public static class Html
         return items.Count == 0 ? "—" : "<ul>" + string.Concat(items.Select(i => $"<li>{i}</li>")) + "</ul>";
     }
 
+    /// <summary>
+    /// A cited statement in full: who, where and when, the words in their language with the translation, links to
+    /// the source and its archived copy, and the statement id.
+    /// </summary>
+    public static string Citation(string text, CitedStatement? s)
+    {
+        if (s is null) return Escape(text);
+        var html = new StringBuilder(Escape(text))
+            .Append($"<blockquote lang=\"{Escape(s.Language)}\">{Escape(s.Quote)}</blockquote>");
+        if (s.Translation is { Length: > 0 } translation) html.Append($"<p class=\"translation\">Translation: {Escape(translation)}</p>");
+        var links = new List<string>();
+        if (s.Role is { Length: > 0 }) links.Add(Escape(ReportText.SpeakerWithRole(s)));
+        if (s.Url is { Length: > 0 } url) links.Add($"<a href=\"{Escape(url)}\">source</a>");
+        if (s.ArchiveUrl is { Length: > 0 } archive) links.Add($"<a href=\"{Escape(archive)}\">archived copy</a>");
+        links.Add($"statement <code>{s.StatementId}</code>");
+        return html.Append($"<p class=\"cited\">{string.Join(" · ", links)}</p>").ToString();
+    }
+
     public static string OrDash(string text) => text.Length == 0 ? "—" : Escape(text);
 
     private const string Style = """
@@ -91,7 +109,10 @@ public static class Html
         code { font-size: 0.9em; color: #555; }
         .stage { border-left: 0.6em solid; padding-left: 0.35em; white-space: nowrap; }
         .contested { color: #d7301f; font-weight: 600; }
-        svg.timeline { display: block; max-width: 100%; height: auto; }
+        blockquote { margin: 0.3rem 0 0.2rem 0.6rem; padding-left: 0.5rem; border-left: 3px solid #ccc; font-style: italic; }
+        p.translation, p.cited { margin: 0 0 0.5rem 0.6rem; font-size: 0.9em; }
+        tr.timeline td { border-top: none; }
+        svg.timeline { display: block; width: 41.25rem; max-width: 100%; height: auto; } /* 1.5 times its 440 units: 15 px labels */
         svg.timeline text { font: 10px system-ui, sans-serif; fill: #1a1a1a; }
 
         """;

@@ -10,6 +10,8 @@ namespace Tracker.Reports.Rendering;
 /// </summary>
 public static class HtmlReport
 {
+    private static readonly string[] StatusColumns = ["commitment", "stage", "since", "evidence", "contested", "pledged", "delivered"];
+
     public static readonly ReportLayout<StatusReportHead, StatusReportRow> StatusLayout = new(
         head =>
         {
@@ -33,18 +35,21 @@ public static class HtmlReport
         (row, n) =>
         {
             var s = row.Status;
+            var cited = ReportText.ById(row.Statements);
             return new StringBuilder("<tr>")
                 .Append($"<th scope=\"row\">{Escape(s.Title)}<br><code>{Escape(s.CommitmentId)}</code></th>")
                 .Append($"<td>{StageBadge(s.Stage)}</td>")
                 .Append($"<td>{OrDash(ReportText.SaidOn(s.Since))}</td>")
-                .Append($"<td>{List(ReportText.Cited(s.Evidence, s.EvidenceCount, e => Escape(ReportText.Evidence(e))))}</td>")
+                .Append($"<td>{List(ReportText.Cited(s.Evidence, s.EvidenceCount, e => Citation(ReportText.Evidence(e), cited.GetValueOrDefault(e.StatementId))))}</td>")
                 .Append(s.Contested
-                    ? $"<td><span class=\"contested\">yes</span>{List(ReportText.Cited(s.Conflicting, s.ConflictingCount, e => Escape(ReportText.Conflict(e))))}</td>"
+                    ? $"<td><span class=\"contested\">yes</span>{List(ReportText.Cited(s.Conflicting, s.ConflictingCount, e => Citation(ReportText.Conflict(e), cited.GetValueOrDefault(e.StatementId))))}</td>"
                     : "<td>no</td>")
                 .Append($"<td>{OrDash(ReportText.Quantity(s.Pledged))}</td>")
                 .Append($"<td>{OrDash(ReportText.Quantity(s.Delivered))}</td>")
-                .Append($"<td>{SvgTimeline.Render(s, $"timeline-{n}")}</td>")
                 .Append("</tr>\n")
+                // The timeline on a row of its own, as wide as the table: in a column of its own it was squeezed
+                // until its labels were a few pixels high.
+                .Append($"<tr class=\"timeline\"><td colspan=\"{StatusColumns.Length}\">{SvgTimeline.Render(s, $"timeline-{n}")}</td></tr>\n")
                 .ToString();
         },
         _ => Closing(),
@@ -53,8 +58,7 @@ public static class HtmlReport
             .Append($"<section class=\"agreement\" id=\"agreement-{Escape(first.AgreementId)}\">\n<h2>{Escape(first.AgreementTitle)}</h2>\n")
             .Append($"<p>Agreement <code>{Escape(first.AgreementId)}</code>; parties: {Escape(string.Join(", ", first.Parties))}</p>\n")
             .Append("<table class=\"commitments\">\n<thead><tr>")
-            .Append(string.Concat(new[] { "commitment", "stage", "since", "evidence", "contested", "pledged", "delivered", "timeline" }
-                .Select(c => $"<th scope=\"col\">{c}</th>")))
+            .Append(string.Concat(StatusColumns.Select(c => $"<th scope=\"col\">{c}</th>")))
             .Append("</tr></thead>\n<tbody>\n")
             .ToString(),
         GroupEnd: "</tbody>\n</table>\n</section>\n");

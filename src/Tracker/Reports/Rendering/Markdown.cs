@@ -37,6 +37,24 @@ public static class Markdown
         return sb.ToString();
     }
 
+    /// <summary>A link whose address cannot end early: parentheses and spaces are percent-encoded.</summary>
+    public static string Link(string text, string url) =>
+        $"[{Escape(text)}]({url.Replace("(", "%28").Replace(")", "%29").Replace(" ", "%20").Replace("<", "%3C").Replace(">", "%3E")})";
+
+    /// <summary>
+    /// A cited statement in full, for a table cell: who (role, actor), where, when, the words and their translation,
+    /// links to the source and its archived copy, and the statement id to find it by.
+    /// </summary>
+    public static string Citation(string text, CitedStatement? s)
+    {
+        if (s is null) return Escape(text);
+        var cell = new StringBuilder(Escape(text)).Append(": ").Append(Escape(ReportText.Words(s)));
+        if (s.Role is { Length: > 0 }) cell.Append(" — ").Append(Escape(ReportText.SpeakerWithRole(s)));
+        if (s.Url is { Length: > 0 } url) cell.Append(' ').Append(Link("source", url));
+        if (s.ArchiveUrl is { Length: > 0 } archive) cell.Append(' ').Append(Link("archived", archive));
+        return cell.Append(" (statement `").Append(s.StatementId).Append("`)").ToString();
+    }
+
     /// <summary>A table row from already-escaped cells; an empty cell shows as a dash so the column reads as "nothing".</summary>
     public static string Row(params string[] cells) =>
         "| " + string.Join(" | ", cells.Select(c => c.Length == 0 ? "—" : c)) + " |\n";

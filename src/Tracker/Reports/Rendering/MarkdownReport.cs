@@ -27,13 +27,16 @@ public static class MarkdownReport
         (row, _) =>
         {
             var s = row.Status;
+            var cited = ReportText.ById(row.Statements);
             return Row(
                 $"{Escape(s.Title)} (`{s.CommitmentId}`)",
                 ReportText.Stage(s.Stage),
                 ReportText.SaidOn(s.Since),
-                string.Join("<br>", ReportText.Cited(s.Evidence, s.EvidenceCount, e => Escape(ReportText.Evidence(e)))),
+                string.Join("<br>", ReportText.Cited(s.Evidence, s.EvidenceCount,
+                    e => Citation(ReportText.Evidence(e), cited.GetValueOrDefault(e.StatementId)))),
                 s.Contested
-                    ? "**yes**: " + string.Join("<br>", ReportText.Cited(s.Conflicting, s.ConflictingCount, e => Escape(ReportText.Conflict(e))))
+                    ? "**yes**: " + string.Join("<br>", ReportText.Cited(s.Conflicting, s.ConflictingCount,
+                        e => Citation(ReportText.Conflict(e), cited.GetValueOrDefault(e.StatementId))))
                     : "no",
                 Escape(ReportText.Quantity(s.Pledged)),
                 Escape(ReportText.Quantity(s.Delivered)));

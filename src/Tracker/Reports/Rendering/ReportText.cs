@@ -63,6 +63,24 @@ public static class ReportText
         }
     }
 
+    /// <summary>"Rustem Umerov (Minister of Defence, UKR)": the speaker with the role and actor the statement gives.</summary>
+    public static string SpeakerWithRole(CitedStatement s) =>
+        (s.Role, s.Actor) switch
+        {
+            ({ Length: > 0 } role, { Length: > 0 } actor) => $"{s.Speaker} ({role}, {actor})",
+            ({ Length: > 0 } role, _) => $"{s.Speaker} ({role})",
+            (_, { Length: > 0 } actor) => $"{s.Speaker} ({actor})",
+            _ => s.Speaker,
+        };
+
+    /// <summary>The words as said, then their translation: «“Wir prüfen …” (translation: “We are examining …”)».</summary>
+    public static string Words(CitedStatement s) =>
+        $"“{s.Quote}”" + (s.Translation is { Length: > 0 } t ? $" (translation: “{t}”)" : "");
+
+    /// <summary>The statements a row cites, by id, for the formats that print each citation's words beside it.</summary>
+    public static IReadOnlyDictionary<Guid, CitedStatement> ById(IReadOnlyList<CitedStatement> statements) =>
+        statements.ToDictionary(s => s.StatementId);
+
     /// <summary>A statement that disputes the current stage, with the stage it asserts.</summary>
     public static string Conflict(EvidenceRef evidence) => $"{Evidence(evidence)}: says {evidence.Stage.Name()}";
 

@@ -1,0 +1,34 @@
+using Tracker.Agreements;
+
+namespace Tracker.Reports;
+
+/// <summary>
+/// A statement a report row cites, as its reader needs it to check the status without opening the tracker: the words
+/// and their translation, who said them in what role, where they were found (with an archived copy when there is one),
+/// and the id to find it by. The reading is the one known at the report's instant: a later correction of a quote does
+/// not rewrite what a report "as known at" an earlier instant says.
+/// </summary>
+public sealed record CitedStatement(
+    Guid StatementId,
+    SaidOn SaidOn,
+    string Speaker,
+    string? Role,
+    string? Actor,
+    string? Place,
+    string Quote,
+    string Language,
+    string? Translation,
+    string Outlet,
+    SourceKind SourceKind,
+    string? Url,
+    string? ArchiveUrl,
+    DateOnly? PublishedOn)
+{
+    public static CitedStatement Of(Guid statementId, StatementContent c) => new(statementId, c.SaidOn, c.Speaker.Name,
+        c.Speaker.Role, c.Speaker.Actor, c.Place, c.Quote, c.Language, c.Translation, c.Source.Outlet, c.Source.Kind,
+        c.Source.Url, c.Source.ArchiveUrl, c.Source.PublishedOn);
+
+    /// <summary>The statements a status cites, each once: its supporting evidence, then those that dispute it.</summary>
+    public static IEnumerable<Guid> CitedBy(CommitmentStatus status) =>
+        status.Evidence.Concat(status.Conflicting).Select(e => e.StatementId).Distinct();
+}
