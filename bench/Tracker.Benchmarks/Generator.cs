@@ -42,8 +42,8 @@ public static class Generator
     private static readonly string[] Ladder = ["raised", "under-examination", "announced", "signed", "binding", "in-effect", "fulfilled"];
     private static readonly string[] Categories = ["air-defence", "drones", "munitions", "aircraft", "finance", "industry", "other"];
     private static readonly double[] CategoryWeights = [0.18, 0.18, 0.2, 0.08, 0.16, 0.14, 0.06];
-    private static readonly string[] SourceKinds = ["official-document", "official-statement", "media-report", "other"];
-    private static readonly double[] SourceKindWeights = [0.15, 0.35, 0.45, 0.05];
+    private static readonly string[] SourceKinds = ["official-document", "official-statement", "press-release", "media-report", "other"];
+    private static readonly double[] SourceKindWeights = [0.1, 0.3, 0.15, 0.4, 0.05];
 
     /// <summary>~60 state codes; UKR first (in most agreements), the rest Zipf-weighted in this order.</summary>
     public static readonly string[] PartyPool =
@@ -141,7 +141,8 @@ public static class Generator
             Get("wide-agreements") is { } w ? int.Parse(w, inv) : null);
         if (values.Count > 0) throw new ArgumentException($"unknown option --{values.Keys.First()}");
         if (options.Events < 2000) throw new ArgumentException("--events must be at least 2000");
-        if (options.WideParties is < 2 or > 676 + 60) throw new ArgumentException("--wide-parties must be 2 to 736");
+        if (options.WideParties < 2 || options.WideParties > WideOnlyCodes.Length + PartyPool.Length / 4 + 2)
+            throw new ArgumentException($"--wide-parties must be 2 to {WideOnlyCodes.Length + PartyPool.Length / 4 + 2}");
         return options;
     }
 
@@ -258,11 +259,23 @@ public static class Generator
             files, samples);
     }
 
-    /// <summary>Parties that only wide agreements have: QAA, QAB, … (three upper-case letters, none of them a state's).</summary>
+    /// <summary>
+    /// Parties that only wide agreements have: the states of ISO 3166-1 (the codes Tracker accepts, see
+    /// src/Tracker/Agreements/Iso3166.cs) that are not in the pool, then organisations; the first always among them.
+    /// </summary>
     private static readonly string[] WideOnlyCodes =
-        Enumerable.Range(0, 26 * 26).Select(i => $"Q{(char)('A' + i / 26)}{(char)('A' + i % 26)}")
-            .Where(code => code != "QAT") // Qatar is in the pool of states
-            .ToArray();
+        ("ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA BGD BGR " +
+        "BHR BHS BIH BLM BLR BLZ BMU BOL BRA BRB BRN BTN BVT BWA CAF CAN CCK CHE CHL CHN CIV CMR COD COG " +
+        "COK COL COM CPV CRI CUB CUW CXR CYM CYP CZE DEU DJI DMA DNK DOM DZA ECU EGY ERI ESH ESP EST ETH " +
+        "FIN FJI FLK FRA FRO FSM GAB GBR GEO GGY GHA GIB GIN GLP GMB GNB GNQ GRC GRD GRL GTM GUF GUM GUY " +
+        "HKG HMD HND HRV HTI HUN IDN IMN IND IOT IRL IRN IRQ ISL ISR ITA JAM JEY JOR JPN KAZ KEN KGZ KHM " +
+        "KIR KNA KOR KWT LAO LBN LBR LBY LCA LIE LKA LSO LTU LUX LVA MAC MAF MAR MCO MDA MDG MDV MEX MHL " +
+        "MKD MLI MLT MMR MNE MNG MNP MOZ MRT MSR MTQ MUS MWI MYS MYT NAM NCL NER NFK NGA NIC NIU NLD NOR " +
+        "NPL NRU NZL OMN PAK PAN PCN PER PHL PLW PNG POL PRI PRK PRT PRY PSE PYF QAT REU ROU RUS RWA SAU " +
+        "SDN SEN SGP SGS SHN SJM SLB SLE SLV SMR SOM SPM SRB SSD STP SUR SVK SVN SWE SWZ SXM SYC SYR TCA " +
+        "TCD TGO THA TJK TKL TKM TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY USA UZB VAT VCT VEN VGB " +
+        "VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE " + " EU NATO UN OSCE AU ASEAN G7 G20 CIS GCC OAS SCO CSTO ECOWAS")
+        .Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(code => !PartyPool.Contains(code)).ToArray();
 
     /// <summary>Shares <paramref name="total"/> out in proportion to the weights (largest remainders), each at least 1.</summary>
     private static int[] Share(int total, double[] weights)

@@ -41,24 +41,75 @@ public static class Stages
     public static string Name(this Stage stage) => Vocabulary.NameOf(stage);
 }
 
+/// <summary>What a commitment is about; each member's comment gives its meaning (README.md lists them too).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<Category>))]
 public enum Category
 {
+    /// <summary>Ground-based air and missile defence: systems, interceptors, radars (SAMP/T, Patriot, IRIS-T).</summary>
     [JsonStringEnumMemberName("air-defence")] AirDefence,
+    /// <summary>Uncrewed aerial, surface and ground vehicles, and counter-drone systems.</summary>
     [JsonStringEnumMemberName("drones")] Drones,
+    /// <summary>Ammunition, shells, rockets, bombs and their production (the 155 mm initiatives).</summary>
     [JsonStringEnumMemberName("munitions")] Munitions,
+    /// <summary>Combat and transport aircraft and helicopters, their weapons, maintenance and pilots' aircraft.</summary>
     [JsonStringEnumMemberName("aircraft")] Aircraft,
+    /// <summary>Cruise and ballistic missiles and long-range fires beyond artillery range (SCALP/Storm Shadow, ATACMS).</summary>
+    [JsonStringEnumMemberName("long-range-strike")] LongRangeStrike,
+    /// <summary>Ships, boats, naval drones, mine countermeasures, coastal defence.</summary>
+    [JsonStringEnumMemberName("naval")] Naval,
+    /// <summary>Tanks, armoured and other vehicles, artillery and rocket launchers, small arms.</summary>
+    [JsonStringEnumMemberName("land-systems")] LandSystems,
+    /// <summary>Electronic warfare, communications, command and control.</summary>
+    [JsonStringEnumMemberName("electronic-warfare")] ElectronicWarfare,
+    /// <summary>Cyber defence and operations, and the protection of networks.</summary>
+    [JsonStringEnumMemberName("cyber")] Cyber,
+    /// <summary>Satellites, imagery, space-based communications and intelligence sharing.</summary>
+    [JsonStringEnumMemberName("intelligence-space")] IntelligenceSpace,
+    /// <summary>Training of troops, pilots and specialists; advisers and exercises.</summary>
+    [JsonStringEnumMemberName("training")] Training,
+    /// <summary>Maintenance, repair, spare parts, fuel, medical and other logistic support.</summary>
+    [JsonStringEnumMemberName("logistics")] Logistics,
+    /// <summary>Humanitarian demining and explosive ordnance disposal.</summary>
+    [JsonStringEnumMemberName("demining")] Demining,
+    /// <summary>Money: grants, loans, guarantees, budget support, funds for purchases.</summary>
     [JsonStringEnumMemberName("finance")] Finance,
+    /// <summary>Defence-industrial cooperation: joint production, licences, investment in factories.</summary>
     [JsonStringEnumMemberName("industry")] Industry,
+    /// <summary>Humanitarian aid: food, shelter, medical aid to civilians, refugees.</summary>
+    [JsonStringEnumMemberName("humanitarian")] Humanitarian,
+    /// <summary>Energy infrastructure and supplies: generators, grid repair, fuel for civilians.</summary>
+    [JsonStringEnumMemberName("energy")] Energy,
+    /// <summary>Sanctions, export controls and asset freezes against a third party.</summary>
+    [JsonStringEnumMemberName("sanctions")] Sanctions,
+    /// <summary>Security guarantees, alliances, basing, accession and other political or treaty commitments.</summary>
+    [JsonStringEnumMemberName("security-guarantees")] SecurityGuarantees,
+    /// <summary>Anything else; say what in the title.</summary>
     [JsonStringEnumMemberName("other")] Other,
 }
 
+/// <summary>Where a statement was found; each member's comment gives its meaning.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<SourceKind>))]
 public enum SourceKind
 {
+    /// <summary>A text a government or organisation issued as such: a treaty, an agreement, a law, a decree, a communiqué.</summary>
     [JsonStringEnumMemberName("official-document")] OfficialDocument,
+    /// <summary>An official speaking on the record: a speech, remarks at a press conference, a briefing.</summary>
     [JsonStringEnumMemberName("official-statement")] OfficialStatement,
+    /// <summary>A press release or readout published by a ministry, an office or an organisation.</summary>
+    [JsonStringEnumMemberName("press-release")] PressRelease,
+    /// <summary>A post on an official's or institution's own social media account.</summary>
+    [JsonStringEnumMemberName("official-social-media")] OfficialSocialMedia,
+    /// <summary>A parliamentary record: a debate, a written answer, a committee hearing, a budget line.</summary>
+    [JsonStringEnumMemberName("parliamentary-record")] ParliamentaryRecord,
+    /// <summary>A news report by a journalist, which may quote officials.</summary>
     [JsonStringEnumMemberName("media-report")] MediaReport,
+    /// <summary>An interview in which the speaker answers in their own words.</summary>
+    [JsonStringEnumMemberName("interview")] Interview,
+    /// <summary>A company's announcement: a contract award, an order, a delivery.</summary>
+    [JsonStringEnumMemberName("company-statement")] CompanyStatement,
+    /// <summary>Research by a think tank, an academic or an open-source investigator.</summary>
+    [JsonStringEnumMemberName("research")] Research,
+    /// <summary>Anything else; say what in the outlet.</summary>
     [JsonStringEnumMemberName("other")] Other,
 }
 

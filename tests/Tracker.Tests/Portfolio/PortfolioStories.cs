@@ -95,7 +95,9 @@ public class PortfolioStories
     {
         var (host, token) = await StartAsync(await TestCluster.NewDatabaseAsync("wide"));
         await using var _ = host;
-        var parties = Enumerable.Range(0, 26 * 26).Select(i => $"Q{(char)('A' + i / 26)}{(char)('A' + i % 26)}").Take(251).ToArray();
+        // Every state of ISO 3166-1 and then organisations: 251 real actor codes.
+        var parties = Tracker.Agreements.Iso3166.ByAlpha3.Keys.Order(StringComparer.Ordinal)
+            .Concat(Tracker.Agreements.Actors.Organisations.Keys.Order(StringComparer.Ordinal)).Distinct().Take(251).ToArray();
 
         var (refused, problem) = await SendAsync(host, token, "/api/agreements",
             new { agreementId = "too-wide", title = "Too wide", parties });

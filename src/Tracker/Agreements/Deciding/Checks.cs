@@ -31,9 +31,9 @@ public sealed partial class Checks
 
     public bool Actor(string field, string? value)
     {
-        if (!Required(field, value, 20)) return false;
-        if (ActorPattern().IsMatch(value!)) return true;
-        Fail(field, "must be an actor code: ISO 3166 alpha-3 for states (UKR, FRA) or a short upper-case code (NATO, EU, RHEINMETALL)");
+        if (!Required(field, value, 40)) return false;
+        if (Agreements.Actors.IsKnown(value!)) return true;
+        Fail(field, Agreements.Actors.Refusal(value!));
         return false;
     }
 
@@ -102,9 +102,6 @@ public sealed partial class Checks
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex SlugPattern();
-
-    [GeneratedRegex("^[A-Z0-9][A-Z0-9-]{1,19}$")]
-    private static partial Regex ActorPattern();
 
     [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
     private static partial Regex LanguagePattern();
