@@ -69,7 +69,7 @@ public static class Actors
             return $"'{code}' must be written in capitals: {code.ToUpperInvariant()}";
         var head = code.Split('-')[0].ToUpperInvariant();
         var meant = Habits.GetValueOrDefault(head) ?? ByAlpha2.GetValueOrDefault(head) ?? Nearest(head);
-        var hint = meant is null ? "" : $"; did you mean {meant} ({NameOf(meant)})?";
+        var hint = meant is null ? "." : $"; did you mean {meant} ({NameOf(meant)})?";
         return $"'{code}' is not an actor code{hint} States are ISO 3166-1 alpha-3 codes (GBR, not UK or GB); " +
                "organisations are listed in README.md (EU, NATO, UN, …); a unit follows its actor after a hyphen (UKR-MOD)";
     }
