@@ -29,7 +29,7 @@ public static class Problems
             extensions: new Dictionary<string, object?> { ["currentVersion"] = currentVersion });
 
     /// <summary>201 for a new append, 200 for an idempotent repeat, else the rejection.</summary>
-    public static IResult ForWrite(WriteResult result, string location, Func<long, object> body) => result.Outcome switch
+    public static Written<T> ForWrite<T>(WriteResult result, string location, Func<long, T> body) => new(result.Outcome switch
     {
         _ when result.StaleVersion is not null => Conflict(Detail(result.Outcome), result.Version),
         Accepted => Results.Created(location, body(result.Version)),
@@ -38,7 +38,7 @@ public static class Problems
         Rejected { Kind: RejectionKind.NotFound } r => NotFound(Detail(r)),
         Rejected r => Conflict(Detail(r), result.Version),
         _ => throw new InvalidOperationException("unknown outcome"),
-    };
+    });
 
     /// <summary>The status a rejection is answered with, as <see cref="ForWrite"/> answers it.</summary>
     public static int StatusOf(RejectionKind kind) => kind switch

@@ -42,9 +42,16 @@ public sealed class RequestBodyGuard(RequestDelegate next, IOptions<Microsoft.As
         }
         try
         {
-            if (JsonSerializer.Deserialize(body, bodyType, json.Value.SerializerOptions) is null)
+            var value = JsonSerializer.Deserialize(body, bodyType, json.Value.SerializerOptions);
+            if (value is null)
             {
                 await Problems.Invalid("body", "is required: send a JSON object").ExecuteAsync(http);
+                return;
+            }
+            // If-Match is the one way to say which version a write expects; two ways could disagree.
+            if (value is Agreements.Deciding.IAgreementCommand { ExpectedVersion: not null })
+            {
+                await Problems.Invalid("expectedVersion", WriteQueryGuard.ExpectedVersionReason).ExecuteAsync(http);
                 return;
             }
         }

@@ -15,7 +15,7 @@ public static class RequestContext
         http.User.Identity?.Name ?? throw new InvalidOperationException("writes require an authenticated user"),
         http.Request.Headers[CorrelationHeader].FirstOrDefault() is { Length: > 0 and <= 200 } id ? id : http.TraceIdentifier);
 
-    /// <summary>An <c>If-Match</c> header (<c>"5"</c> or <c>5</c>) wins over a body's <c>expectedVersion</c>.</summary>
+    /// <summary>The <c>If-Match</c> header (<c>"5"</c> or <c>5</c>): over HTTP the only expected version (<see cref="RequestBodyGuard"/> refuses one in the body).</summary>
     public static bool TryExpectedVersion(this HttpContext http, long? fromBody, List<FieldError> errors, out long? version)
     {
         version = fromBody;

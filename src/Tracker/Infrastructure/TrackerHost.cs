@@ -85,7 +85,12 @@ public static class TrackerHost
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         AddRateLimiting(services, configuration);
 
-        services.ConfigureHttpJsonOptions(o => StrictJson.Apply(o.SerializerOptions));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            StrictJson.Apply(o.SerializerOptions);
+            // A number is a JSON number: the description then says "integer", not "integer or string".
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
         services.AddWolverineHttp();
         services.AddOpenApi(ApiDescription.Configure);
         return builder;
@@ -208,6 +213,7 @@ public static class TrackerHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<RequestTextGuard>();
+        app.UseMiddleware<WriteQueryGuard>();
         app.UseMiddleware<Http.RequestBodyGuard>();
         app.MapWolverineEndpoints(opts =>
         {
@@ -215,27 +221,20 @@ public static class TrackerHost
             opts.ApplyCorrelationIdHeaderToAllEndpoints = true;
             opts.MapConcurrencyFailuresToConflict();
             opts.RejectUnparseableQueryValues = true;
+            opts.AddPolicy<DocumentedRefusals>();
         });
         app.UseWorkbench();
         // The workbench downloads the reports it shows: the same endpoints, on the session's cookie.
         app.MapGet("/reports/status", Reports.ReportEndpoints.Status).RequireAuthorization(WorkbenchSetup.Policies.Read).ExcludeFromDescription();
         app.MapGet("/reports/changes", Reports.ReportEndpoints.Changes).RequireAuthorization(WorkbenchSetup.Policies.Read).ExcludeFromDescription();
-        // Like every endpoint but /health, the API description needs a token; the browsable page asks for one once
-        // per browser session and sends it with every request it makes, the description included.
-        app.MapOpenApi().RequireAuthorization();
+        // The description is documentation, public like the README: it holds no data, and the browsable page must
+        // load it before anyone can press its Authorize button (the bearer scheme the description declares).
+        app.MapOpenApi().AllowAnonymous();
         app.UseSwaggerUI(o =>
         {
             o.RoutePrefix = "docs";
             o.SwaggerEndpoint("/openapi/v1.json", "Tracker API");
             o.DocumentTitle = "Tracker API";
-            o.UseRequestInterceptor("""
-                (req) => {
-                  let t = sessionStorage.getItem('tracker-token');
-                  if (!t) { t = prompt('Tracker API token (from "tracker users add" or the Development start-up)'); sessionStorage.setItem('tracker-token', t || ''); }
-                  if (t) req.headers['Authorization'] = 'Bearer ' + t;
-                  return req;
-                }
-                """);
         });
         return app;
     }

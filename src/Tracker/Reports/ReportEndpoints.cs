@@ -16,42 +16,42 @@ namespace Tracker.Reports;
 public static class ReportEndpoints
 {
     [EndpointSummary("The portfolio status report (filters agreement, party, category, stage, contested; format json (paged), md, csv, html)"), WolverineGet("/api/reports/status")]
-    public static async Task<IResult> Status(PortfolioReads portfolio, TimeProvider clock, string? agreement, string? party,
+    public static async Task<Reported<StatusReport>> Status(PortfolioReads portfolio, TimeProvider clock, string? agreement, string? party,
         string? category, string? stage, string? contested, string? asOf, string? knownAt, string? format, int? page,
         int? pageSize, CancellationToken ct)
     {
         var errors = ReportRequests.ParseStatus(agreement, party, category, stage, contested, asOf, knownAt, format,
             ReportFormat.Json, out var request);
         var paging = PagingFor(request?.Format, page, pageSize, errors);
-        if (errors.Count > 0) return Problems.Invalid(errors);
+        if (errors.Count > 0) return new(Problems.Invalid(errors));
         var r = request!;
         var clocks = r.Clocks;
         var now = clock.GetUtcNow();
         if (r.Format == ReportFormat.Json)
-            return new ReportHttpResult(ReportRenderer.Render(await portfolio.StatusPageAsync(r.Filter, clocks, paging, now, ct),
-                ReportFormat.Json));
+            return new(new ReportHttpResult(ReportRenderer.Render(await portfolio.StatusPageAsync(r.Filter, clocks, paging, now, ct),
+                ReportFormat.Json)));
         var head = new StatusReportHead(clocks.AsOf, clocks.KnownAt, now, r.Filter, new Dictionary<string, int>());
-        return new StreamedReportResult(r.Format, ReportRenderer.FileName(head, r.Format), (writer, token) =>
+        return new(new StreamedReportResult(r.Format, ReportRenderer.FileName(head, r.Format), (writer, token) =>
             portfolio.StreamStatusAsync(r.Filter, clocks, now,
-                (h, rows) => ReportRenderer.Layout(r.Format, h).WriteAsync(writer, h, rows, token), token));
+                (h, rows) => ReportRenderer.Layout(r.Format, h).WriteAsync(writer, h, rows, token), token)));
     }
 
     [EndpointSummary("What moved between two dates (from, to; format json (paged), md, csv, html)"), WolverineGet("/api/reports/changes")]
-    public static async Task<IResult> Changes(PortfolioReads portfolio, TimeProvider clock, string? from, string? to,
+    public static async Task<Reported<ChangesReport>> Changes(PortfolioReads portfolio, TimeProvider clock, string? from, string? to,
         string? knownAt, string? format, int? page, int? pageSize, CancellationToken ct)
     {
         var errors = ReportRequests.ParseChanges(from, to, knownAt, format, ReportFormat.Json, out var request);
         var paging = PagingFor(request?.Format, page, pageSize, errors);
-        if (errors.Count > 0) return Problems.Invalid(errors);
+        if (errors.Count > 0) return new(Problems.Invalid(errors));
         var r = request!;
         var now = clock.GetUtcNow();
         if (r.Format == ReportFormat.Json)
-            return new ReportHttpResult(ReportRenderer.Render(
-                await portfolio.ChangesPageAsync(r.From, r.To, r.KnownAt, paging, now, ct), ReportFormat.Json));
+            return new(new ReportHttpResult(ReportRenderer.Render(
+                await portfolio.ChangesPageAsync(r.From, r.To, r.KnownAt, paging, now, ct), ReportFormat.Json)));
         var head = new ChangesReportHead(r.From, r.To, r.KnownAt, now, 0);
-        return new StreamedReportResult(r.Format, ReportRenderer.FileName(head, r.Format), (writer, token) =>
+        return new(new StreamedReportResult(r.Format, ReportRenderer.FileName(head, r.Format), (writer, token) =>
             portfolio.StreamChangesAsync(r.From, r.To, r.KnownAt, now,
-                (h, rows) => ReportRenderer.Layout(r.Format).WriteAsync(writer, h, rows, token), token));
+                (h, rows) => ReportRenderer.Layout(r.Format).WriteAsync(writer, h, rows, token), token)));
     }
 
     /// <summary>JSON answers a page; the other formats are whole documents, so a page there is a mistake worth naming.</summary>

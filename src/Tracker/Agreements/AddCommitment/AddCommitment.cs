@@ -15,7 +15,7 @@ public sealed record CommitmentAdded(
 public sealed record CommitmentInput(
     string CommitmentId,
     string Title,
-    string Category,
+    [property: Kernel.WireVocabulary(typeof(Category))] string Category,
     IReadOnlyList<string>? ResponsibleActors = null,
     DateOnly? TargetDate = null,
     Quantity? Quantity = null)
@@ -40,7 +40,7 @@ public sealed record AddCommitment(
     string AgreementId,
     string CommitmentId,
     string Title,
-    string Category,
+    [property: Kernel.WireVocabulary(typeof(Category))] string Category,
     IReadOnlyList<string>? ResponsibleActors = null,
     DateOnly? TargetDate = null,
     Quantity? Quantity = null,

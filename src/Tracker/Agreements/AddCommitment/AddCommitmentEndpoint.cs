@@ -13,13 +13,13 @@ public sealed record CommitmentWritten(string AgreementId, string CommitmentId, 
 public static class AddCommitmentEndpoint
 {
     [EndpointSummary("Add a commitment to an agreement"), WolverinePost("/api/agreements/{agreementId}/commitments"), Authorize(Policy = Roles.Policies.CanWrite)]
-    public static async Task<IResult> Post(string agreementId, AddCommitment command, HttpContext http, AgreementWriter writer,
+    public static async Task<Written<CommitmentWritten>> Post(string agreementId, AddCommitment command, HttpContext http, AgreementWriter writer,
         CancellationToken ct)
     {
         var errors = new List<FieldError>();
         if (!RouteMatches.Check(agreementId, command.AgreementId, errors) |
             !http.TryExpectedVersion(command.ExpectedVersion, errors, out var expected))
-            return Problems.Invalid(errors);
+            return new(Problems.Invalid(errors));
         command = command with { AgreementId = agreementId, ExpectedVersion = expected };
         var result = await writer.ExecuteAsync(command, http.Author(), ct);
         return Problems.ForWrite(result, $"/api/agreements/{agreementId}/commitments/{command.CommitmentId}",

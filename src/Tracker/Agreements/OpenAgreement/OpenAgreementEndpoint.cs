@@ -12,9 +12,9 @@ public sealed record AgreementWritten(string AgreementId, long Version);
 public static class OpenAgreementEndpoint
 {
     [EndpointSummary("Open an agreement"), WolverinePost("/api/agreements"), Authorize(Policy = Roles.Policies.CanWrite)]
-    public static async Task<IResult> Post(OpenAgreement command, HttpContext http, AgreementWriter writer, CancellationToken ct)
+    public static async Task<Opened<AgreementWritten>> Post(OpenAgreement command, HttpContext http, AgreementWriter writer, CancellationToken ct)
     {
         var result = await writer.ExecuteAsync(command, http.Author(), ct);
-        return Problems.ForWrite(result, $"/api/agreements/{command.AgreementId}", v => new AgreementWritten(command.AgreementId, v));
+        return new(Problems.ForWrite(result, $"/api/agreements/{command.AgreementId}", v => new AgreementWritten(command.AgreementId, v)));
     }
 }

@@ -16,13 +16,13 @@ public sealed record StatementRecorded(string AgreementId, Guid StatementId, Sta
 [ImportLine("record-statement", typeof(StatementRecorded))]
 public sealed record RecordStatement(
     string AgreementId,
-    Guid StatementId,
+    [property: Kernel.OptionalField] Guid StatementId,
     string? SaidOn,
     SpeakerInput? Speaker,
-    string? Place,
+    [property: Kernel.OptionalField] string? Place,
     string? Quote,
     string? Language,
-    string? Translation,
+    [property: Kernel.OptionalField] string? Translation,
     SourceInput? Source,
     IReadOnlyList<AssertionInput>? Assertions,
     IReadOnlyList<CommitmentInput>? NewCommitments = null,

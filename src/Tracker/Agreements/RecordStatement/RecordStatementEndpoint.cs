@@ -13,13 +13,13 @@ public sealed record StatementWritten(string AgreementId, Guid StatementId, long
 public static class RecordStatementEndpoint
 {
     [EndpointSummary("Record a statement (201; 200 for an idempotent repeat)"), WolverinePost("/api/agreements/{agreementId}/statements"), Authorize(Policy = Roles.Policies.CanWrite)]
-    public static async Task<IResult> Post(string agreementId, RecordStatement command, HttpContext http, AgreementWriter writer,
+    public static async Task<Written<StatementWritten>> Post(string agreementId, RecordStatement command, HttpContext http, AgreementWriter writer,
         CancellationToken ct)
     {
         var errors = new List<FieldError>();
         if (!RouteMatches.Check(agreementId, command.AgreementId, errors) |
             !http.TryExpectedVersion(command.ExpectedVersion, errors, out var expected))
-            return Problems.Invalid(errors);
+            return new(Problems.Invalid(errors));
         // Without a client-chosen id there is nothing to make a re-send idempotent on; the server picks one.
         var id = command.StatementId == Guid.Empty ? Guid.CreateVersion7() : command.StatementId;
         command = command with { AgreementId = agreementId, StatementId = id, ExpectedVersion = expected };

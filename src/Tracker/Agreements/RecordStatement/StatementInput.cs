@@ -15,7 +15,7 @@ public sealed record SpeakerInput(string? Name, string? Role = null, string? Act
 
 public sealed record SourceInput(
     string? Outlet,
-    string? Kind,
+    [property: Kernel.WireVocabulary(typeof(SourceKind))] string? Kind,
     string? Url = null,
     DateOnly? PublishedOn = null,
     string? Reliability = null,
@@ -37,7 +37,7 @@ public sealed record SourceInput(
     }
 }
 
-public sealed record AssertionInput(string? CommitmentId, string? Stage, Quantity? Quantity = null, string? Note = null)
+public sealed record AssertionInput(string? CommitmentId, [property: Kernel.WireVocabulary(typeof(Stage))] string? Stage, Quantity? Quantity = null, string? Note = null)
 {
     public Assertion? Check(Checks check, string field)
     {

@@ -11,14 +11,14 @@ namespace Tracker.Agreements;
 public static class RetractStatementEndpoint
 {
     [EndpointSummary("Retract a statement, with a reason"), WolverinePost("/api/agreements/{agreementId}/statements/{statementId}/retraction"), Authorize(Policy = Roles.Policies.CanWrite)]
-    public static async Task<IResult> Post(string agreementId, Guid statementId, RetractStatement command, HttpContext http,
+    public static async Task<Written<StatementWritten>> Post(string agreementId, Guid statementId, RetractStatement command, HttpContext http,
         AgreementWriter writer, CancellationToken ct)
     {
         var errors = new List<FieldError>();
         if (!RouteMatches.Check(agreementId, command.AgreementId, errors) |
             !RouteMatches.Check(statementId.ToString(), command.StatementId == Guid.Empty ? null : command.StatementId.ToString(), errors, "statementId") |
             !http.TryExpectedVersion(command.ExpectedVersion, errors, out var expected))
-            return Problems.Invalid(errors);
+            return new(Problems.Invalid(errors));
         command = command with { AgreementId = agreementId, StatementId = statementId, ExpectedVersion = expected };
         var result = await writer.ExecuteAsync(command, http.Author(), ct);
         return Problems.ForWrite(result, $"/api/agreements/{agreementId}/statements/{statementId}",

@@ -56,9 +56,9 @@ namespace Internal.Generated.WolverineHandlers
             var knownAt = httpContext.Request.Query["knownAt"];
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Agreements.AgreementReadEndpoints.List(_portfolioReads, party, tag, page, pageSize, asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
+            var listedOfPageOfOfAgreementSummary = await Tracker.Agreements.AgreementReadEndpoints.List(_portfolioReads, party, tag, page, pageSize, asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await listedOfPageOfOfAgreementSummary.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -43,9 +43,9 @@ namespace Internal.Generated.WolverineHandlers
             var knownAt = httpContext.Request.Query["knownAt"];
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Agreements.AgreementReadEndpoints.Get(agreementId, ((Marten.IQuerySession)documentSession), asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
+            var foundOfAgreementSummary = await Tracker.Agreements.AgreementReadEndpoints.Get(agreementId, ((Marten.IQuerySession)documentSession), asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await foundOfAgreementSummary.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -50,9 +50,9 @@ namespace Internal.Generated.WolverineHandlers
             var knownAt = httpContext.Request.Query["knownAt"];
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Agreements.AgreementReadEndpoints.Status(agreementId, commitmentId, ((Marten.IQuerySession)documentSession), asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
+            var foundOfCommitmentStatus = await Tracker.Agreements.AgreementReadEndpoints.Status(agreementId, commitmentId, ((Marten.IQuerySession)documentSession), asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await foundOfCommitmentStatus.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -50,9 +50,9 @@ namespace Internal.Generated.WolverineHandlers
             var knownAt = httpContext.Request.Query["knownAt"];
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Agreements.AgreementReadEndpoints.History(agreementId, commitmentId, ((Marten.IQuerySession)documentSession), asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
+            var foundOfCommitmentHistory = await Tracker.Agreements.AgreementReadEndpoints.History(agreementId, commitmentId, ((Marten.IQuerySession)documentSession), asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await foundOfCommitmentHistory.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -43,9 +43,9 @@ namespace Internal.Generated.WolverineHandlers
             var knownAt = httpContext.Request.Query["knownAt"];
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Agreements.AgreementReadEndpoints.Statements(agreementId, ((Marten.IQuerySession)documentSession), asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
+            var foundOfStatementEntryIReadOnlyList = await Tracker.Agreements.AgreementReadEndpoints.Statements(agreementId, ((Marten.IQuerySession)documentSession), asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await foundOfStatementEntryIReadOnlyList.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

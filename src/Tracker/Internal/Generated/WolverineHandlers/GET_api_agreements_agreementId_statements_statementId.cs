@@ -55,9 +55,9 @@ namespace Internal.Generated.WolverineHandlers
             var knownAt = httpContext.Request.Query["knownAt"];
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Agreements.AgreementReadEndpoints.Statement(agreementId, statementId, ((Marten.IQuerySession)documentSession), asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
+            var foundOfStatementEntry = await Tracker.Agreements.AgreementReadEndpoints.Statement(agreementId, statementId, ((Marten.IQuerySession)documentSession), asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await foundOfStatementEntry.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -64,9 +64,9 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Audit.AuditEndpoint.Get(((Marten.IQuerySession)documentSession), agreement, user, from, to, page, pageSize, httpContext.RequestAborted).ConfigureAwait(false);
+            var listedOfPageOfOfAuditEntry = await Tracker.Audit.AuditEndpoint.Get(((Marten.IQuerySession)documentSession), agreement, user, from, to, page, pageSize, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await listedOfPageOfOfAuditEntry.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -62,9 +62,9 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Reports.ReportEndpoints.Status(_portfolioReads, _timeProvider, agreement, party, category, stage, contested, asOf, knownAt, format, page, pageSize, httpContext.RequestAborted).ConfigureAwait(false);
+            var reportedOfStatusReport = await Tracker.Reports.ReportEndpoints.Status(_portfolioReads, _timeProvider, agreement, party, category, stage, contested, asOf, knownAt, format, page, pageSize, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await reportedOfStatusReport.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -26,10 +26,9 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Tracker.Security.UserEndpoints").SetTag("http.route", "/api/users").SetTag("http.request.method", "GET");
             
             // The actual HTTP request handler execution
-            var userViewIReadOnlyList_response = await Tracker.Security.UserEndpoints.List(_userAdministration, httpContext.RequestAborted).ConfigureAwait(false);
+            var answeredOfUserViewIReadOnlyList = await Tracker.Security.UserEndpoints.List(_userAdministration, httpContext.RequestAborted).ConfigureAwait(false);
 
-            // Writing the response body to JSON because this was the first 'return variable' in the method signature
-            await WriteJsonAsync(httpContext, userViewIReadOnlyList_response, 404);
+            await answeredOfUserViewIReadOnlyList.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

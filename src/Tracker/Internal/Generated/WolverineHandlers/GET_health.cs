@@ -32,9 +32,9 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Tracker.Health.HealthEndpoint").SetTag("http.route", "/health").SetTag("http.request.method", "GET");
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Health.HealthEndpoint.Get(_npgsqlDataSource, _databaseSupervision, _loggerOfHealthReport, httpContext.RequestAborted).ConfigureAwait(false);
+            var healthAnswer = await Tracker.Health.HealthEndpoint.Get(_npgsqlDataSource, _databaseSupervision, _loggerOfHealthReport, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await healthAnswer.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

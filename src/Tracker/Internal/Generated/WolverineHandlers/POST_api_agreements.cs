@@ -29,9 +29,9 @@ namespace Internal.Generated.WolverineHandlers
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Agreements.OpenAgreementEndpoint.Post(command, httpContext, _agreementWriter, httpContext.RequestAborted).ConfigureAwait(false);
+            var openedOfAgreementWritten = await Tracker.Agreements.OpenAgreementEndpoint.Post(command, httpContext, _agreementWriter, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await openedOfAgreementWritten.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -36,9 +36,9 @@ namespace Internal.Generated.WolverineHandlers
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Agreements.AddCommitmentEndpoint.Post(agreementId, command, httpContext, _agreementWriter, httpContext.RequestAborted).ConfigureAwait(false);
+            var writtenOfCommitmentWritten = await Tracker.Agreements.AddCommitmentEndpoint.Post(agreementId, command, httpContext, _agreementWriter, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await writtenOfCommitmentWritten.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

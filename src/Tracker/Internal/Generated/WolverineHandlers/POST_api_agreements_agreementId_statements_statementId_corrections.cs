@@ -48,9 +48,9 @@ namespace Internal.Generated.WolverineHandlers
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Agreements.CorrectStatementEndpoint.Post(agreementId, statementId, command, httpContext, _agreementWriter, httpContext.RequestAborted).ConfigureAwait(false);
+            var writtenOfStatementWritten = await Tracker.Agreements.CorrectStatementEndpoint.Post(agreementId, statementId, command, httpContext, _agreementWriter, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await writtenOfStatementWritten.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -29,9 +29,9 @@ namespace Internal.Generated.WolverineHandlers
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Security.UserEndpoints.Add(command, _userAdministration, httpContext.RequestAborted).ConfigureAwait(false);
+            var userIssued = await Tracker.Security.UserEndpoints.Add(command, _userAdministration, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await userIssued.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -35,9 +35,9 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Security.UserEndpoints.Revoke(name, _userAdministration, _tokenLookup, httpContext.RequestAborted).ConfigureAwait(false);
+            var userRevoked = await Tracker.Security.UserEndpoints.Revoke(name, _userAdministration, _tokenLookup, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await userRevoked.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

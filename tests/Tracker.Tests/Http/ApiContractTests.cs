@@ -1,0 +1,388 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Alba;
+using Json.Schema;
+using Tracker.Tests.Support;
+
+namespace Tracker.Tests.Http;
+
+/// <summary>
+/// The description is the contract a generated client trusts: every operation's every answer — its happy path and each
+/// error — comes back with a status the description lists, a content type it lists for that status, and a body its
+/// schema accepts (validated as JSON Schema 2020-12, which OpenAPI 3.1 schemas are). Driven by a table of cases per
+/// operation: an operation the description lists without cases here, or a status it lists that no case produces, fails.
+/// </summary>
+[Collection(AppCollection.Name)]
+public class ApiContractTests(TrackerApp app)
+{
+    private const string Commitment = "air-defence-joint-production";
+
+    /// <summary>Statuses listed but produced only by a separate host (a test here would disturb the shared one).</summary>
+    private static readonly Dictionary<string, string> ProducedElsewhere = new()
+    {
+        ["* 429"] = "SeparateHostTests.a_client_over_its_rate_limit_gets_429_with_when_to_retry_while_others_go_on",
+        ["GET /health 503"] = "SeparateHostTests.health_is_503_with_the_reason_when_the_schema_is_behind_or_the_database_is_gone",
+        ["POST /api/users/{name}/revocation 409"] = "SeparateHostTests.the_last_admin_cannot_be_revoked_even_by_two_admins_revoking_each_other_at_once",
+    };
+
+    /// <summary>Refusals that come before an endpoint runs, tried on every operation that lists them.</summary>
+    private static readonly int[] Refusals = [401, 403, 413, 415];
+
+    private sealed record Case(int Status, string Name, Func<World, Task<Answer>> Send);
+
+    private static Case C(int status, string name, Func<World, Task<Answer>> send) => new(status, name, send);
+
+    /// <summary>Per operation, requests and the status each must be answered with.</summary>
+    private static readonly Dictionary<string, Case[]> Cases = new()
+    {
+        ["GET /health"] = [C(200, "healthy", w => w.Get("/health", w.Nobody))],
+        ["GET /api/users"] = [C(200, "list", w => w.Get("/api/users", w.Admin))],
+        ["POST /api/users"] =
+        [
+            C(201, "add", w => w.Post("/api/users", new { name = w.Unique("user"), role = "reader" }, w.Admin)),
+            C(400, "unknown role", w => w.Post("/api/users", new { name = w.Unique("user"), role = "boss" }, w.Admin)),
+            C(409, "name taken", w => w.Post("/api/users", new { name = TrackerApp.Reader, role = "reader" }, w.Admin)),
+        ],
+        ["POST /api/users/{name}/revocation"] =
+        [
+            C(204, "revoke", async w =>
+            {
+                var name = w.Unique("user");
+                await w.Post("/api/users", new { name, role = "reader" }, w.Admin);
+                return await w.Post($"/api/users/{name}/revocation", null, w.Admin);
+            }),
+            C(400, "a query parameter", w => w.Post($"/api/users/{w.Unique("user")}/revocation?now=true", null, w.Admin)),
+            C(404, "unknown user", w => w.Post($"/api/users/{w.Unique("nobody")}/revocation", null, w.Admin)),
+        ],
+        ["GET /api/agreements"] =
+        [
+            C(200, "a page", w => w.Get("/api/agreements?tag=defence-industry&pageSize=5")),
+            C(400, "page 0", w => w.Get("/api/agreements?page=0")),
+        ],
+        ["POST /api/agreements"] =
+        [
+            C(201, "open", w => w.Post("/api/agreements", w.Opening(w.Unique("agr")))),
+            C(200, "the same again", w => w.Post("/api/agreements", w.Opening(w.AgreementId))),
+            C(400, "one party", w => w.Post("/api/agreements", new { agreementId = w.Unique("agr"), title = "T", parties = new[] { "UKR" } })),
+            C(400, "expectedVersion in the body", w => w.Post("/api/agreements", new { agreementId = w.Unique("agr"), title = "T", parties = new[] { "UKR", "FRA" }, expectedVersion = 0 })),
+            C(409, "other terms", w => w.Post("/api/agreements", new { agreementId = w.AgreementId, title = "Another title", parties = new[] { "UKR", "FRA" } })),
+        ],
+        ["GET /api/agreements/{agreementId}"] =
+        [
+            C(200, "read", w => w.Get($"/api/agreements/{w.AgreementId}")),
+            C(400, "asOf not a date", w => w.Get($"/api/agreements/{w.AgreementId}?asOf=June")),
+            C(404, "unknown", w => w.Get($"/api/agreements/{w.Unique("nope")}")),
+        ],
+        ["POST /api/agreements/{agreementId}/commitments"] =
+        [
+            C(201, "add", w => w.Post($"/api/agreements/{w.AgreementId}/commitments", new { commitmentId = "drones", title = "Drones", category = "drones" })),
+            C(200, "the same again", async w =>
+            {
+                await w.Post($"/api/agreements/{w.AgreementId}/commitments", new { commitmentId = "drones", title = "Drones", category = "drones" });
+                return await w.Post($"/api/agreements/{w.AgreementId}/commitments", new { commitmentId = "drones", title = "Drones", category = "drones" });
+            }),
+            C(400, "unknown category", w => w.Post($"/api/agreements/{w.AgreementId}/commitments", new { commitmentId = "x", title = "X", category = "spaceships" })),
+            C(404, "unknown agreement", w => w.Post($"/api/agreements/{w.Unique("nope")}/commitments", new { commitmentId = "x", title = "X", category = "other" })),
+            C(409, "other terms", w => w.Post($"/api/agreements/{w.AgreementId}/commitments", new { commitmentId = Commitment, title = "Other", category = "other" })),
+        ],
+        ["GET /api/agreements/{agreementId}/commitments/{commitmentId}"] =
+        [
+            C(200, "status", w => w.Get($"/api/agreements/{w.AgreementId}/commitments/{Commitment}")),
+            C(400, "knownAt not an instant", w => w.Get($"/api/agreements/{w.AgreementId}/commitments/{Commitment}?knownAt=soon")),
+            C(404, "unknown commitment", w => w.Get($"/api/agreements/{w.AgreementId}/commitments/nope")),
+        ],
+        ["GET /api/agreements/{agreementId}/commitments/{commitmentId}/history"] =
+        [
+            C(200, "history", w => w.Get($"/api/agreements/{w.AgreementId}/commitments/{Commitment}/history")),
+            C(400, "asOf not a date", w => w.Get($"/api/agreements/{w.AgreementId}/commitments/{Commitment}/history?asOf=2025-13-01")),
+            C(404, "unknown commitment", w => w.Get($"/api/agreements/{w.AgreementId}/commitments/nope/history")),
+        ],
+        ["GET /api/agreements/{agreementId}/statements"] =
+        [
+            C(200, "statements", w => w.Get($"/api/agreements/{w.AgreementId}/statements")),
+            C(400, "asOf not a date", w => w.Get($"/api/agreements/{w.AgreementId}/statements?asOf=x")),
+            C(404, "unknown agreement", w => w.Get($"/api/agreements/{w.Unique("nope")}/statements")),
+        ],
+        ["POST /api/agreements/{agreementId}/statements"] =
+        [
+            C(201, "record", w => w.Post($"/api/agreements/{w.AgreementId}/statements", Api.Statement(Commitment, "announced"))),
+            C(200, "the same again", w => w.Post($"/api/agreements/{w.AgreementId}/statements", w.Recorded)),
+            C(400, "no quote", w => w.Post($"/api/agreements/{w.AgreementId}/statements", Without(Api.Statement(Commitment, "signed"), "quote"))),
+            C(400, "?expectedVersion=", w => w.Post($"/api/agreements/{w.AgreementId}/statements?expectedVersion=1", Api.Statement(Commitment, "signed"))),
+            C(400, "If-Match not a number", w => w.Post($"/api/agreements/{w.AgreementId}/statements", Api.Statement(Commitment, "signed"), ifMatch: "\"abc\"")),
+            C(404, "unknown agreement", w => w.Post($"/api/agreements/{w.Unique("nope")}/statements", Api.Statement(Commitment, "signed"))),
+            C(409, "same id, other content", w => w.Post($"/api/agreements/{w.AgreementId}/statements", With(w.Recorded, "quote", "Something else."))),
+            C(409, "a stale If-Match", w => w.Post($"/api/agreements/{w.AgreementId}/statements", Api.Statement(Commitment, "signed"), ifMatch: "\"1\"")),
+        ],
+        ["GET /api/agreements/{agreementId}/statements/{statementId}"] =
+        [
+            C(200, "statement", w => w.Get($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}")),
+            C(400, "knownAt not an instant", w => w.Get($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}?knownAt=x")),
+            C(404, "unknown statement", w => w.Get($"/api/agreements/{w.AgreementId}/statements/{Guid.NewGuid()}")),
+        ],
+        ["POST /api/agreements/{agreementId}/statements/{statementId}/corrections"] =
+        [
+            C(201, "correct", w => w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/corrections", w.Correction)),
+            C(200, "the same again", async w =>
+            {
+                await w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/corrections", w.Correction);
+                return await w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/corrections", w.Correction);
+            }),
+            C(400, "no reason", w => w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/corrections", new { correctionId = Guid.NewGuid(), changes = new { place = "Kyiv" } })),
+            C(404, "unknown statement", w => w.Post($"/api/agreements/{w.AgreementId}/statements/{Guid.NewGuid()}/corrections", w.Correction)),
+            C(409, "a retracted statement", async w =>
+            {
+                await w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/retraction", new { reason = "a hoax" });
+                return await w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/corrections", w.Correction);
+            }),
+        ],
+        ["POST /api/agreements/{agreementId}/statements/{statementId}/retraction"] =
+        [
+            C(201, "retract", w => w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/retraction", new { reason = "a hoax" })),
+            C(200, "the same again", async w =>
+            {
+                await w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/retraction", new { reason = "a hoax" });
+                return await w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/retraction", new { reason = "a hoax" });
+            }),
+            C(400, "no reason", w => w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/retraction", new { })),
+            C(404, "unknown statement", w => w.Post($"/api/agreements/{w.AgreementId}/statements/{Guid.NewGuid()}/retraction", new { reason = "r" })),
+            C(409, "retracted already, other reason", async w =>
+            {
+                await w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/retraction", new { reason = "a hoax" });
+                return await w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/retraction", new { reason = "misattributed" });
+            }),
+        ],
+        ["GET /api/reports/status"] =
+        [
+            C(200, "json page", w => w.Get($"/api/reports/status?agreement={w.AgreementId}")),
+            C(200, "markdown", w => w.Get($"/api/reports/status?agreement={w.AgreementId}&format=md")),
+            C(200, "csv", w => w.Get($"/api/reports/status?agreement={w.AgreementId}&format=csv")),
+            C(200, "html", w => w.Get($"/api/reports/status?agreement={w.AgreementId}&format=html")),
+            C(400, "unknown stage", w => w.Get("/api/reports/status?stage=done")),
+        ],
+        ["GET /api/reports/changes"] =
+        [
+            C(200, "json page", w => w.Get("/api/reports/changes?from=2025-01-01&to=2025-12-31&pageSize=5")),
+            C(200, "csv", w => w.Get("/api/reports/changes?from=2025-01-01&to=2025-12-31&format=csv")),
+            C(400, "no from", w => w.Get("/api/reports/changes?to=2025-12-31")),
+        ],
+        ["GET /api/audit"] =
+        [
+            C(200, "a page", w => w.Get($"/api/audit?agreement={w.AgreementId}")),
+            C(400, "from not an instant", w => w.Get("/api/audit?from=yesterday")),
+        ],
+    };
+
+    public static TheoryData<string> Operations() => new(Cases.Keys);
+
+    [Fact]
+    public async Task every_operation_and_every_status_the_description_lists_has_a_case_here()
+    {
+        var description = await Description();
+        var missing = new List<string>();
+        foreach (var (operation, responses) in Operations(description))
+        {
+            if (!Cases.TryGetValue(operation, out var cases))
+            {
+                missing.Add($"{operation}: no cases (a new endpoint? add its happy path and each error to {nameof(Cases)})");
+                continue;
+            }
+            foreach (var status in responses.Select(r => int.Parse(r.Key)))
+                if (cases.All(c => c.Status != status) && !Refusals.Contains(status) && !ProducedElsewhere.ContainsKey($"* {status}")
+                    && !ProducedElsewhere.ContainsKey($"{operation} {status}"))
+                    missing.Add($"{operation} {status}: listed, but no case produces it");
+        }
+        foreach (var operation in Cases.Keys.Except(Operations(description).Select(o => o.Key)))
+            missing.Add($"{operation}: has cases but is not in the description");
+        missing.ShouldBeEmpty(string.Join("\n", missing));
+    }
+
+    [Fact]
+    public async Task no_schema_in_the_description_is_empty()
+    {
+        var description = await Description();
+        var empty = description["components"]!["schemas"]!.AsObject()
+            .Where(s => s.Value is JsonObject { Count: 0 }).Select(s => "components/schemas/" + s.Key)
+            .Concat(Operations(description).SelectMany(o => o.Value.SelectMany(r =>
+                (r.Value!["content"]?.AsObject() ?? []).Where(c => c.Value!["schema"] is not JsonObject { Count: > 0 })
+                .Select(c => $"{o.Key} {r.Key} {c.Key}"))))
+            .ToList();
+        empty.ShouldBeEmpty(string.Join("\n", empty));
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public async Task each_answer_is_a_status_content_type_and_body_the_description_lists(string operation)
+    {
+        var description = await Description();
+        var responses = Operations(description).Single(o => o.Key == operation).Value;
+        var failures = new List<string>();
+        foreach (var c in Cases[operation])
+        {
+            var world = await World.CreateAsync(app);
+            var answer = await c.Send(world);
+            if (answer.Status != c.Status)
+                failures.Add($"{c.Name}: expected {c.Status}, got {answer.Status}: {answer.Text}");
+            failures.AddRange(Check(description, responses, answer).Select(f => $"{c.Name}: {f}"));
+        }
+        foreach (var status in Refusals.Where(s => responses.ContainsKey(s.ToString())))
+        {
+            var answer = await Refused(operation, status);
+            if (answer.Status != status) failures.Add($"refusal {status}: got {answer.Status}: {answer.Text}");
+            failures.AddRange(Check(description, responses, answer).Select(f => $"refusal {status}: {f}"));
+        }
+        failures.ShouldBeEmpty(string.Join("\n", failures));
+    }
+
+    /// <summary>What the description says is wrong with this answer, if anything.</summary>
+    private static IEnumerable<string> Check(JsonNode description, JsonObject responses, Answer answer)
+    {
+        if (responses[answer.Status.ToString()] is not { } response)
+        {
+            yield return $"status {answer.Status} is not in the description (it lists {string.Join(", ", responses.Select(r => r.Key))})";
+            yield break;
+        }
+        var content = response["content"]?.AsObject();
+        if (content is null || content.Count == 0)
+        {
+            if (answer.Text.Length > 0) yield return $"the description lists no body for {answer.Status}, but one came: {answer.Text}";
+            yield break;
+        }
+        if (content[answer.MediaType] is not { } media)
+        {
+            yield return $"content type '{answer.MediaType}' is not listed for {answer.Status} (listed: {string.Join(", ", content.Select(c => c.Key))})";
+            yield break;
+        }
+        JsonNode? body;
+        if (!answer.MediaType.EndsWith("json", StringComparison.Ordinal)) body = JsonValue.Create(answer.Text);
+        else
+        {
+            try { body = JsonNode.Parse(answer.Text); }
+            catch (System.Text.Json.JsonException e) { body = null; answer = answer with { Text = e.Message }; }
+            if (body is null)
+            {
+                yield return $"the body is not JSON: {answer.Text}";
+                yield break;
+            }
+        }
+        var result = SchemaOf(description, media["schema"]!).Evaluate(body, new EvaluationOptions
+        {
+            OutputFormat = OutputFormat.List, RequireFormatValidation = true,
+        });
+        if (!result.IsValid)
+            foreach (var detail in result.Details.Where(d => d.HasErrors))
+                foreach (var (keyword, error) in detail.Errors!)
+                    yield return $"{detail.InstanceLocation} ({detail.EvaluationPath} {keyword}): {error}";
+    }
+
+    /// <summary>An OpenAPI 3.1 schema as a standalone JSON Schema: the components become its $defs.</summary>
+    private static JsonSchema SchemaOf(JsonNode description, JsonNode schema)
+    {
+        var defs = JsonNode.Parse(description["components"]!["schemas"]!.ToJsonString().Replace("#/components/schemas/", "#/$defs/"))!;
+        var root = JsonNode.Parse(schema.ToJsonString().Replace("#/components/schemas/", "#/$defs/"))!.AsObject();
+        root["$schema"] = "https://json-schema.org/draft/2020-12/schema";
+        root["$id"] = $"https://tracker.test/schemas/{Guid.NewGuid():N}";
+        root["$defs"] = defs;
+        return JsonSchema.FromText(root.ToJsonString());
+    }
+
+    /// <summary>A request each refusal answers, whatever the route's values: the endpoint itself never runs.</summary>
+    private async Task<Answer> Refused(string operation, int status)
+    {
+        var world = new World(app, "", "");
+        var method = operation.Split(' ')[0];
+        var url = System.Text.RegularExpressions.Regex.Replace(operation.Split(' ')[1], @"\{[^}]+\}", "x");
+        var writer = url.StartsWith("/api/users", StringComparison.Ordinal) ? app.AnalystToken : app.ReaderToken;
+        return (method, status) switch
+        {
+            ("GET", 401) => await world.Get(url, world.Nobody),
+            (_, 401) => await world.Post(url, new { }, world.Nobody),
+            ("GET", 403) => await world.Get(url, writer),
+            (_, 403) => await world.Post(url, new { }, writer),
+            (_, 413) => await world.Post(url, "{\"title\":\"" + new string('a', 300 * 1024) + "\"}", app.AdminToken),
+            (_, 415) => await world.Post(url, new Raw("title=x", "application/x-www-form-urlencoded"), app.AdminToken),
+            _ => throw new InvalidOperationException($"no request for {status}"),
+        };
+    }
+
+    private static IEnumerable<KeyValuePair<string, JsonObject>> Operations(JsonNode description) =>
+        description["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject()
+            .Select(op => new KeyValuePair<string, JsonObject>($"{op.Key.ToUpperInvariant()} {path.Key}", op.Value!["responses"]!.AsObject())));
+
+    private async Task<JsonNode> Description() => JsonNode.Parse((await new World(app, "", "").Get("/openapi/v1.json", "")).Text)!;
+
+    private static JsonObject Without(object body, string field)
+    {
+        var json = System.Text.Json.JsonSerializer.SerializeToNode(body)!.AsObject();
+        json.Remove(field);
+        return json;
+    }
+
+    private static JsonObject With(object body, string field, string value)
+    {
+        var json = System.Text.Json.JsonSerializer.SerializeToNode(body)!.AsObject();
+        json[field] = value;
+        return json;
+    }
+
+    private sealed record Raw(string Text, string ContentType);
+
+    private sealed record Answer(int Status, string MediaType, string Text);
+
+    /// <summary>An agreement with one commitment and one statement, fresh for each case.</summary>
+    private sealed class World(TrackerApp app, string agreementId, string statementId)
+    {
+        public string AgreementId { get; } = agreementId;
+        public string StatementId { get; } = statementId;
+        public object Recorded { get; private init; } = new { };
+        public object Correction { get; } = new { correctionId = Guid.NewGuid(), reason = "misread the place", changes = new { place = "Kyiv" } };
+        public string Nobody => "";
+        public string Admin => app.AdminToken;
+
+        public static async Task<World> CreateAsync(TrackerApp app)
+        {
+            var api = new Api(app);
+            var id = "contract-" + Guid.NewGuid().ToString("N")[..10];
+            var statementId = Guid.NewGuid();
+            await api.Open(id, Commitment);
+            var recorded = Api.Statement(Commitment, "under-examination", id: statementId);
+            await api.Record(id, recorded);
+            return new World(app, id, statementId.ToString()) { Recorded = recorded };
+        }
+
+        public string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}";
+
+        public object Opening(string id) => new
+        {
+            agreementId = id, title = "Ukraine–France defence-industrial cooperation", parties = new[] { "UKR", "FRA" },
+            tags = new[] { "defence-industry" },
+        };
+
+        public Task<Answer> Get(string url, string? token = null) => Send(url, null, token, null, get: true);
+
+        public Task<Answer> Post(string url, object? body, string? token = null, string? ifMatch = null) =>
+            Send(url, body, token, ifMatch, get: false);
+
+        private async Task<Answer> Send(string url, object? body, string? token, string? ifMatch, bool get)
+        {
+            var query = url.Contains('?') ? url[url.IndexOf('?')..] : "";
+            url = url[..^query.Length];
+            var result = await app.Host.Scenario(s =>
+            {
+                s.ConfigureHttpContext(c => c.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query));
+                if (get) s.Get.Url(url);
+                else if (body is null) s.Post.Url(url);
+                else if (body is string raw) s.Post.Text(raw).ToUrl(url).ContentType("application/json");
+                else if (body is Raw other) s.Post.Text(other.Text).ToUrl(url).ContentType(other.ContentType);
+                else s.Post.Json(body).ToUrl(url);
+                var bearer = token ?? app.AnalystToken;
+                if (bearer.Length > 0) s.WithBearerToken(bearer);
+                if (ifMatch is not null) s.WithRequestHeader("If-Match", ifMatch);
+                s.IgnoreStatusCode();
+            });
+            var text = await result.ReadAsTextAsync();
+            var mediaType = (result.Context.Response.ContentType ?? "").Split(';')[0].Trim();
+            return new Answer(result.Context.Response.StatusCode, mediaType, text.TrimStart('\uFEFF'));
+        }
+    }
+}
