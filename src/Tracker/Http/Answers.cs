@@ -89,6 +89,16 @@ public sealed class Reported<T>(IResult result) : Answer(result), IEndpointMetad
     }
 }
 
+/// <summary>A CSV download (a long table): 200 as <c>text/csv</c>, or 400.</summary>
+public sealed class CsvDownload(IResult result) : Answer(result), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        builder.Metadata.Add(new Produces(StatusCodes.Status200OK, typeof(string), ["text/csv"]));
+        Problem<HttpValidationProblemDetails>(builder, StatusCodes.Status400BadRequest);
+    }
+}
+
 /// <summary>A 409's body: the agreement's current version, when the conflict is with it, to send as <c>If-Match</c>
 /// after re-reading. Documentation of what <see cref="Problems.Conflict"/> writes.</summary>
 public sealed class ConflictProblemDetails : ProblemDetails

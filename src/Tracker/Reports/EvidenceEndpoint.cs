@@ -14,19 +14,19 @@ public static class EvidenceEndpoint
 {
     [EndpointSummary("The evidence behind the status report as CSV, one record per cited statement per commitment (the status report's filters and clocks)"),
      WolverineGet("/api/reports/evidence")]
-    public static IResult Evidence(PortfolioReads portfolio, TimeProvider clock, string? agreement, string? party,
+    public static CsvDownload Evidence(PortfolioReads portfolio, TimeProvider clock, string? agreement, string? party,
         string? category, string? stage, string? contested, string? asOf, string? knownAt, string? format)
     {
         var errors = ReportRequests.ParseStatus(agreement, party, category, stage, contested, asOf, knownAt, format,
             ReportFormat.Csv, out var request);
         if (request is { Format: not ReportFormat.Csv })
             errors.Add(new FieldError("format", "the evidence table is CSV only (format=csv); the status report has the other formats"));
-        if (errors.Count > 0) return Problems.Invalid(errors);
+        if (errors.Count > 0) return new(Problems.Invalid(errors));
         var r = request!;
         var now = clock.GetUtcNow();
         var head = new StatusReportHead(r.Clocks.AsOf, r.Clocks.KnownAt, now, r.Filter, new Dictionary<string, int>());
         var fileName = $"evidence-as-of-{ReportText.AsOf(head.AsOf)}.csv";
-        return new StreamedReportResult(ReportFormat.Csv, fileName, (writer, token) =>
-            portfolio.StreamStatusAsync(r.Filter, r.Clocks, now, (h, rows) => EvidenceCsv.Layout(h).WriteAsync(writer, h, rows, token), token));
+        return new(new StreamedReportResult(ReportFormat.Csv, fileName, (writer, token) =>
+            portfolio.StreamStatusAsync(r.Filter, r.Clocks, now, (h, rows) => EvidenceCsv.Layout(h).WriteAsync(writer, h, rows, token), token)));
     }
 }

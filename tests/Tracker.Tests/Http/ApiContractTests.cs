@@ -160,6 +160,11 @@ public class ApiContractTests(TrackerApp app)
             C(200, "html", w => w.Get($"/api/reports/status?agreement={w.AgreementId}&format=html")),
             C(400, "unknown stage", w => w.Get("/api/reports/status?stage=done")),
         ],
+        ["GET /api/reports/evidence"] =
+        [
+            C(200, "csv", w => w.Get($"/api/reports/evidence?agreement={w.AgreementId}")),
+            C(400, "not csv", w => w.Get("/api/reports/evidence?format=html")),
+        ],
         ["GET /api/reports/changes"] =
         [
             C(200, "json page", w => w.Get("/api/reports/changes?from=2025-01-01&to=2025-12-31&pageSize=5")),

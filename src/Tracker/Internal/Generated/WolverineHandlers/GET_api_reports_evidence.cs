@@ -36,9 +36,9 @@ namespace Internal.Generated.WolverineHandlers
             var format = httpContext.Request.Query["format"];
             
             // The actual HTTP request handler execution
-            var result = Tracker.Reports.EvidenceEndpoint.Evidence(_portfolioReads, _timeProvider, agreement, party, category, stage, contested, asOf, knownAt, format);
+            var csvDownload = Tracker.Reports.EvidenceEndpoint.Evidence(_portfolioReads, _timeProvider, agreement, party, category, stage, contested, asOf, knownAt, format);
 
-            return result.ExecuteAsync(httpContext);
+            return csvDownload.ExecuteAsync(httpContext);
         }
     }
 
