@@ -34,6 +34,13 @@ public sealed record CommitmentStatus(
     QuantityEvidence? Delivered,
     IReadOnlyList<StageTransition> Transitions)
 {
+    /// <summary>
+    /// Whether its target date has passed on the day without it being fulfilled (nor withdrawn or rejected, which end
+    /// it otherwise): what an analyst chasing promises looks for first.
+    /// </summary>
+    public bool IsOverdueOn(DateOnly day) =>
+        TargetDate is { } target && target < day && Stage is not (Agreements.Stage.Fulfilled or Agreements.Stage.Withdrawn or Agreements.Stage.Rejected);
+
     /// <summary>How many supporting or conflicting statements a report row cites by name.</summary>
     public const int CitedInReports = 10;
 

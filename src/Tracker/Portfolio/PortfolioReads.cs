@@ -25,9 +25,10 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
     {
         await using var conn = await database.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        var totals = await TotalsAsync(conn, filter, clocks, ct);
+        var day = StatusReportHead.DayOf(clocks.AsOf, now);
+        var totals = await TotalsAsync(conn, filter, clocks, day, ct);
         var rows = new List<StatusReportRow>(paging.Size);
-        await foreach (var row in StatusRowsAsync(conn, filter, clocks, paging, ct)) rows.Add(row);
+        await foreach (var row in StatusRowsAsync(conn, filter, clocks, day, paging, ct)) rows.Add(row);
         return new StatusReport(clocks.AsOf, clocks.KnownAt, now, filter, rows, totals, totals.Values.Sum(), paging.Page,
             paging.Size);
     }
@@ -38,9 +39,10 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
     {
         await using var conn = await database.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        var totals = await TotalsAsync(conn, filter, clocks, ct);
+        var day = StatusReportHead.DayOf(clocks.AsOf, now);
+        var totals = await TotalsAsync(conn, filter, clocks, day, ct);
         await write(new StatusReportHead(clocks.AsOf, clocks.KnownAt, now, filter, totals),
-            StatusRowsAsync(conn, filter, clocks, null, ct));
+            StatusRowsAsync(conn, filter, clocks, day, null, ct));
     }
 
     public async Task<ChangesReport> ChangesPageAsync(DateOnly from, DateOnly to, DateTimeOffset? knownAt, Paging paging,
@@ -149,13 +151,13 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
     }
 
     private static async Task<IReadOnlyDictionary<string, int>> TotalsAsync(NpgsqlConnection conn, StatusReportFilter filter,
-        Clocks clocks, CancellationToken ct)
+        Clocks clocks, DateOnly day, CancellationToken ct)
     {
         var parameters = new List<NpgsqlParameter>();
-        // Now: the small table of current answers. Otherwise the status rows on those clocks.
-        var (table, where) = clocks == Clocks.Now
-            ? ($"{Schema}.portfolio_now s", FilterWhere(filter, parameters, ["true"]))
-            : ($"{Schema}.portfolio_status s", StatusWhere(filter, clocks, parameters));
+        // Now: the small table of current answers (it has no target dates). Otherwise the status rows on those clocks.
+        var (table, where) = clocks == Clocks.Now && filter.Overdue is null
+            ? ($"{Schema}.portfolio_now s", FilterWhere(filter, day, parameters, ["true"]))
+            : ($"{Schema}.portfolio_status s", StatusWhere(filter, clocks, day, parameters));
         await using var cmd = Command(conn,
             $"select coalesce(s.stage, 'none'), count(*) from {table} where {where} group by 1", parameters);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -172,10 +174,10 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
     /// a time, so the statements of each batch are looked up in the same snapshot between two fetches.
     /// </summary>
     private static async IAsyncEnumerable<StatusReportRow> StatusRowsAsync(NpgsqlConnection conn, StatusReportFilter filter,
-        Clocks clocks, Paging? paging, [EnumeratorCancellation] CancellationToken ct)
+        Clocks clocks, DateOnly day, Paging? paging, [EnumeratorCancellation] CancellationToken ct)
     {
         var parameters = new List<NpgsqlParameter>();
-        var where = StatusWhere(filter, clocks, parameters);
+        var where = StatusWhere(filter, clocks, day, parameters);
         string sql;
         if (paging is { } p)
         {
@@ -198,7 +200,7 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
             await using (var cmd = Command(conn, sql, parameters))
             await using (var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct))
                 while (await reader.ReadAsync(ct)) page.Add(ReadStatus(reader));
-            foreach (var row in await WithStatementsAsync(conn, page, clocks.KnownAt, ct)) yield return row;
+            foreach (var row in await WithStatementsAsync(conn, page, clocks.KnownAt, day, ct)) yield return row;
             yield break;
         }
 
@@ -215,7 +217,7 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
             await using (var fetch = new NpgsqlCommand($"fetch {RowBatch} from status_rows", conn))
             await using (var reader = await fetch.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct))
                 while (await reader.ReadAsync(ct)) batch.Add(ReadStatus(reader));
-            foreach (var row in await WithStatementsAsync(conn, batch, clocks.KnownAt, ct)) yield return row;
+            foreach (var row in await WithStatementsAsync(conn, batch, clocks.KnownAt, day, ct)) yield return row;
             if (batch.Count < RowBatch) break;
         }
         await using var close = new NpgsqlCommand("close status_rows", conn);
@@ -232,7 +234,7 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
     /// </summary>
     private static async Task<List<StatusReportRow>> WithStatementsAsync(NpgsqlConnection conn,
         List<(string AgreementId, string Title, string[] Parties, CommitmentStatus Status)> rows, DateTimeOffset? knownAt,
-        CancellationToken ct)
+        DateOnly day, CancellationToken ct)
     {
         var keys = rows.SelectMany(r => CitedStatement.CitedBy(r.Status).Select(id => StatementEntry.KeyOf(r.AgreementId, id)))
             .Distinct(StringComparer.Ordinal).ToArray();
@@ -259,15 +261,25 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
         return rows.Select(r => new StatusReportRow(r.AgreementId, r.Title, r.Parties, r.Status,
             [.. CitedStatement.CitedBy(r.Status)
                 .Select(id => readings.TryGetValue(StatementEntry.KeyOf(r.AgreementId, id), out var c) ? CitedStatement.Of(id, c) : null)
-                .OfType<CitedStatement>()])).ToList();
+                .OfType<CitedStatement>()], r.Status.IsOverdueOn(day))).ToList();
     }
 
-    private static string StatusWhere(StatusReportFilter filter, Clocks clocks, List<NpgsqlParameter> parameters) =>
-        FilterWhere(filter, parameters, [StatusClocks(clocks, parameters)]);
+    private static string StatusWhere(StatusReportFilter filter, Clocks clocks, DateOnly day, List<NpgsqlParameter> parameters) =>
+        FilterWhere(filter, day, parameters, [StatusClocks(clocks, parameters)]);
 
-    /// <summary>The filters, over any table with agreement_id, category and stage (aliased s).</summary>
-    private static string FilterWhere(StatusReportFilter filter, List<NpgsqlParameter> parameters, List<string> where)
+    /// <summary>
+    /// The filters, over any table with agreement_id, category and stage (aliased s); overdue only over status rows
+    /// (<see cref="CommitmentStatus.IsOverdueOn"/>, written again in SQL).
+    /// </summary>
+    private static string FilterWhere(StatusReportFilter filter, DateOnly day, List<NpgsqlParameter> parameters, List<string> where)
     {
+        if (filter.Overdue is { } overdue)
+        {
+            const string isOverdue = "coalesce((s.status ->> 'targetDate')::date < @day, false) "
+                                     + "and coalesce(s.stage, '') not in ('fulfilled', 'withdrawn', 'rejected')";
+            where.Add(overdue ? $"({isOverdue})" : $"not ({isOverdue})");
+            parameters.Add(new("day", NpgsqlDbType.Date) { Value = day });
+        }
         if (filter.Agreement is { } agreement)
         {
             where.Add("s.agreement_id = @agreement");

@@ -15,9 +15,9 @@ public static class EvidenceEndpoint
     [EndpointSummary("The evidence behind the status report as CSV, one record per cited statement per commitment (the status report's filters and clocks)"),
      WolverineGet("/api/reports/evidence")]
     public static CsvDownload Evidence(PortfolioReads portfolio, TimeProvider clock, string? agreement, string? party,
-        string? category, string? stage, string? contested, string? asOf, string? knownAt, string? format)
+        string? category, string? stage, string? contested, string? overdue, string? asOf, string? knownAt, string? format)
     {
-        var errors = ReportRequests.ParseStatus(agreement, party, category, stage, contested, asOf, knownAt, format,
+        var errors = ReportRequests.ParseStatus(agreement, party, category, stage, contested, overdue, asOf, knownAt, format,
             ReportFormat.Csv, out var request);
         if (request is { Format: not ReportFormat.Csv })
             errors.Add(new FieldError("format", "the evidence table is CSV only (format=csv); the status report has the other formats"));

@@ -21,6 +21,11 @@ public static class ReportRequests
 {
     public static List<FieldError> ParseStatus(string? agreement, string? party, string? category, string? stage,
         string? contested, string? asOf, string? knownAt, string? format, ReportFormat defaultFormat,
+        out StatusReportRequest? request) =>
+        ParseStatus(agreement, party, category, stage, contested, null, asOf, knownAt, format, defaultFormat, out request);
+
+    public static List<FieldError> ParseStatus(string? agreement, string? party, string? category, string? stage,
+        string? contested, string? overdue, string? asOf, string? knownAt, string? format, ReportFormat defaultFormat,
         out StatusReportRequest? request)
     {
         request = null;
@@ -31,20 +36,13 @@ public static class ReportRequests
         if (!string.IsNullOrWhiteSpace(category) && check.Vocabulary<Category>("category", category, out var c)) categoryFilter = c;
         if (!string.IsNullOrWhiteSpace(stage) && check.Vocabulary<Stage>("stage", stage, out var s)) stageFilter = s;
         errors.AddRange(check.Errors);
-        bool? contestedFilter = Given(contested)?.ToLowerInvariant() switch
-        {
-            null => null,
-            "true" or "yes" => true,
-            "false" or "no" => false,
-            _ => null,
-        };
-        if (Given(contested) is { } text && contestedFilter is null)
-            errors.Add(new FieldError("contested", $"'{text}' is not true or false"));
+        var contestedFilter = YesOrNo("contested", contested, errors);
+        var overdueFilter = YesOrNo("overdue", overdue, errors);
         var parsedFormat = ParseFormat(format, defaultFormat, errors);
         if (errors.Count > 0) return errors;
 
         request = new StatusReportRequest(
-            new StatusReportFilter(Given(agreement), Given(party), categoryFilter, stageFilter, contestedFilter),
+            new StatusReportFilter(Given(agreement), Given(party), categoryFilter, stageFilter, contestedFilter, overdueFilter),
             clocks, parsedFormat);
         return errors;
     }
@@ -62,6 +60,19 @@ public static class ReportRequests
 
         request = new ChangesReportRequest(fromDate!.Value, toDate!.Value, clocks.KnownAt, parsedFormat);
         return errors;
+    }
+
+    private static bool? YesOrNo(string field, string? text, List<FieldError> errors)
+    {
+        bool? value = Given(text)?.ToLowerInvariant() switch
+        {
+            null => null,
+            "true" or "yes" => true,
+            "false" or "no" => false,
+            _ => null,
+        };
+        if (Given(text) is { } given && value is null) errors.Add(new FieldError(field, $"'{given}' is not true or false"));
+        return value;
     }
 
     private static ReportFormat ParseFormat(string? text, ReportFormat defaultFormat, List<FieldError> errors)

@@ -3,17 +3,25 @@ using Tracker.Agreements;
 namespace Tracker.Reports;
 
 public sealed record StatusReportFilter(string? Agreement = null, string? Party = null, Category? Category = null,
-    Stage? Stage = null, bool? Contested = null);
+    Stage? Stage = null, bool? Contested = null, bool? Overdue = null);
 
-/// <summary>One commitment's status, with the statements it cites (<see cref="CitedStatement.CitedBy"/>), in that order.</summary>
+/// <summary>
+/// One commitment's status, with the statements it cites (<see cref="CitedStatement.CitedBy"/>), in that order, and
+/// whether it is overdue on the report's day (its as-of date, else the day it was generated).
+/// </summary>
 public sealed record StatusReportRow(string AgreementId, string AgreementTitle, IReadOnlyList<string> Parties, CommitmentStatus Status,
-    IReadOnlyList<CitedStatement> Statements);
+    IReadOnlyList<CitedStatement> Statements, bool Overdue);
 
 /// <summary>What a status report says before its rows: the clocks, the filter, and the totals over every matching row.</summary>
 public sealed record StatusReportHead(DateOnly? AsOf, DateTimeOffset? KnownAt, DateTimeOffset GeneratedAt,
     StatusReportFilter Filter, IReadOnlyDictionary<string, int> TotalsByStage)
 {
     public int Total => TotalsByStage.Values.Sum();
+
+    /// <summary>The day "overdue" is judged on: the as-of date, else the day the report was generated (UTC).</summary>
+    public DateOnly Day => DayOf(AsOf, GeneratedAt);
+
+    public static DateOnly DayOf(DateOnly? asOf, DateTimeOffset generatedAt) => asOf ?? DateOnly.FromDateTime(generatedAt.UtcDateTime);
 }
 
 /// <summary>
@@ -41,15 +49,17 @@ public sealed record StatusReport(
     public static StatusReport Build(IEnumerable<Agreement> agreements, StatusReportFilter filter, DateOnly? asOf,
         DateTimeOffset? knownAt, DateTimeOffset now)
     {
+        var day = StatusReportHead.DayOf(asOf, now);
         var rows = agreements
             .Where(a => filter.Agreement is null || a.Id == filter.Agreement)
             .Where(a => filter.Party is null || a.Parties.Contains(filter.Party, StringComparer.OrdinalIgnoreCase))
             .OrderBy(a => a.Id, StringComparer.Ordinal)
             .SelectMany(a => StatusRule.EvaluateAll(a, asOf).Select(s => s.Abridged()).Select(s => new StatusReportRow(a.Id, a.Title,
-                a.Parties, s, [.. CitedStatement.CitedBy(s).Select(id => CitedStatement.Of(id, a.Statement(id)!.Current))])))
+                a.Parties, s, [.. CitedStatement.CitedBy(s).Select(id => CitedStatement.Of(id, a.Statement(id)!.Current))], s.IsOverdueOn(day))))
             .Where(r => filter.Category is null || r.Status.Category == filter.Category)
             .Where(r => filter.Stage is null || r.Status.Stage == filter.Stage)
             .Where(r => filter.Contested is null || r.Status.Contested == filter.Contested)
+            .Where(r => filter.Overdue is null || r.Overdue == filter.Overdue)
             .ToList();
         return new StatusReport(asOf, knownAt, now, filter, rows, AgreementSummary.CountByStage(rows.Select(r => r.Status)),
             rows.Count, 1, rows.Count);

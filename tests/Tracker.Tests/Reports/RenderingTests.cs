@@ -94,7 +94,7 @@ public class RenderingTests
 
         md.ShouldContain(@"Drones \| \*FPV\*<br>and more (`c1`)");
         var tableRow = md.Split('\n').Where(l => l.Contains("(`c1`)")).ShouldHaveSingleItem();
-        tableRow.Split(" | ").Length.ShouldBe(7, "seven columns, no more");
+        tableRow.Split(" | ").Length.ShouldBe(8, "eight columns, no more");
     }
 
     [Fact]

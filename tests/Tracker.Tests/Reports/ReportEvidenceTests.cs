@@ -65,7 +65,7 @@ public class ReportEvidenceTests(TrackerApp app)
         html.ShouldContain("<p class=\"translation\">Translation: The sides agreed to examine …</p>");
         html.ShouldContain($"<a href=\"{Archive}\">archived copy</a>");
         html.ShouldContain($"statement <code>{statement}</code>");
-        html.ShouldContain("<tr class=\"timeline\"><td colspan=\"7\"><svg", customMessage: "the timeline spans the table, not a narrow column");
+        html.ShouldContain("<tr class=\"timeline\"><td colspan=\"8\"><svg", customMessage: "the timeline spans the table, not a narrow column");
 
         var csv = CsvText.Rows(await TextAsync($"/api/reports/status?agreement={id}&format=csv")).ShouldHaveSingleItem();
         csv["cited_statement_ids"].ShouldBe(statement.ToString());

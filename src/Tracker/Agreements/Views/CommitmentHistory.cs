@@ -19,7 +19,13 @@ public sealed record StatementHistory(
     RetractionEntry? Retraction,
     IReadOnlyList<CorrectionView> Corrections,
     /// <summary>False when a correction moved the statement off this commitment; it stays in history regardless.</summary>
-    bool AssertsThisCommitment);
+    bool AssertsThisCommitment,
+    string? Role,
+    string Language,
+    string? Place,
+    SourceKind SourceKind,
+    string? Url,
+    string? ArchiveUrl);
 
 /// <summary>A timeline entry: a statement, or a stage transition it caused. Exactly one of the two is set.</summary>
 public sealed record HistoryEntry(string Kind, SaidOn SaidOn, StatementHistory? Statement, TransitionView? Transition);
@@ -51,7 +57,7 @@ public sealed record CommitmentHistory(
                 s.Id, c.SaidOn, assertion?.Stage, c.Speaker.Name, c.Speaker.Actor, c.Source.Outlet, c.Quote, c.Translation,
                 s.Recorded, s.IsRetracted, s.Retraction,
                 s.Corrections.Select(x => new CorrectionView(x.Fields, x.Reason, x.Recorded, x.Before, x.After)).ToList(),
-                assertion is not null), null));
+                assertion is not null, c.Speaker.Role, c.Language, c.Place, c.Source.Kind, c.Source.Url, c.Source.ArchiveUrl), null));
             foreach (var t in status.Transitions.Where(t => t.Evidence.StatementId == s.Id))
                 entries.Add(new HistoryEntry("transition", t.SaidOn, null,
                     new TransitionView(t.From, t.To, s.Id, LastChange(s))));

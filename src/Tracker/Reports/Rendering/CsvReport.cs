@@ -15,6 +15,7 @@ public static class CsvReport
         "agreement_id", "agreement_title", "parties", "commitment_id", "commitment_title", "category", "stage", "since",
         "evidence", "contested", "conflicting", "pledged_amount", "pledged_unit", "delivered_amount", "delivered_unit",
         "statement_count", "last_statement_on", "as_of", "known_at", "cited_statement_ids", "cited_statements",
+        "target_date", "target_amount", "target_unit", "overdue",
     ];
 
     public static readonly IReadOnlyList<string> ChangesColumns =
@@ -47,6 +48,9 @@ public static class CsvReport
                 string.Join(ListSeparator, row.Statements.Select(c => c.StatementId)),
                 // One line per statement inside the field: a spreadsheet shows them as one cell of several lines.
                 string.Join("\n", row.Statements.Select(Cited)),
+                s.TargetDate is { } target ? ReportText.Date(target) : "",
+                s.Target is { } t ? ReportText.Amount(t.Amount) : "", s.Target?.Unit,
+                ReportText.YesNo(row.Overdue),
             ]);
         },
         _ => "");

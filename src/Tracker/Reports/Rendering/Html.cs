@@ -108,7 +108,7 @@ public static class Html
         ul { margin: 0; padding-left: 1.1rem; }
         code { font-size: 0.9em; color: #555; }
         .stage { border-left: 0.6em solid; padding-left: 0.35em; white-space: nowrap; }
-        .contested { color: #d7301f; font-weight: 600; }
+        .contested, .overdue { color: #d7301f; font-weight: 600; }
         blockquote { margin: 0.3rem 0 0.2rem 0.6rem; padding-left: 0.5rem; border-left: 3px solid #ccc; font-style: italic; }
         p.translation, p.cited { margin: 0 0 0.5rem 0.6rem; font-size: 0.9em; }
         tr.timeline td { border-top: none; }

@@ -10,7 +10,7 @@ namespace Tracker.Reports.Rendering;
 /// </summary>
 public static class HtmlReport
 {
-    private static readonly string[] StatusColumns = ["commitment", "stage", "since", "evidence", "contested", "pledged", "delivered"];
+    private static readonly string[] StatusColumns = ["commitment", "stage", "since", "evidence", "contested", "pledged", "delivered", "target"];
 
     public static readonly ReportLayout<StatusReportHead, StatusReportRow> StatusLayout = new(
         head =>
@@ -46,6 +46,7 @@ public static class HtmlReport
                     : "<td>no</td>")
                 .Append($"<td>{OrDash(ReportText.Quantity(s.Pledged))}</td>")
                 .Append($"<td>{OrDash(ReportText.Quantity(s.Delivered))}</td>")
+                .Append($"<td>{OrDash(ReportText.Target(s))}{(row.Overdue ? "<br><span class=\"overdue\">overdue</span>" : "")}</td>")
                 .Append("</tr>\n")
                 // The timeline on a row of its own, as wide as the table: in a column of its own it was squeezed
                 // until its labels were a few pixels high.

@@ -39,14 +39,15 @@ public static class MarkdownReport
                         e => Citation(ReportText.Conflict(e), cited.GetValueOrDefault(e.StatementId))))
                     : "no",
                 Escape(ReportText.Quantity(s.Pledged)),
-                Escape(ReportText.Quantity(s.Delivered)));
+                Escape(ReportText.Quantity(s.Delivered)),
+                Escape(ReportText.Target(s)) + (row.Overdue ? " **overdue**" : ""));
         },
         _ => "",
         GroupOf: row => row.AgreementId,
         GroupStart: first =>
             $"\n## {Escape(first.AgreementTitle)}\n\n" +
             $"Agreement `{first.AgreementId}`; parties: {Escape(string.Join(", ", first.Parties))}\n\n" +
-            Header("commitment", "stage", "since", "evidence", "contested", "pledged", "delivered"));
+            Header("commitment", "stage", "since", "evidence", "contested", "pledged", "delivered", "target"));
 
     public static readonly ReportLayout<ChangesReportHead, ChangeRow> ChangesLayout = new(
         head =>

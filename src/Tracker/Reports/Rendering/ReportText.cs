@@ -39,6 +39,7 @@ public static class ReportText
         if (filter.Category is { } category) parts.Add($"category {Vocabulary.NameOf(category)}");
         if (filter.Stage is { } stage) parts.Add($"stage {stage.Name()}");
         if (filter.Contested is { } contested) parts.Add(contested ? "contested" : "not contested");
+        if (filter.Overdue is { } overdue) parts.Add(overdue ? "overdue" : "not overdue");
         return parts.Count == 0 ? "none" : string.Join(", ", parts);
     }
 
@@ -83,6 +84,16 @@ public static class ReportText
 
     /// <summary>A statement that disputes the current stage, with the stage it asserts.</summary>
     public static string Conflict(EvidenceRef evidence) => $"{Evidence(evidence)}: says {evidence.Stage.Name()}";
+
+    /// <summary>"by 2025-12-31: 8 systems", "by 2025-12-31", "8 systems", or nothing.</summary>
+    public static string Target(CommitmentStatus s) =>
+        (s.TargetDate, s.Target) switch
+        {
+            ({ } date, { } q) => $"by {Date(date)}: {Amount(q.Amount)} {q.Unit}",
+            ({ } date, null) => $"by {Date(date)}",
+            (null, { } q) => $"{Amount(q.Amount)} {q.Unit}",
+            _ => "",
+        };
 
     /// <summary>Trailing zeros dropped, never a thousands separator, never a locale's decimal comma.</summary>
     public static string Amount(decimal amount) => amount.ToString("0.############################", Invariant);

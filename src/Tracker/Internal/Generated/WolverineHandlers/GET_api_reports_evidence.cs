@@ -31,12 +31,13 @@ namespace Internal.Generated.WolverineHandlers
             var category = httpContext.Request.Query["category"];
             var stage = httpContext.Request.Query["stage"];
             var contested = httpContext.Request.Query["contested"];
+            var overdue = httpContext.Request.Query["overdue"];
             var asOf = httpContext.Request.Query["asOf"];
             var knownAt = httpContext.Request.Query["knownAt"];
             var format = httpContext.Request.Query["format"];
             
             // The actual HTTP request handler execution
-            var csvDownload = Tracker.Reports.EvidenceEndpoint.Evidence(_portfolioReads, _timeProvider, agreement, party, category, stage, contested, asOf, knownAt, format);
+            var csvDownload = Tracker.Reports.EvidenceEndpoint.Evidence(_portfolioReads, _timeProvider, agreement, party, category, stage, contested, overdue, asOf, knownAt, format);
 
             return csvDownload.ExecuteAsync(httpContext);
         }

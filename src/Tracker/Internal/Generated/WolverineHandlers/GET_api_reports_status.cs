@@ -31,6 +31,7 @@ namespace Internal.Generated.WolverineHandlers
             var category = httpContext.Request.Query["category"];
             var stage = httpContext.Request.Query["stage"];
             var contested = httpContext.Request.Query["contested"];
+            var overdue = httpContext.Request.Query["overdue"];
             var asOf = httpContext.Request.Query["asOf"];
             var knownAt = httpContext.Request.Query["knownAt"];
             var format = httpContext.Request.Query["format"];
@@ -62,7 +63,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var reportedOfStatusReport = await Tracker.Reports.ReportEndpoints.Status(_portfolioReads, _timeProvider, agreement, party, category, stage, contested, asOf, knownAt, format, page, pageSize, httpContext.RequestAborted).ConfigureAwait(false);
+            var reportedOfStatusReport = await Tracker.Reports.ReportEndpoints.Status(_portfolioReads, _timeProvider, agreement, party, category, stage, contested, overdue, asOf, knownAt, format, page, pageSize, httpContext.RequestAborted).ConfigureAwait(false);
 
             await reportedOfStatusReport.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
