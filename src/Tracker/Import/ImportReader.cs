@@ -67,11 +67,10 @@ public static class ImportReader
 
     public static ImportLine ParseJsonLine(string file, int line, string text)
     {
-        JsonObject obj;
+        JsonNode? node;
         try
         {
-            obj = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
-                  ?? throw new JsonException("not an object");
+            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e) when (e.Message.StartsWith("Duplicate property ", StringComparison.Ordinal))
         {
@@ -79,8 +78,10 @@ public static class ImportReader
         }
         catch (JsonException e)
         {
-            return new ImportLine(file, line, null, [new FieldError("line", $"is not a JSON object ({FirstSentence(e.Message)})")]);
+            return new ImportLine(file, line, null, [new FieldError("line", JsonSyntax.Describe(e))]);
         }
+        if (node is not JsonObject obj)
+            return new ImportLine(file, line, null, [new FieldError("line", "is JSON but not an object: each line is one {…} command")]);
 
         var type = obj["type"]?.GetValueKind() == JsonValueKind.String ? obj["type"]!.GetValue<string>() : null;
         if (type is null || !CommandTypes.TryGetValue(type, out var commandType))
@@ -128,6 +129,4 @@ public static class ImportReader
 
     internal static Guid KeyOf(string kind, string content) =>
         new(SHA256.HashData(Encoding.UTF8.GetBytes(kind + "\n" + content)).AsSpan(0, 16));
-
-    private static string FirstSentence(string message) => message.Split(". ")[0].TrimEnd('.');
 }
