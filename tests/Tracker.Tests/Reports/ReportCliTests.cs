@@ -68,6 +68,16 @@ public class ReportCliTests(SeededDatabase database) : IClassFixture<SeededDatab
     }
 
     [Fact]
+    public async Task short_flags_mean_one_thing_each_so_report_status_f_csv_prints_csv()
+    {
+        var run = await Tracker("report", "status", "-f", "csv", "-s", "raised");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        var rows = CsvText.Rows(run.Output);
+        rows.Select(r => r["commitment_id"]).ShouldBe(["drone-production"]);
+    }
+
+    [Fact]
     public async Task the_same_filters_as_the_api_narrow_the_report()
     {
         var run = await Tracker("report", "status", "--stage", "raised", "--format", "json");
