@@ -39,10 +39,10 @@ public class ReportInput : TrackerInput
     [Description("status: valid time, YYYY-MM-DD: only statements said by then (default: all)"), FlagAlias("as-of", true)]
     public string? AsOfFlag { get; set; }
 
-    [Description("changes: first said-on date of the period, YYYY-MM-DD (required)"), FlagAlias("from", true)]
+    [Description("changes: first said-on date of the period, YYYY-MM-DD (default: 30 days before --to)"), FlagAlias("from", true)]
     public string? FromFlag { get; set; }
 
-    [Description("changes: last said-on date of the period, YYYY-MM-DD (required)"), FlagAlias("to", true)]
+    [Description("changes: last said-on date of the period, YYYY-MM-DD (default: today)"), FlagAlias("to", true)]
     public string? ToFlag { get; set; }
 
     [Description("Record time, an ISO 8601 instant: the tracker as it stood then (default: now)"), FlagAlias("known-at", 'k')]
@@ -57,7 +57,7 @@ public class ReportInput : TrackerInput
 
 // No square brackets in descriptions: the help screen reads them as colour markup.
 [Description("Print or save a report: 'report status --as-of D --format md|csv|json|html --output FILE' " +
-             "or 'report changes --from D1 --to D2'; every flag is optional but --from and --to", Name = "report")]
+             "or 'report changes --from D1 --to D2'; every flag is optional (changes: the last 30 days)", Name = "report")]
 public class ReportCommand : JasperFxAsyncCommand<ReportInput>
 {
     public ReportCommand()
@@ -87,7 +87,7 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
             ? ReportRequests.ParseStatus(input.AgreementFlag, input.PartyFlag, input.CategoryFlag, input.StageFlag,
                 input.ContestedFlag, input.AsOfFlag, input.KnownAtFlag, input.FormatFlag, ReportFormat.Markdown, out status)
             : ReportRequests.ParseChanges(input.FromFlag, input.ToFlag, input.KnownAtFlag, input.FormatFlag,
-                ReportFormat.Markdown, out changes));
+                ReportFormat.Markdown, Today.Anywhere(TimeProvider.System), out changes));
         if (input.OutputFlag is { } output)
         {
             if (string.IsNullOrWhiteSpace(output)) errors.Add(new FieldError("output", "needs a file name"));

@@ -10,9 +10,13 @@ using Tracker.Kernel;
 namespace Tracker.Import;
 
 /// <summary>One line of an import file: the command it holds, or why it could not be read.</summary>
-public sealed record ImportLine(string File, int Line, IAgreementCommand? Command, IReadOnlyList<FieldError> Errors)
+public sealed record ImportLine(string File, int Line, IAgreementCommand? Command, IReadOnlyList<FieldError> Errors,
+    Func<string, string>? FieldNames = null)
 {
-    public string Where(string field) => $"{File}:{Line}:{field}";
+    public string Where(string field) => $"{File}:{Line}:{Name(field)}";
+
+    /// <summary>A field as the file names it: the command's path for JSON Lines, the column for CSV.</summary>
+    public string Name(string field) => FieldNames?.Invoke(field) ?? field;
 }
 
 /// <summary>
@@ -106,12 +110,13 @@ public static class ImportReader
     /// A parsed line as the importer takes it: its agreement id checked first (the importer queries by it before any
     /// decider sees it; <paramref name="idField"/> names it as the file does), its idempotency keys filled in.
     /// </summary>
-    internal static ImportLine Checked(string file, int line, IAgreementCommand command, string idField)
+    internal static ImportLine Checked(string file, int line, IAgreementCommand command, string idField,
+        Func<string, string>? fieldNames = null)
     {
         var ids = new Checks();
         return ids.Slug(idField, command.AgreementId)
-            ? new ImportLine(file, line, WithKeys(command), [])
-            : new ImportLine(file, line, null, ids.Errors);
+            ? new ImportLine(file, line, WithKeys(command), [], fieldNames)
+            : new ImportLine(file, line, null, ids.Errors, fieldNames);
     }
 
     /// <summary>

@@ -40,7 +40,7 @@ public static class ReportEndpoints
     public static async Task<IResult> Changes(PortfolioReads portfolio, TimeProvider clock, string? from, string? to,
         string? knownAt, string? format, int? page, int? pageSize, CancellationToken ct)
     {
-        var errors = ReportRequests.ParseChanges(from, to, knownAt, format, ReportFormat.Json, out var request);
+        var errors = ReportRequests.ParseChanges(from, to, knownAt, format, ReportFormat.Json, Tracker.Agreements.Deciding.Today.Anywhere(clock), out var request);
         var paging = PagingFor(request?.Format, page, pageSize, errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
         var r = request!;

@@ -113,12 +113,15 @@ public class ReportCliTests(SeededDatabase database) : IClassFixture<SeededDatab
     }
 
     [Fact]
-    public async Task report_changes_without_its_period_says_which_flags_are_missing()
+    public async Task report_changes_without_from_covers_the_30_days_up_to_to()
     {
-        var run = await Tracker("report", "changes");
+        var run = await Tracker("report", "changes", "--to", "2025-06-30", "-f", "csv");
 
-        run.ExitCode.ShouldNotBe(0, run.ToString());
-        run.Error.ShouldContain("report changes: --from: is required (YYYY-MM-DD)");
-        run.Error.ShouldContain("report changes: --to: is required (YYYY-MM-DD)");
+        run.ExitCode.ShouldBe(0, run.ToString());
+        CsvText.Rows(run.Output).Select(r => r["commitment_id"]).ShouldBe(
+            ["drone-production", "air-defence-joint-production", "weapons-joint-production"]);
+        var bare = await Tracker("report", "changes");
+        bare.ExitCode.ShouldBe(0, bare.ToString());
+        bare.Output.ShouldStartWith("# Changes");
     }
 }
