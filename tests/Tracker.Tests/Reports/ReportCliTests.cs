@@ -78,6 +78,42 @@ public class ReportCliTests(SeededDatabase database) : IClassFixture<SeededDatab
     }
 
     [Fact]
+    public async Task the_readmes_own_command_line_saves_just_the_report_into_the_file()
+    {
+        // The line as the README gives it, run from the repository root by a shell, as an analyst would paste it.
+        var readme = await File.ReadAllLinesAsync(Path.Combine(TrackerProcess.RepositoryRoot, "README.md"));
+        var line = readme.Single(l => l.StartsWith("dotnet run --project src/Tracker", StringComparison.Ordinal)
+                                      && l.Contains("report status --format csv > ", StringComparison.Ordinal));
+        var target = line[(line.LastIndexOf('>') + 1)..].Trim();
+        // The suite has built the project already; building it again while other tests run its output would race.
+        var configuration = new DirectoryInfo(Path.GetDirectoryName(TrackerProcess.Dll)!).Parent!.Name;
+        var command = line.Replace("dotnet run ", $"dotnet run --no-build -c {configuration} ", StringComparison.Ordinal);
+        var folder = Directory.CreateTempSubdirectory("tracker-readme-").FullName;
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("bash", ["-c", $"cd {TrackerProcess.RepositoryRoot} && {command.Replace($"> {target}", $"> {folder}/{target}")}"])
+            {
+                RedirectStandardError = true, UseShellExecute = false,
+            };
+            psi.Environment.Remove("TRACKER_HOME");
+            psi.Environment["TRACKER_DB"] = database.Environment["TRACKER_DB"];
+            psi.Environment["DOTNET_NOLOGO"] = "1";
+            using var process = System.Diagnostics.Process.Start(psi)!;
+            var error = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+
+            process.ExitCode.ShouldBe(0, error);
+            var saved = await File.ReadAllTextAsync(Path.Combine(folder, target));
+            saved.ShouldStartWith("agreement_id,agreement_title,", customMessage: $"the file holds only the report; it starts: {saved.Split('\n')[0]}");
+            CsvText.Rows(saved).Count.ShouldBe(3);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task the_same_filters_as_the_api_narrow_the_report()
     {
         var run = await Tracker("report", "status", "--stage", "raised", "--format", "json");
