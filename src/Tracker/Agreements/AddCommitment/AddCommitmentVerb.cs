@@ -10,11 +10,10 @@ public class AddCommitmentVerb : WriteVerb<AgreementWriteInput, AddCommitment>
 {
     protected override string Verb => "add-commitment";
 
-    protected override AddCommitment Complete(AddCommitment command, AgreementWriteInput input, long? expectedVersion,
+    protected override AddCommitment Complete(AddCommitment command, AgreementWriteInput input,
         List<FieldError> errors) => command with
     {
         AgreementId = Matching("agreementId", "--agreement", input.AgreementFlag, command.AgreementId, errors)!,
-        ExpectedVersion = expectedVersion,
     };
 
     protected override object Written(AddCommitment command, long version) =>

@@ -11,12 +11,11 @@ public class CorrectStatementVerb : WriteVerb<StatementWriteInput, CorrectStatem
 {
     protected override string Verb => "correct";
 
-    protected override CorrectStatement Complete(CorrectStatement command, StatementWriteInput input, long? expectedVersion,
+    protected override CorrectStatement Complete(CorrectStatement command, StatementWriteInput input,
         List<FieldError> errors) => command with
     {
         AgreementId = Matching("agreementId", "--agreement", input.AgreementFlag, command.AgreementId, errors)!,
         StatementId = StatementId(input, command.StatementId, errors, required: true),
-        ExpectedVersion = expectedVersion,
         // As over HTTP: without a client-chosen key the correction gets its own.
         CorrectionId = command.CorrectionId ?? Guid.CreateVersion7(),
     };

@@ -10,8 +10,7 @@ public class OpenAgreementVerb : WriteVerb<WriteInput, OpenAgreement>
 {
     protected override string Verb => "open";
 
-    protected override OpenAgreement Complete(OpenAgreement command, WriteInput input, long? expectedVersion, List<FieldError> errors) =>
-        command with { ExpectedVersion = expectedVersion };
+    protected override OpenAgreement Complete(OpenAgreement command, WriteInput input, List<FieldError> errors) => command;
 
     protected override object Written(OpenAgreement command, long version) => new AgreementWritten(command.AgreementId, version);
 

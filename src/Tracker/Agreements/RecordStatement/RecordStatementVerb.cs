@@ -66,15 +66,23 @@ public class RecordStatementInput : StatementWriteInput
              "flags win over the file", Name = "record")]
 public class RecordStatementVerb : WriteVerb<RecordStatementInput, RecordStatement>
 {
-    private static readonly Dictionary<string, string> Flags = new()
-    {
-        ["saidOn"] = "--said-on", ["speaker.name"] = "--speaker", ["speaker.role"] = "--role", ["speaker.actor"] = "--actor",
-        ["place"] = "--place", ["quote"] = "--quote", ["language"] = "--language", ["translation"] = "--translation",
-        ["source.outlet"] = "--outlet", ["source.kind"] = "--kind", ["source.url"] = "--url",
-        ["source.publishedOn"] = "--published-on", ["assertions[0].commitmentId"] = "--commitment",
-        ["assertions[0].stage"] = "--stage", ["assertions[0].quantity.amount"] = "--amount",
-        ["assertions[0].quantity.unit"] = "--unit", ["assertions[0].note"] = "--note",
-    };
+    /// <summary>The text fields given as flags: where each goes in the body, and the flag that gives it.</summary>
+    private static readonly (string Path, string Flag, Func<RecordStatementInput, string?> Value)[] TextFlags =
+    [
+        ("saidOn", "--said-on", i => i.SaidOnFlag), ("speaker.name", "--speaker", i => i.SpeakerFlag),
+        ("speaker.role", "--role", i => i.RoleFlag), ("speaker.actor", "--actor", i => i.ActorFlag),
+        ("place", "--place", i => i.PlaceFlag), ("quote", "--quote", i => i.QuoteFlag),
+        ("language", "--language", i => i.LanguageFlag), ("translation", "--translation", i => i.TranslationFlag),
+        ("source.outlet", "--outlet", i => i.OutletFlag), ("source.kind", "--kind", i => i.KindFlag),
+        ("source.url", "--url", i => i.UrlFlag), ("source.publishedOn", "--published-on", i => i.PublishedOnFlag),
+        ("assertions[0].commitmentId", "--commitment", i => i.CommitmentFlag), ("assertions[0].stage", "--stage", i => i.StageFlag),
+        ("assertions[0].quantity.unit", "--unit", i => i.UnitFlag), ("assertions[0].note", "--note", i => i.NoteFlag),
+    ];
+
+    private const string AmountPath = "assertions[0].quantity.amount";
+
+    private static readonly Dictionary<string, string> Flags =
+        TextFlags.Select(f => (f.Path, f.Flag)).Append((Path: AmountPath, Flag: "--amount")).ToDictionary(f => f.Path, f => f.Flag);
 
     protected override string Verb => "record";
     protected override bool BodyRequired => false;
@@ -82,31 +90,17 @@ public class RecordStatementVerb : WriteVerb<RecordStatementInput, RecordStateme
 
     protected override void ApplyFlags(RecordStatementInput input, RequestBody body, List<FieldError> errors)
     {
-        SetText(body, "saidOn", input.SaidOnFlag);
-        SetText(body, "speaker.name", input.SpeakerFlag);
-        SetText(body, "speaker.role", input.RoleFlag);
-        SetText(body, "speaker.actor", input.ActorFlag);
-        SetText(body, "place", input.PlaceFlag);
-        SetText(body, "quote", input.QuoteFlag);
-        SetText(body, "language", input.LanguageFlag);
-        SetText(body, "translation", input.TranslationFlag);
-        SetText(body, "source.outlet", input.OutletFlag);
-        SetText(body, "source.kind", input.KindFlag);
-        SetText(body, "source.url", input.UrlFlag);
-        SetText(body, "source.publishedOn", input.PublishedOnFlag);
-        SetText(body, "assertions[0].commitmentId", input.CommitmentFlag);
-        SetText(body, "assertions[0].stage", input.StageFlag);
-        SetText(body, "assertions[0].quantity.unit", input.UnitFlag);
-        SetText(body, "assertions[0].note", input.NoteFlag);
+        foreach (var (path, _, value) in TextFlags)
+            if (value(input) is { } text) body.Set(path, JsonValue.Create(text));
         if (input.AmountFlag is { } amount)
         {
             if (decimal.TryParse(amount, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
-                body.Set("assertions[0].quantity.amount", JsonValue.Create(value));
-            else errors.Add(new FieldError("assertions[0].quantity.amount", $"'{amount}' is not a number (use a full stop for decimals)"));
+                body.Set(AmountPath, JsonValue.Create(value));
+            else errors.Add(new FieldError(AmountPath, $"'{amount}' is not a number (use a full stop for decimals)"));
         }
     }
 
-    protected override RecordStatement Complete(RecordStatement command, RecordStatementInput input, long? expectedVersion,
+    protected override RecordStatement Complete(RecordStatement command, RecordStatementInput input,
         List<FieldError> errors)
     {
         var id = StatementId(input, command.StatementId, errors, required: false);
@@ -115,8 +109,7 @@ public class RecordStatementVerb : WriteVerb<RecordStatementInput, RecordStateme
             AgreementId = Matching("agreementId", "--agreement", input.AgreementFlag, command.AgreementId, errors)!,
             // As over HTTP: without a client-chosen id the server picks one (give one to make a re-run idempotent).
             StatementId = id == Guid.Empty ? Guid.CreateVersion7() : id,
-            ExpectedVersion = expectedVersion,
-        };
+            };
     }
 
     protected override object Written(RecordStatement command, long version) =>

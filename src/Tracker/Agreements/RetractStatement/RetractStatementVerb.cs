@@ -10,12 +10,11 @@ public class RetractStatementVerb : WriteVerb<StatementWriteInput, RetractStatem
 {
     protected override string Verb => "retract";
 
-    protected override RetractStatement Complete(RetractStatement command, StatementWriteInput input, long? expectedVersion,
+    protected override RetractStatement Complete(RetractStatement command, StatementWriteInput input,
         List<FieldError> errors) => command with
     {
         AgreementId = Matching("agreementId", "--agreement", input.AgreementFlag, command.AgreementId, errors)!,
         StatementId = StatementId(input, command.StatementId, errors, required: true),
-        ExpectedVersion = expectedVersion,
     };
 
     protected override object Written(RetractStatement command, long version) =>

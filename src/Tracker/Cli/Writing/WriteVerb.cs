@@ -60,7 +60,7 @@ public abstract class WriteVerb<TInput, TCommand> : JasperFxAsyncCommand<TInput>
     protected virtual bool BodyRequired => true;
 
     /// <summary>What the API's URL and server add: the ids from the URL, the server-chosen idempotency keys.</summary>
-    protected abstract TCommand Complete(TCommand command, TInput input, long? expectedVersion, List<FieldError> errors);
+    protected abstract TCommand Complete(TCommand command, TInput input, List<FieldError> errors);
 
     /// <summary>The API's response body for this write.</summary>
     protected abstract object Written(TCommand command, long version);
@@ -105,7 +105,7 @@ public abstract class WriteVerb<TInput, TCommand> : JasperFxAsyncCommand<TInput>
             var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : Http.StrictJson.Field(e);
             return Fail([$"{body.Where(field)}: {Http.StrictJson.Reason(e)}"]);
         }
-        command = Complete(command, input, command.ExpectedVersion, errors);
+        command = Complete(command, input, errors);
         if (errors.Count > 0) return Fail(body.Describe(errors));
 
         using var host = await input.BuildHost().StartedForCommandAsync();
@@ -150,11 +150,6 @@ public abstract class WriteVerb<TInput, TCommand> : JasperFxAsyncCommand<TInput>
         if (Guid.TryParse(id, out var guid)) return guid;
         errors.Add(new FieldError("statementId", $"'{id}' is not a statement id (a GUID)"));
         return Guid.Empty;
-    }
-
-    protected static void SetText(RequestBody body, string path, string? value)
-    {
-        if (value is not null) body.Set(path, JsonValue.Create(value));
     }
 
     private bool Fail(IEnumerable<string> lines)
