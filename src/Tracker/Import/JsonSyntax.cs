@@ -12,13 +12,12 @@ public static class JsonSyntax
     {
         var message = e.Message;
         var column = e.BytePositionInLine is { } p ? $" (near character {p + 1})" : "";
-        if (message.StartsWith("Expected depth to be zero", StringComparison.Ordinal))
-            return "ends before the JSON is complete: an object or list is never closed (a missing } or ], " +
-                   "or the text was cut short)";
         if (message.Contains("does not contain any JSON tokens", StringComparison.Ordinal))
             return "holds no JSON";
-        if (message.Contains("end of data", StringComparison.Ordinal) || message.Contains("reached the end", StringComparison.Ordinal))
-            return "ends in the middle of a value (the text was cut short)";
+        if (message.StartsWith("Expected depth to be zero", StringComparison.Ordinal)
+            || message.Contains("end of data", StringComparison.Ordinal) || message.Contains("reached the end", StringComparison.Ordinal))
+            return "ends before the JSON is complete: an object or list is never closed (a missing } or ], " +
+                   "or the text was cut short)";
         if (message.Contains("after a value", StringComparison.Ordinal))
             return $"has something after a value where a comma or a closing }} or ] should be{column}";
         if (message.Contains("after a property name", StringComparison.Ordinal))

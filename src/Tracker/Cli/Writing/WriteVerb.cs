@@ -112,16 +112,11 @@ public abstract class WriteVerb<TInput, TCommand> : JasperFxAsyncCommand<TInput>
         var writer = host.Services.GetRequiredService<AgreementWriter>();
         var result = await writer.ExecuteAsync(command, new Author(input.UserFlag ?? CliUser.Name, $"cli-{Guid.NewGuid():N}"));
 
-        switch (result.Outcome)
-        {
-            case Rejected r when result.StaleVersion is null:
-                var lines = body.Describe(r.Errors).ToList();
-                if (r.Kind == RejectionKind.Conflict) lines.Add($"nothing was written; the agreement is at version {result.Version}");
-                return Fail(lines);
-            case var _ when result.StaleVersion is { } stale:
-                return Fail([$"{body.Where("expectedVersion")}: agreement '{command.AgreementId}' is at version {result.Version}, " +
-                             $"not {stale}; reload and retry. Nothing was written."]);
-        }
+        // A stale expected version is a rejection too, in the writer's words, as the API's 409 gives them.
+        if (result.Outcome is Rejected rejected)
+            return Fail([.. body.Describe(rejected.Errors), rejected.Kind == RejectionKind.Conflict
+                ? $"nothing was written; '{command.AgreementId}' is at version {result.Version}"
+                : "nothing was written"]);
         Console.Out.WriteLine(JsonSerializer.Serialize(Written(command, result.Version), CliJson.Options));
         Console.Error.WriteLine(result.Appended
             ? $"{Done(command)}; '{command.AgreementId}' is now at version {result.Version}."

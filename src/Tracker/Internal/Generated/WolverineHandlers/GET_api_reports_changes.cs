@@ -58,7 +58,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Tracker.Reports.ReportEndpoints.Changes(_portfolioReads, _timeProvider, from, to, knownAt, format, page, pageSize, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Tracker.Reports.ReportEndpoints.Changes(_portfolioReads, _timeProvider, from, to, knownAt, format, page, pageSize, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
