@@ -81,8 +81,13 @@ public class RecordStatementVerb : WriteVerb<RecordStatementInput, RecordStateme
 
     private const string AmountPath = "assertions[0].quantity.amount";
 
-    private static readonly Dictionary<string, string> Flags =
-        TextFlags.Select(f => (f.Path, f.Flag)).Append((Path: AmountPath, Flag: "--amount")).ToDictionary(f => f.Path, f => f.Flag);
+    /// <summary>Every field a flag gives, and the parts of the body the flags build when it has none of them.</summary>
+    private static readonly Dictionary<string, string> Flags = TextFlags.Select(f => (f.Path, f.Flag))
+        .Append((Path: AmountPath, Flag: "--amount"))
+        .Append((Path: "speaker", Flag: "--speaker"))
+        .Append((Path: "source", Flag: "--outlet and --kind"))
+        .Append((Path: "assertions", Flag: "--commitment and --stage"))
+        .ToDictionary(f => f.Path, f => f.Flag);
 
     protected override string Verb => "record";
     protected override bool BodyRequired => false;
