@@ -16,6 +16,9 @@ AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
     ColorSystem = Console.IsErrorRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
 });
 
+// Tracker's own overview; 'help VERB' and everything else goes to the framework's command line below.
+if (Tracker.Cli.TrackerHelp.IsHelp(args)) return Tracker.Cli.TrackerHelp.Write(Console.Out);
+
 TrackerDatabase database;
 try
 {

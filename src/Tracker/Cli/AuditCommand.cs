@@ -7,21 +7,21 @@ using Tracker.Kernel;
 
 namespace Tracker.Cli;
 
-public class AuditInput : NetCoreInput
+public class AuditInput : TrackerInput
 {
-    [Description("Only this agreement")]
+    [Description("Only this agreement"), FlagAlias("agreement", 'a')]
     public string? AgreementFlag { get; set; }
 
-    [Description("Only events recorded by this user")]
+    [Description("Only events recorded by this user"), FlagAlias("user", 'u')]
     public string? UserFlag { get; set; }
 
-    [Description("Recorded at or after this instant (ISO 8601)")]
+    [Description("Recorded at or after this instant (ISO 8601)"), FlagAlias("from", true)]
     public string? FromFlag { get; set; }
 
-    [Description("Recorded at or before this instant (ISO 8601)")]
+    [Description("Recorded at or before this instant (ISO 8601)"), FlagAlias("to", true)]
     public string? ToFlag { get; set; }
 
-    [Description("md (default) or json")]
+    [Description("md (default) or json"), FlagAlias("format", 'f')]
     public string FormatFlag { get; set; } = "md";
 }
 

@@ -4,15 +4,15 @@ using Tracker.Http;
 
 namespace Tracker.Cli;
 
-public class ExportInput : NetCoreInput
+public class ExportInput : TrackerInput
 {
-    [Description("Write to this file instead of stdout")]
+    [Description("Write to this file instead of stdout"), FlagAlias("output", 'o')]
     public string? OutputFlag { get; set; }
 
-    [Description("Only this agreement")]
+    [Description("Only this agreement"), FlagAlias("agreement", 'a')]
     public string? AgreementFlag { get; set; }
 
-    [Description("The store as it stood at this instant (ISO 8601): events recorded later are left out")]
+    [Description("The store as it stood at this instant (ISO 8601): events recorded later are left out"), FlagAlias("known-at", 'k')]
     public string? KnownAtFlag { get; set; }
 }
 

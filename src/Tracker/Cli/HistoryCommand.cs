@@ -8,18 +8,18 @@ using Tracker.Http;
 
 namespace Tracker.Cli;
 
-public class HistoryInput : NetCoreInput
+public class HistoryInput : TrackerInput
 {
     [Description("AGREEMENT or AGREEMENT/COMMITMENT")]
     public string Target { get; set; } = "";
 
-    [Description("Valid time: count only statements said by this date (YYYY-MM-DD)")]
+    [Description("Valid time: count only statements said by this date (YYYY-MM-DD)"), FlagAlias("as-of", true)]
     public string? AsOfFlag { get; set; }
 
-    [Description("Record time: the tracker as it stood at this instant (ISO 8601)")]
+    [Description("Record time: the tracker as it stood at this instant (ISO 8601)"), FlagAlias("known-at", 'k')]
     public string? KnownAtFlag { get; set; }
 
-    [Description("md (default) or json")]
+    [Description("md (default) or json"), FlagAlias("format", 'f')]
     public string FormatFlag { get; set; } = "md";
 }
 

@@ -5,15 +5,15 @@ using Tracker.Kernel;
 
 namespace Tracker.Cli;
 
-public class ImportInput : NetCoreInput
+public class ImportInput : TrackerInput
 {
     [Description("JSON Lines (.jsonl) or CSV (.csv) files, imported in the order given")]
     public List<string> Files { get; set; } = [];
 
-    [Description("Check every line and report, but write nothing")]
+    [Description("Check every line and report, but write nothing"), FlagAlias("dry-run", 'n')]
     public bool DryRunFlag { get; set; }
 
-    [Description("Who the events are recorded as (default: cli:<OS user>)")]
+    [Description("Who the events are recorded as (default: cli:<OS user>)"), FlagAlias("user", 'u')]
     public string? UserFlag { get; set; }
 }
 

@@ -4,7 +4,7 @@ using Tracker.Infrastructure.Database;
 
 namespace Tracker.Cli;
 
-public class MigrateInput : NetCoreInput;
+public class MigrateInput : TrackerInput;
 
 [Description("Apply the committed migrations that this database has not had yet (the service also does this at start)",
     Name = "migrate")]
@@ -20,12 +20,12 @@ public class MigrateCommand : JasperFxAsyncCommand<MigrateInput>
     }
 }
 
-public class NewMigrationInput : NetCoreInput
+public class NewMigrationInput : TrackerInput
 {
     [Description("Short name for the change, e.g. 'audit-indexes'")]
     public string Name { get; set; } = "";
 
-    [Description("Folder holding the migration files")]
+    [Description("Folder holding the migration files"), FlagAlias("dir", 'd')]
     public string DirFlag { get; set; } = "migrations";
 }
 

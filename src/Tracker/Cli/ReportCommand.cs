@@ -15,49 +15,52 @@ public enum ReportKind
     Changes,
 }
 
-public class ReportInput : NetCoreInput
+public class ReportInput : TrackerInput
 {
     // Text, not the enum: JasperFx parses enum arguments case-sensitively and answers a typo with a stack trace.
     [Description("status (every matching commitment's stage) | changes (every stage transition in a period)")]
     public string Kind { get; set; } = "status";
 
-    [Description("status: only this agreement (its id)")]
+    [Description("status: only this agreement (its id)"), FlagAlias("agreement", 'a')]
     public string? AgreementFlag { get; set; }
 
-    [Description("status: only agreements this actor is a party to (e.g. UKR)")]
+    [Description("status: only agreements this actor is a party to (e.g. UKR)"), FlagAlias("party", 'p')]
     public string? PartyFlag { get; set; }
 
-    [Description("status: only commitments of this category (e.g. air-defence)")]
+    [Description("status: only commitments of this category (e.g. air-defence)"), FlagAlias("category", 'c')]
     public string? CategoryFlag { get; set; }
 
-    [Description("status: only commitments at this stage (e.g. under-examination)")]
+    [Description("status: only commitments at this stage (e.g. under-examination)"), FlagAlias("stage", 's')]
     public string? StageFlag { get; set; }
 
-    [Description("status: only contested commitments (true) or only uncontested ones (false)")]
+    [Description("status: only contested commitments (true) or only uncontested ones (false)"), FlagAlias("contested", true)]
     public string? ContestedFlag { get; set; }
 
-    [Description("status: valid time, YYYY-MM-DD: only statements said by then (default: all)")]
+    [Description("status: only overdue commitments (true: target date passed, not fulfilled) or only the others (false)"), FlagAlias("overdue", true)]
+    public string? OverdueFlag { get; set; }
+
+    [Description("status: valid time, YYYY-MM-DD: only statements said by then (default: all)"), FlagAlias("as-of", true)]
     public string? AsOfFlag { get; set; }
 
-    [Description("changes: first said-on date of the period, YYYY-MM-DD (required)")]
+    [Description("changes: first said-on date of the period, YYYY-MM-DD (default: 30 days before --to)"), FlagAlias("from", true)]
     public string? FromFlag { get; set; }
 
-    [Description("changes: last said-on date of the period, YYYY-MM-DD (required)")]
+    [Description("changes: last said-on date of the period, YYYY-MM-DD (default: today)"), FlagAlias("to", true)]
     public string? ToFlag { get; set; }
 
-    [Description("Record time, an ISO 8601 instant: the tracker as it stood then (default: now)")]
+    [Description("Record time, an ISO 8601 instant: the tracker as it stood then (default: now)"), FlagAlias("known-at", 'k')]
     public string? KnownAtFlag { get; set; }
 
-    [Description("md (default) | csv | json | html")]
+    [Description("md (default) | csv | json | html"), FlagAlias("format", 'f')]
     public string? FormatFlag { get; set; }
 
-    [Description("Write to this file instead of standard output (CSV files start with a UTF-8 byte-order mark)")]
+    [Description("Write to this file instead of standard output (CSV files start with a UTF-8 byte-order mark)"), FlagAlias("output", 'o')]
     public string? OutputFlag { get; set; }
 }
 
 // No square brackets in descriptions: the help screen reads them as colour markup.
 [Description("Print or save a report: 'report status --as-of D --format md|csv|json|html --output FILE' " +
-             "or 'report changes --from D1 --to D2'; every flag is optional but --from and --to", Name = "report")]
+             "or 'report changes --from D1 --to D2'; every flag is optional (changes: the last 30 days)", Name = "report")]
 public class ReportCommand : JasperFxAsyncCommand<ReportInput>
 {
     public ReportCommand()
@@ -85,9 +88,9 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
         ChangesReportRequest? changes = null;
         errors.AddRange(kind == ReportKind.Status
             ? ReportRequests.ParseStatus(input.AgreementFlag, input.PartyFlag, input.CategoryFlag, input.StageFlag,
-                input.ContestedFlag, input.AsOfFlag, input.KnownAtFlag, input.FormatFlag, ReportFormat.Markdown, out status)
+                input.ContestedFlag, input.OverdueFlag, input.AsOfFlag, input.KnownAtFlag, input.FormatFlag, ReportFormat.Markdown, out status)
             : ReportRequests.ParseChanges(input.FromFlag, input.ToFlag, input.KnownAtFlag, input.FormatFlag,
-                ReportFormat.Markdown, out changes));
+                ReportFormat.Markdown, Today.Anywhere(TimeProvider.System), out changes));
         if (input.OutputFlag is { } output)
         {
             if (string.IsNullOrWhiteSpace(output)) errors.Add(new FieldError("output", "needs a file name"));
@@ -148,6 +151,7 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
         Only(ReportKind.Status, "category", input.CategoryFlag);
         Only(ReportKind.Status, "stage", input.StageFlag);
         Only(ReportKind.Status, "contested", input.ContestedFlag);
+        Only(ReportKind.Status, "overdue", input.OverdueFlag);
         Only(ReportKind.Status, "asOf", input.AsOfFlag);
         Only(ReportKind.Changes, "from", input.FromFlag);
         Only(ReportKind.Changes, "to", input.ToFlag);

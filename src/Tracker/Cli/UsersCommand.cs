@@ -3,7 +3,7 @@ using Tracker.Security;
 
 namespace Tracker.Cli;
 
-public class UsersInput : NetCoreInput
+public class UsersInput : TrackerInput
 {
     [Description("add | list | revoke")]
     public string Action { get; set; } = "list";
@@ -11,7 +11,7 @@ public class UsersInput : NetCoreInput
     [Description("The user name (for add and revoke)")]
     public string Name { get; set; } = "";
 
-    [Description("reader | analyst | admin (for add)")]
+    [Description("reader | analyst | admin (for add)"), FlagAlias("role", 'r')]
     public string RoleFlag { get; set; } = Roles.Reader;
 }
 

@@ -9,7 +9,9 @@ namespace Tracker.Import;
 
 /// <summary>
 /// CSV import: a header row, then one statement per row asserting one commitment (UTF-8, RFC 4180 quoting;
-/// quoted fields may span lines). Columns, in any order; only those marked * are required:
+/// quoted fields may span lines). Fields are separated by commas, or by semicolons as spreadsheets in German, French
+/// or Ukrainian settings write them (whichever the header row uses; in a semicolon file a decimal comma is a decimal
+/// mark). Errors name the column, never the API's field path. Columns, in any order; only those marked * are required:
 /// agreement_id*, statement_id, said_on*, speaker_name*, speaker_role, speaker_actor, place, quote*, language*,
 /// translation, source_outlet*, source_kind*, source_url, source_published_on, source_reliability,
 /// source_credibility, commitment_id*, stage*, quantity_amount, quantity_unit, note.
@@ -23,6 +25,22 @@ public static class CsvStatements
         "language", "translation", "source_outlet", "source_kind", "source_url", "source_published_on",
         "source_reliability", "source_credibility", "commitment_id", "stage", "quantity_amount", "quantity_unit", "note",
     ];
+
+    /// <summary>The request field each column fills (see <see cref="ToCommand"/>): errors about the field name the column.</summary>
+    private static readonly Dictionary<string, string> ColumnOfField = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["agreementId"] = "agreement_id", ["statementId"] = "statement_id", ["saidOn"] = "said_on",
+        ["speaker.name"] = "speaker_name", ["speaker.role"] = "speaker_role", ["speaker.actor"] = "speaker_actor",
+        ["place"] = "place", ["quote"] = "quote", ["language"] = "language", ["translation"] = "translation",
+        ["source.outlet"] = "source_outlet", ["source.kind"] = "source_kind", ["source.url"] = "source_url",
+        ["source.publishedOn"] = "source_published_on", ["source.reliability"] = "source_reliability",
+        ["source.credibility"] = "source_credibility", ["assertions"] = "commitment_id",
+        ["assertions[0].commitmentId"] = "commitment_id", ["assertions[0].stage"] = "stage",
+        ["assertions[0].quantity"] = "quantity_amount", ["assertions[0].quantity.amount"] = "quantity_amount",
+        ["assertions[0].quantity.unit"] = "quantity_unit", ["assertions[0].note"] = "note",
+    };
+
+    public static string ColumnOf(string field) => ColumnOfField.GetValueOrDefault(field, field);
 
     private static readonly string[] Required =
         ["agreement_id", "said_on", "speaker_name", "quote", "language", "source_outlet", "source_kind", "commitment_id", "stage"];
@@ -79,11 +97,11 @@ public static class CsvStatements
                 continue;
             }
             if (fields.All(string.IsNullOrWhiteSpace)) continue;
-            yield return ToCommand(name, line, fields, header);
+            yield return ToCommand(name, line, fields, header, parser.Delimiter);
         }
     }
 
-    private static ImportLine ToCommand(string file, int line, List<string> fields, Dictionary<string, int> header)
+    private static ImportLine ToCommand(string file, int line, List<string> fields, Dictionary<string, int> header, char delimiter)
     {
         string? Get(string column) =>
             header.TryGetValue(column, out var i) && i < fields.Count && !string.IsNullOrWhiteSpace(fields[i]) ? fields[i].Trim() : null;
@@ -107,11 +125,14 @@ public static class CsvStatements
         Quantity? quantity = null;
         if (Get("quantity_amount") is { } a)
         {
-            if (decimal.TryParse(a, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount))
+            // A semicolon file comes from a spreadsheet whose locale writes 2,5 for 2.5.
+            var number = delimiter == ';' ? a.Replace(',', '.') : a;
+            var style = delimiter == ';' ? NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign : NumberStyles.Number;
+            if (decimal.TryParse(number, style, CultureInfo.InvariantCulture, out var amount))
                 quantity = new Quantity(amount, Get("quantity_unit") ?? "");
             else errors.Add(new FieldError("quantity_amount", $"'{a}' is not a number"));
         }
-        if (errors.Count > 0) return new ImportLine(file, line, null, errors);
+        if (errors.Count > 0) return new ImportLine(file, line, null, errors, ColumnOf);
 
         var command = new RecordStatement(
             Get("agreement_id")!, statementId, Get("said_on"),
@@ -119,7 +140,7 @@ public static class CsvStatements
             Get("place"), Get("quote"), Get("language"), Get("translation"),
             new SourceInput(Get("source_outlet"), Get("source_kind"), Get("source_url"), published, Get("source_reliability"), credibility),
             [new AssertionInput(Get("commitment_id"), Get("stage"), quantity, Get("note"))]);
-        return ImportReader.Checked(file, line, command, "agreement_id");
+        return ImportReader.Checked(file, line, command, "agreement_id", ColumnOf);
     }
 
     /// <summary>RFC 4180 records from a reader, tracking the line each record starts on.</summary>
@@ -127,10 +148,14 @@ public static class CsvStatements
     {
         public int Line { get; private set; }
 
+        /// <summary>',' or ';': whichever separates the header row's names (decided on the first line).</summary>
+        public char Delimiter { get; private set; } = ',';
+
         public async Task<(int Line, List<string> Fields)?> NextAsync(CancellationToken ct)
         {
             var text = await reader.ReadLineAsync(ct);
             if (text is null) return null;
+            if (Line == 0) Delimiter = text.Count(c => c == ';') > text.Count(c => c == ',') ? ';' : ',';
             Line++;
             var start = Line;
             var fields = new List<string>();
@@ -158,7 +183,7 @@ public static class CsvStatements
                     else quoted = false;
                 }
                 else if (ch == '"' && field.Length == 0) quoted = true;
-                else if (ch == ',') { fields.Add(field.ToString()); field.Clear(); }
+                else if (ch == Delimiter) { fields.Add(field.ToString()); field.Clear(); }
                 else field.Append(ch);
             }
             fields.Add(field.ToString());

@@ -10,9 +10,13 @@ using Tracker.Kernel;
 namespace Tracker.Import;
 
 /// <summary>One line of an import file: the command it holds, or why it could not be read.</summary>
-public sealed record ImportLine(string File, int Line, IAgreementCommand? Command, IReadOnlyList<FieldError> Errors)
+public sealed record ImportLine(string File, int Line, IAgreementCommand? Command, IReadOnlyList<FieldError> Errors,
+    Func<string, string>? FieldNames = null)
 {
-    public string Where(string field) => $"{File}:{Line}:{field}";
+    public string Where(string field) => $"{File}:{Line}:{Name(field)}";
+
+    /// <summary>A field as the file names it: the command's path for JSON Lines, the column for CSV.</summary>
+    public string Name(string field) => FieldNames?.Invoke(field) ?? field;
 }
 
 /// <summary>
@@ -67,11 +71,10 @@ public static class ImportReader
 
     public static ImportLine ParseJsonLine(string file, int line, string text)
     {
-        JsonObject obj;
+        JsonNode? node;
         try
         {
-            obj = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
-                  ?? throw new JsonException("not an object");
+            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e) when (e.Message.StartsWith("Duplicate property ", StringComparison.Ordinal))
         {
@@ -79,8 +82,10 @@ public static class ImportReader
         }
         catch (JsonException e)
         {
-            return new ImportLine(file, line, null, [new FieldError("line", $"is not a JSON object ({FirstSentence(e.Message)})")]);
+            return new ImportLine(file, line, null, [new FieldError("line", JsonSyntax.Describe(e))]);
         }
+        if (node is not JsonObject obj)
+            return new ImportLine(file, line, null, [new FieldError("line", "is JSON but not an object: each line is one {…} command")]);
 
         var type = obj["type"]?.GetValueKind() == JsonValueKind.String ? obj["type"]!.GetValue<string>() : null;
         if (type is null || !CommandTypes.TryGetValue(type, out var commandType))
@@ -105,12 +110,13 @@ public static class ImportReader
     /// A parsed line as the importer takes it: its agreement id checked first (the importer queries by it before any
     /// decider sees it; <paramref name="idField"/> names it as the file does), its idempotency keys filled in.
     /// </summary>
-    internal static ImportLine Checked(string file, int line, IAgreementCommand command, string idField)
+    internal static ImportLine Checked(string file, int line, IAgreementCommand command, string idField,
+        Func<string, string>? fieldNames = null)
     {
         var ids = new Checks();
         return ids.Slug(idField, command.AgreementId)
-            ? new ImportLine(file, line, WithKeys(command), [])
-            : new ImportLine(file, line, null, ids.Errors);
+            ? new ImportLine(file, line, WithKeys(command), [], fieldNames)
+            : new ImportLine(file, line, null, ids.Errors, fieldNames);
     }
 
     /// <summary>
@@ -128,6 +134,4 @@ public static class ImportReader
 
     internal static Guid KeyOf(string kind, string content) =>
         new(SHA256.HashData(Encoding.UTF8.GetBytes(kind + "\n" + content)).AsSpan(0, 16));
-
-    private static string FirstSentence(string message) => message.Split(". ")[0].TrimEnd('.');
 }

@@ -85,7 +85,7 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         public List<ImportError> Errors { get; } = [];
 
         public void Fail(ImportLine line, IEnumerable<FieldError> errors) =>
-            Errors.AddRange(errors.Select(e => new ImportError(line.File, line.Line, e.Field, e.Reason)));
+            Errors.AddRange(errors.Select(e => new ImportError(line.File, line.Line, line.Name(e.Field), e.Reason)));
     }
 
     private async Task FlushAsync(NpgsqlTransaction transaction, List<ImportLine> batch, Run run, IProgress<int>? progress,

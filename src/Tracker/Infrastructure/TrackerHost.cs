@@ -77,6 +77,7 @@ public static class TrackerHost
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<TokenLookup>();
 
+        services.AddTrackerDataProtection();
         services.AddTrackerAuthentication(configuration);
         services.AddWorkbench();
 

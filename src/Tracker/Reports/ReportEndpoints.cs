@@ -38,9 +38,12 @@ public static class ReportEndpoints
 
     [EndpointSummary("What moved between two dates (from, to; format json (paged), md, csv, html)"), WolverineGet("/api/reports/changes")]
     public static async Task<Reported<ChangesReport>> Changes(PortfolioReads portfolio, TimeProvider clock, string? from, string? to,
-        string? knownAt, string? format, int? page, int? pageSize, CancellationToken ct)
+        string? knownAt, string? format, int? page, int? pageSize, HttpContext http, CancellationToken ct)
     {
-        var errors = ReportRequests.ParseChanges(from, to, knownAt, format, ReportFormat.Json, out var request);
+        var errors = ReportRequests.ParseChanges(from, to, knownAt, format, ReportFormat.Json, Tracker.Agreements.Deciding.Today.Anywhere(clock), out var request);
+        // The status report's valid-time clock, sent here, would otherwise be ignored in silence now that the period has a default.
+        if (http.Request.Query.ContainsKey("asOf"))
+            errors.Add(new FieldError("asOf", "does not apply to the changes report: its period is from..to (said-on dates)"));
         var paging = PagingFor(request?.Format, page, pageSize, errors);
         if (errors.Count > 0) return new(Problems.Invalid(errors));
         var r = request!;

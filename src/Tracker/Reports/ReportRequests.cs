@@ -47,18 +47,27 @@ public static class ReportRequests
         return errors;
     }
 
+    /// <summary>The period a changes report covers when it names no <c>from</c>: 30 days before <c>to</c>.</summary>
+    public const int DefaultPeriodDays = 30;
+
+    /// <summary>
+    /// Without <c>to</c>, the period ends <paramref name="today"/> (<see cref="Agreements.Deciding.Today.Anywhere"/>, so
+    /// nothing already said is left out); without <c>from</c>, it starts
+    /// <see cref="DefaultPeriodDays"/> days before its end: a bare changes report is the last 30 days, as the workbench shows.
+    /// </summary>
     public static List<FieldError> ParseChanges(string? from, string? to, string? knownAt, string? format,
-        ReportFormat defaultFormat, out ChangesReportRequest? request)
+        ReportFormat defaultFormat, DateOnly today, out ChangesReportRequest? request)
     {
         request = null;
         var errors = RequestContext.ParseClocks(null, knownAt, out var clocks);
-        var fromDate = RequiredDate("from", from, errors);
-        var toDate = RequiredDate("to", to, errors);
+        var toDate = Given(to) is null ? today : RequestContext.ParseDate(to, "to", errors);
+        var fromDate = Given(from) is null ? toDate?.AddDays(-DefaultPeriodDays) : RequestContext.ParseDate(from, "from", errors);
         if (fromDate > toDate) errors.Add(new FieldError("to", $"{Text(toDate)} is before 'from' ({Text(fromDate)})"));
         var parsedFormat = ParseFormat(format, defaultFormat, errors);
         if (errors.Count > 0) return errors;
+        if (fromDate is null || toDate is null) throw new InvalidOperationException("a period without dates and without errors");
 
-        request = new ChangesReportRequest(fromDate!.Value, toDate!.Value, clocks.KnownAt, parsedFormat);
+        request = new ChangesReportRequest(fromDate.Value, toDate!.Value, clocks.KnownAt, parsedFormat);
         return errors;
     }
 
@@ -80,13 +89,6 @@ public static class ReportRequests
         if (ReportFormats.TryParse(text, defaultFormat, out var format, out var reason)) return format;
         errors.Add(new FieldError("format", reason!));
         return defaultFormat;
-    }
-
-    private static DateOnly? RequiredDate(string field, string? text, List<FieldError> errors)
-    {
-        if (!string.IsNullOrWhiteSpace(text)) return RequestContext.ParseDate(text, field, errors);
-        errors.Add(new FieldError(field, "is required (YYYY-MM-DD)"));
-        return null;
     }
 
     /// <summary>An empty filter (<c>?party=</c>, <c>--party ""</c>) means no filter, not "matches nothing".</summary>

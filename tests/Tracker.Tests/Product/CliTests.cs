@@ -178,7 +178,8 @@ public class CliTests : IDisposable
         var run = await Tracker(database, "import", malformed, missing, unknown, badDate, badBytes);
 
         run.ExitCode.ShouldNotBe(0);
-        run.Error.ShouldContain("malformed.jsonl:4:line: is not a JSON object");
+        run.Error.ShouldContain("malformed.jsonl:4:line: ends before the JSON is complete: an object or list is never closed");
+        run.Error.ShouldNotContain("Expected depth");
         run.Error.ShouldContain("missing.jsonl:4:quote:");
         run.Error.ShouldContain("unknown.jsonl:4:assertions[0].commitmentId:");
         run.Error.ShouldContain("date.jsonl:4:saidOn:");

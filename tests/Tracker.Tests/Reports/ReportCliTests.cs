@@ -68,6 +68,52 @@ public class ReportCliTests(SeededDatabase database) : IClassFixture<SeededDatab
     }
 
     [Fact]
+    public async Task short_flags_mean_one_thing_each_so_report_status_f_csv_prints_csv()
+    {
+        var run = await Tracker("report", "status", "-f", "csv", "-s", "raised");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        var rows = CsvText.Rows(run.Output);
+        rows.Select(r => r["commitment_id"]).ShouldBe(["drone-production"]);
+    }
+
+    [Fact]
+    public async Task the_readmes_own_command_line_saves_just_the_report_into_the_file()
+    {
+        // The line as the README gives it, run from the repository root by a shell, as an analyst would paste it.
+        var readme = await File.ReadAllLinesAsync(Path.Combine(TrackerProcess.RepositoryRoot, "README.md"));
+        var line = readme.Single(l => l.StartsWith("dotnet run --project src/Tracker", StringComparison.Ordinal)
+                                      && l.Contains("report status --format csv > ", StringComparison.Ordinal));
+        var target = line[(line.LastIndexOf('>') + 1)..].Trim();
+        // The suite has built the project already; building it again while other tests run its output would race.
+        var configuration = new DirectoryInfo(Path.GetDirectoryName(TrackerProcess.Dll)!).Parent!.Name;
+        var command = line.Replace("dotnet run ", $"dotnet run --no-build -c {configuration} ", StringComparison.Ordinal);
+        var folder = Directory.CreateTempSubdirectory("tracker-readme-").FullName;
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("bash", ["-c", $"cd {TrackerProcess.RepositoryRoot} && {command.Replace($"> {target}", $"> {folder}/{target}")}"])
+            {
+                RedirectStandardError = true, UseShellExecute = false,
+            };
+            psi.Environment.Remove("TRACKER_HOME");
+            psi.Environment["TRACKER_DB"] = database.Environment["TRACKER_DB"];
+            psi.Environment["DOTNET_NOLOGO"] = "1";
+            using var process = System.Diagnostics.Process.Start(psi)!;
+            var error = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+
+            process.ExitCode.ShouldBe(0, error);
+            var saved = await File.ReadAllTextAsync(Path.Combine(folder, target));
+            saved.ShouldStartWith("agreement_id,agreement_title,", customMessage: $"the file holds only the report; it starts: {saved.Split('\n')[0]}");
+            CsvText.Rows(saved).Count.ShouldBe(3);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task the_same_filters_as_the_api_narrow_the_report()
     {
         var run = await Tracker("report", "status", "--stage", "raised", "--format", "json");
@@ -103,12 +149,15 @@ public class ReportCliTests(SeededDatabase database) : IClassFixture<SeededDatab
     }
 
     [Fact]
-    public async Task report_changes_without_its_period_says_which_flags_are_missing()
+    public async Task report_changes_without_from_covers_the_30_days_up_to_to()
     {
-        var run = await Tracker("report", "changes");
+        var run = await Tracker("report", "changes", "--to", "2025-06-30", "-f", "csv");
 
-        run.ExitCode.ShouldNotBe(0, run.ToString());
-        run.Error.ShouldContain("report changes: --from: is required (YYYY-MM-DD)");
-        run.Error.ShouldContain("report changes: --to: is required (YYYY-MM-DD)");
+        run.ExitCode.ShouldBe(0, run.ToString());
+        CsvText.Rows(run.Output).Select(r => r["commitment_id"]).ShouldBe(
+            ["drone-production", "air-defence-joint-production", "weapons-joint-production"]);
+        var bare = await Tracker("report", "changes");
+        bare.ExitCode.ShouldBe(0, bare.ToString());
+        bare.Output.ShouldStartWith("# Changes");
     }
 }

@@ -140,11 +140,25 @@ public class ReportHttpTests(TrackerApp app)
     }
 
     [Fact]
-    public async Task a_changes_report_without_its_period_is_a_400_naming_what_is_missing()
+    public async Task a_changes_report_without_from_covers_the_30_days_up_to_its_end_and_without_either_the_last_30_days()
     {
-        var (status, body, _) = await _api.Send(HttpMethod.Get, "/api/reports/changes?to=2025-06-30&format=md");
+        var id = await AgreementUnderExaminationAsync();
+        await _api.Record(id, Api.Statement(AirDefence, "raised", saidOn: "2025-05-20"));
 
-        status.ShouldBe(HttpStatusCode.BadRequest);
-        body!["errors"]!.AsObject().Select(e => e.Key).ShouldBe(["from"]);
+        var (status, _, body, result) = await GetAsync(_api, "/api/reports/changes?to=2025-06-30&format=csv");
+
+        status.ShouldBe(HttpStatusCode.OK, Encoding.UTF8.GetString(body));
+        result.Context.Response.Headers.ContentDisposition.ToString().ShouldBe("attachment; filename=changes-2025-05-31-to-2025-06-30.csv");
+        CsvText.Rows(Encoding.UTF8.GetString(body[3..])).Where(r => r["agreement_id"] == id).Select(r => r["said_on"])
+            .ShouldBe(["2025-06-05"], "May 20 is before the period");
+
+        (status, _, body, result) = await GetAsync(_api, "/api/reports/changes?format=csv");
+        status.ShouldBe(HttpStatusCode.OK, Encoding.UTF8.GetString(body));
+        var name = result.Context.Response.Headers.ContentDisposition.ToString();
+        var dates = System.Text.RegularExpressions.Regex.Match(name, @"changes-(\d{4}-\d{2}-\d{2})-to-(\d{4}-\d{2}-\d{2})\.csv");
+        dates.Success.ShouldBeTrue(name);
+        var (from, to) = (DateOnly.Parse(dates.Groups[1].Value), DateOnly.Parse(dates.Groups[2].Value));
+        to.DayNumber.ShouldBeInRange(DateOnly.FromDateTime(DateTime.UtcNow).DayNumber, DateOnly.FromDateTime(DateTime.UtcNow.AddHours(14)).DayNumber);
+        (to.DayNumber - from.DayNumber).ShouldBe(30);
     }
 }

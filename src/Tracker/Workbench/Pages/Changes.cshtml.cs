@@ -19,7 +19,7 @@ public sealed class ChangesModel(PortfolioReads portfolio, TimeProvider clock) :
         From = string.IsNullOrWhiteSpace(from) ? ReportText.Date(today.AddDays(-30)) : from;
         To = string.IsNullOrWhiteSpace(to) ? ReportText.Date(today) : to;
         KnownAt = knownAt;
-        var errors = ReportRequests.ParseChanges(From, To, knownAt, null, ReportFormat.Json, out var request);
+        var errors = ReportRequests.ParseChanges(From, To, knownAt, null, ReportFormat.Json, today, out var request);
         var paging = Paging.Parse(page, 100, errors);
         if (errors.Count > 0)
         {

@@ -58,7 +58,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var reportedOfChangesReport = await Tracker.Reports.ReportEndpoints.Changes(_portfolioReads, _timeProvider, from, to, knownAt, format, page, pageSize, httpContext.RequestAborted).ConfigureAwait(false);
+            var reportedOfChangesReport = await Tracker.Reports.ReportEndpoints.Changes(_portfolioReads, _timeProvider, from, to, knownAt, format, page, pageSize, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
             await reportedOfChangesReport.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS tracker.data_protection_keys;
