@@ -169,7 +169,7 @@ public class ApiContractTests(TrackerApp app)
         [
             C(200, "json page", w => w.Get("/api/reports/changes?from=2025-01-01&to=2025-12-31&pageSize=5")),
             C(200, "csv", w => w.Get("/api/reports/changes?from=2025-01-01&to=2025-12-31&format=csv")),
-            C(400, "no from", w => w.Get("/api/reports/changes?to=2025-12-31")),
+            C(400, "asOf does not apply", w => w.Get("/api/reports/changes?asOf=2025-12-31")),
         ],
         ["GET /api/audit"] =
         [
