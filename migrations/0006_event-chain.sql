@@ -1,0 +1,106 @@
+-- Issue 12: a tamper-evident record. Every event appended to tracker.mt_events, by any writer (the service, an
+-- import, another instance, Marten's tombstones, raw SQL), gets a hash row in the same transaction: a SHA-256 over
+-- the previous row's hash and a canonical encoding of the event (README, "Proving the record"). This is no Marten
+-- projection on purpose: nothing rebuilds or tears it down. Events already stored are chained by this migration.
+
+-- One row per event, in chain order (the order the appending transactions committed, which is not always seq_id
+-- order: sequence numbers are reserved before a transaction commits). stream_id and version are kept so that a
+-- verifier can tell an event moved to another seq_id from one whose content changed.
+CREATE TABLE IF NOT EXISTS tracker.event_chain (
+    position  bigint  NOT NULL PRIMARY KEY,
+    seq_id    bigint  NOT NULL UNIQUE,
+    stream_id varchar NULL,
+    version   bigint  NOT NULL,
+    hash      bytea   NOT NULL CHECK (octet_length(hash) = 32)
+);
+CREATE INDEX IF NOT EXISTS event_chain_stream ON tracker.event_chain (stream_id, position);
+
+-- When the chain began, and how many events this migration chained (they were appended before the chain existed:
+-- the chain proves nothing about them before this moment).
+CREATE TABLE IF NOT EXISTS tracker.event_chain_genesis (
+    id           int         NOT NULL PRIMARY KEY CHECK (id = 1),
+    chained_at   timestamptz NOT NULL,
+    backfilled   bigint      NOT NULL,
+    backfilled_through_seq bigint NULL
+);
+
+-- Signed heads (tracker checkpoint): position, head hash, time, Ed25519 signature by the instance's key.
+CREATE TABLE IF NOT EXISTS tracker.event_chain_checkpoints (
+    position   bigint      NOT NULL,
+    seq_id     bigint      NULL,
+    hash       bytea       NOT NULL,
+    signed_at  timestamptz NOT NULL,
+    public_key text        NOT NULL,
+    signature  text        NOT NULL,
+    PRIMARY KEY (position, signed_at)
+);
+
+-- A field: its UTF-8 byte length as 8 bytes big-endian, then the bytes; NULL is the length -1 and no bytes.
+CREATE OR REPLACE FUNCTION tracker.event_chain_field(value text) RETURNS bytea
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN value IS NULL THEN int8send(-1)
+                ELSE int8send(octet_length(convert_to(value, 'UTF8'))::bigint) || convert_to(value, 'UTF8') END
+$$;
+
+CREATE OR REPLACE FUNCTION tracker.event_chain_hash(previous bytea, e tracker.mt_events) RETURNS bytea
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT sha256(convert_to('tracker-event-chain-v1', 'UTF8') || previous
+        || tracker.event_chain_field(e.seq_id::text)
+        || tracker.event_chain_field(e.stream_id)
+        || tracker.event_chain_field(e.version::text)
+        || tracker.event_chain_field(e.type)
+        || tracker.event_chain_field(to_char(e.timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+        || tracker.event_chain_field(e.user_name)
+        || tracker.event_chain_field(e.correlation_id)
+        || tracker.event_chain_field(e.causation_id)
+        || tracker.event_chain_field(e.headers::text)
+        || tracker.event_chain_field(e.data::text))
+$$;
+
+-- Chain order is taken under one transaction-scoped advisory lock; the tip is the last row (never a head row updated
+-- per event: an import appends 100,000 events in one transaction, and as many versions of one row would make every
+-- later lookup slower). The lock key is "tracker" + 12 (the issue), apart from the migrations' and backfill's keys.
+CREATE OR REPLACE FUNCTION tracker.event_chain_append() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    tip_position bigint;
+    tip_hash     bytea;
+BEGIN
+    PERFORM pg_advisory_xact_lock(32776859903812990);
+    SELECT c.position, c.hash INTO tip_position, tip_hash FROM tracker.event_chain c ORDER BY c.position DESC LIMIT 1;
+    IF tip_position IS NULL THEN
+        tip_position := 0;
+        tip_hash := '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;
+    END IF;
+    INSERT INTO tracker.event_chain (position, seq_id, stream_id, version, hash)
+    VALUES (tip_position + 1, NEW.seq_id, NEW.stream_id, NEW.version, tracker.event_chain_hash(tip_hash, NEW));
+    RETURN NULL;
+END
+$$;
+
+-- Deferred to commit: the chain's lock is held only while the committing transaction hashes its own events, not
+-- for the whole of every write.
+DROP TRIGGER IF EXISTS event_chain_append ON tracker.mt_events;
+CREATE CONSTRAINT TRIGGER event_chain_append AFTER INSERT ON tracker.mt_events
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION tracker.event_chain_append();
+
+-- The events stored before this migration, chained now in seq_id order (the trigger above blocks other appends
+-- from the moment it is created until this transaction commits).
+DO $$
+DECLARE
+    e     tracker.mt_events;
+    n     bigint := 0;
+    tip   bytea  := '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;
+    last_seq bigint;
+BEGIN
+    IF EXISTS (SELECT 1 FROM tracker.event_chain) THEN RETURN; END IF;
+    FOR e IN SELECT * FROM tracker.mt_events ORDER BY seq_id LOOP
+        n := n + 1;
+        tip := tracker.event_chain_hash(tip, e);
+        INSERT INTO tracker.event_chain (position, seq_id, stream_id, version, hash) VALUES (n, e.seq_id, e.stream_id, e.version, tip);
+        last_seq := e.seq_id;
+    END LOOP;
+    INSERT INTO tracker.event_chain_genesis (id, chained_at, backfilled, backfilled_through_seq) VALUES (1, now(), n, last_seq)
+    ON CONFLICT (id) DO NOTHING;
+END
+$$;
