@@ -138,6 +138,15 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource)
             from {Schema}.event_chain c left join {Schema}.mt_events e on e.seq_id = c.seq_id
             where c.position >= $1 order by c.position
             """, conn, tx) { Parameters = { new() { Value = from } } };
+        var gap = await WalkRowsAsync(cmd, from, previous, walk, anchor, ct);
+        // The reader is closed by now: the connection can answer which event lost its row.
+        if (gap is { } position) walk.Break = await MissingRowAsync(conn, tx, position, ct);
+    }
+
+    /// <summary>The forward pass; returns the first position whose hash row is missing, if that is what broke.</summary>
+    private static async Task<long?> WalkRowsAsync(NpgsqlCommand cmd, long from, byte[] previous, Walk walk, Checkpoint? anchor,
+        CancellationToken ct)
+    {
         await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
         var encoding = new ChainEncoding();
         var computed = new byte[ChainEncoding.HashLength];
@@ -145,15 +154,11 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(ct))
         {
             var row = Row.Read(reader);
-            if (row.Position != expected)
-            {
-                walk.Break = await MissingRowAsync(conn, tx, expected, ct);
-                return;
-            }
+            if (row.Position != expected) return expected;
             if (Check(row, previous, encoding, computed) is { } broken)
             {
                 walk.Break = broken;
-                return;
+                return null;
             }
             if (anchor is not null && row.Position == anchor.Position)
             {
@@ -167,6 +172,7 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource)
             walk.LastHash = row.Hash;
             expected++;
         }
+        return null;
     }
 
     private async Task WalkAgreementAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string agreement, Walk walk, CancellationToken ct)
