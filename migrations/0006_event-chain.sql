@@ -49,7 +49,10 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
         || tracker.event_chain_field(e.stream_id)
         || tracker.event_chain_field(e.version::text)
         || tracker.event_chain_field(e.type)
-        || tracker.event_chain_field(to_char(e.timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+        -- Marten dates its tombstones -infinity: infinite times are PostgreSQL's words for them.
+        || tracker.event_chain_field(CASE WHEN isfinite(e.timestamp)
+                                          THEN to_char(e.timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+                                          ELSE e.timestamp::text END)
         || tracker.event_chain_field(e.user_name)
         || tracker.event_chain_field(e.correlation_id)
         || tracker.event_chain_field(e.causation_id)

@@ -12,7 +12,8 @@ select json_build_object(
     'stream_id', e.stream_id,
     'version', e.version,
     'type', e.type,
-    'timestamp', to_char(e.timestamp at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    'timestamp', case when isfinite(e.timestamp) then to_char(e.timestamp at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+                      else e.timestamp::text end,
     'user_name', e.user_name,
     'correlation_id', e.correlation_id,
     'causation_id', e.causation_id,

@@ -9,7 +9,8 @@ Prints "N events verified, head H" and exits 0, or names the first position that
 The encoding (README, "Proving the record"): hash(n) = SHA-256( b"tracker-event-chain-v1" || hash(n-1) || fields ),
 hash(0) = 32 zero bytes; the fields, in order, are seq_id, stream_id, version, type, timestamp, user_name,
 correlation_id, causation_id, headers, data, each as its UTF-8 length in 8 bytes big-endian (-1 for NULL, then no
-bytes) followed by its UTF-8 bytes. Numbers are decimal text; the timestamp is UTC with six fractional digits and a Z;
+bytes) followed by its UTF-8 bytes. Numbers are decimal text; the timestamp is UTC with six fractional digits and a Z
+(PostgreSQL's -infinity or infinity for an infinite one: Marten dates its tombstones -infinity);
 headers and data are PostgreSQL's text of the jsonb value, byte for byte.
 
 A checkpoint's Ed25519 signature needs more than the standard library; this script checks that the chain reaches the

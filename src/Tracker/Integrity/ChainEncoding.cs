@@ -14,7 +14,8 @@ public readonly record struct ChainedEvent(
 /// The canonical encoding of an event in the chain, the same as tracker.event_chain_hash (migration 0006) and
 /// tools/verify_chain.py compute: SHA-256 over "tracker-event-chain-v1", the previous hash (32 bytes), then each
 /// field as its UTF-8 length (8 bytes, big-endian; -1 for NULL) and bytes. Numbers are decimal text, the timestamp
-/// is UTC with microseconds (2025-06-05T10:11:12.123456Z), headers and data are PostgreSQL's jsonb text.
+/// is UTC with microseconds (2025-06-05T10:11:12.123456Z, or -infinity / infinity), headers and data are PostgreSQL's
+/// jsonb text.
 /// </summary>
 public sealed class ChainEncoding
 {
@@ -25,8 +26,14 @@ public sealed class ChainEncoding
     private byte[] _buffer = new byte[16 * 1024];
     private int _length;
 
+    /// <summary>
+    /// Npgsql reads PostgreSQL's -infinity and infinity (Marten dates its tombstones -infinity) as the extreme
+    /// DateTimes; the encoding names them as PostgreSQL does.
+    /// </summary>
     public static string TimestampText(DateTime utc) =>
-        utc.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+        utc == DateTime.MinValue ? "-infinity"
+        : utc == DateTime.MaxValue ? "infinity"
+        : utc.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>The hash of <paramref name="e"/> chained after <paramref name="previous"/>, written to <paramref name="hash"/>.</summary>
     public void Hash(ReadOnlySpan<byte> previous, in ChainedEvent e, Span<byte> hash)
