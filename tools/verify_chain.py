@@ -14,9 +14,12 @@ bytes) followed by its UTF-8 bytes. Numbers are decimal text; the timestamp is U
 headers and data are PostgreSQL's text of the jsonb value, byte for byte.
 
 A checkpoint's Ed25519 signature needs more than the standard library; this script checks that the chain reaches the
-checkpoint's position with the checkpoint's head. To check the signature too (OpenSSL 3):
-    python3 tools/verify_chain.py chain.jsonl --checkpoint cp.json --signed-text > signed.txt  (then openssl pkeyutl)
+checkpoint's position with the checkpoint's head. To check the signature too, with OpenSSL 3:
+    python3 tools/verify_chain.py --checkpoint cp.json --openssl DIR
+writes DIR/signed.txt, DIR/key.pem and DIR/signature.bin and prints the openssl command that checks them.
 """
+import base64
+import os
 import hashlib
 import json
 import struct
@@ -47,6 +50,22 @@ def signed_text(cp):
     return f"tracker-checkpoint-v1\n{cp['position']}\n{seq}\n{cp['head']}\n{cp['signedAt']}\n".encode("utf-8")
 
 
+def openssl_files(cp, folder):
+    os.makedirs(folder, exist_ok=True)
+    # An Ed25519 public key as SubjectPublicKeyInfo: a fixed 12-byte DER prefix, then the 32 raw bytes.
+    spki = bytes.fromhex("302a300506032b6570032100") + base64.b64decode(cp["publicKey"])
+    pem = "-----BEGIN PUBLIC KEY-----\n" + base64.b64encode(spki).decode() + "\n-----END PUBLIC KEY-----\n"
+    paths = {name: os.path.join(folder, name) for name in ("signed.txt", "key.pem", "signature.bin")}
+    with open(paths["signed.txt"], "wb") as f:
+        f.write(signed_text(cp))
+    with open(paths["key.pem"], "w") as f:
+        f.write(pem)
+    with open(paths["signature.bin"], "wb") as f:
+        f.write(base64.b64decode(cp["signature"]))
+    print(f"openssl pkeyutl -verify -pubin -inkey {paths['key.pem']} -rawin -in {paths['signed.txt']} -sigfile {paths['signature.bin']}")
+    return 0
+
+
 def main(argv):
     args = argv[1:]
     checkpoint = None
@@ -55,9 +74,8 @@ def main(argv):
         with open(args[i + 1], encoding="utf-8") as f:
             checkpoint = json.load(f)
         del args[i:i + 2]
-        if "--signed-text" in args:
-            sys.stdout.buffer.write(signed_text(checkpoint))
-            return 0
+        if "--openssl" in args:
+            return openssl_files(checkpoint, args[args.index("--openssl") + 1])
     if len(args) != 1:
         print(__doc__, file=sys.stderr)
         return 2

@@ -37,6 +37,13 @@ public class AuditorScriptTests : IDisposable
         audited.Exit.ShouldBe(0, audited.Output);
         audited.Output.Trim().ShouldBe($"13 events verified, head {head}, extends the checkpoint at position 13");
 
+        // The signature is plain Ed25519: OpenSSL checks it with the public key the file names.
+        var openssl = await RunAsync("python3", Script, "--checkpoint", checkpoint, "--openssl", Path.Combine(_dir, "openssl"));
+        openssl.Exit.ShouldBe(0, openssl.Output);
+        var command = openssl.Output.Trim().Split(' ');
+        var signature = await RunAsync(command[0], command[1..]);
+        signature.Output.ShouldContain("Signature Verified Successfully");
+
         var lines = File.ReadAllLines(dump);
         lines[4] = lines[4].Replace("Brüssel", "Bruessel");
         File.WriteAllLines(dump, lines);
