@@ -39,6 +39,9 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource)
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         await Execute(conn, tx, "set transaction read only", ct);
+        // The walk is one ordered pass: the chain's primary key in order, each event by its own. Left to itself the
+        // planner may hash-join and then sort every event's data on disk before returning the first row.
+        await Execute(conn, tx, "set local enable_hashjoin = off; set local enable_mergejoin = off; set local enable_sort = off", ct);
 
         var genesis = await GenesisAsync(conn, tx, ct);
         if (genesis is null)
