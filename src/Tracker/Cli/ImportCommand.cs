@@ -52,6 +52,7 @@ public class ImportCommand : JasperFxAsyncCommand<ImportInput>
             Console.Error.WriteLine($"{result.Errors.Count} error(s) in {result.Lines:N0} lines: nothing was imported.");
             return false;
         }
+        foreach (var note in input.Files.Select(Integrity.ExportedChain.ImportNote).OfType<string>()) Console.Error.WriteLine(note);
         var verb = input.DryRunFlag ? "would append" : "appended";
         Console.WriteLine($"{result.Lines:N0} lines: {verb} {result.Appended:N0} events, {result.AlreadyPresent:N0} already present " +
                           $"({started.Elapsed.TotalSeconds:0.0} s).");

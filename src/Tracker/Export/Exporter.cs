@@ -13,8 +13,9 @@ namespace Tracker.Export;
 /// <summary>
 /// Writes the store as import lines: every event, in the order it was recorded, as the command that records it
 /// again. Importing the file into an empty store rebuilds the same agreements, statements, corrections and
-/// retractions with the same ids (who recorded them and when is the new store's to record). Streams the events,
-/// so memory stays flat however large the store.
+/// retractions with the same ids (who recorded them and when is the new store's to record). Each line carries its
+/// event's place in the hash chain ("chain": sequence, position, hash). Streams the events, so memory stays flat
+/// however large the store.
 /// </summary>
 public sealed class Exporter(IDocumentStore store)
 {
@@ -32,9 +33,12 @@ public sealed class Exporter(IDocumentStore store)
         if (agreementId is not null) events = events.Where(e => e.StreamKey == agreementId);
         if (knownAt is { } t) events = events.Where(e => e.Timestamp <= t);
         var count = 0;
+        await using var chain = await Integrity.ExportedChain.OpenAsync(store, agreementId, knownAt, ct);
         await foreach (var e in events.OrderBy(e => e.Sequence).ToAsyncEnumerable(ct))
         {
-            await output.WriteLineAsync(LineFor(e.Data).ToJsonString(Json));
+            var line = LineFor(e.Data);
+            if (await chain.LinkAsync(e.Sequence, ct) is { } link) line[Integrity.ExportedChain.Member] = link;
+            await output.WriteLineAsync(line.ToJsonString(Json));
             count++;
         }
         return count;

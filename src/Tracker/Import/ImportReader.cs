@@ -92,6 +92,8 @@ public static class ImportReader
             return new ImportLine(file, line, null, [new FieldError("type",
                 $"{(type is null ? "is missing" : $"'{type}' is unknown")}; one of: {string.Join(", ", CommandTypes.Keys)}")]);
         obj.Remove("type");
+        // An export's link to the chain of the store it came from: this store chains what it appends itself.
+        obj.Remove(Integrity.ExportedChain.Member);
 
         try
         {

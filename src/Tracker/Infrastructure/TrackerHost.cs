@@ -12,6 +12,7 @@ using Tracker.Agreements.Deciding;
 using Tracker.Agreements.Storage;
 using Tracker.Audit;
 using Tracker.Http;
+using Tracker.Integrity;
 using Tracker.Portfolio;
 using Tracker.Infrastructure.Database;
 using Tracker.Security;
@@ -76,6 +77,7 @@ public static class TrackerHost
         services.AddHostedService<Welcome>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<TokenLookup>();
+        services.AddIntegrity(configuration);
 
         services.AddTrackerDataProtection();
         services.AddTrackerAuthentication(configuration);
