@@ -46,6 +46,9 @@ await using (database)
             return 1;
         }
         await InlineProjectionBackfill.RebuildStartingAsync(database.ConnectionString, Console.Error.WriteLine);
+        // The framework gives each projection 5 minutes to replay the whole log, then cancels it half-done: at a
+        // million events the portfolio alone takes longer. Unless the operator says otherwise, allow half a day.
+        if (!args.Any(a => a.StartsWith("--shard-timeout", StringComparison.OrdinalIgnoreCase))) args = [.. args, "--shard-timeout", "12h"];
         // Emptying and refilling a large store's tables takes statements far longer than a request's 30 s.
         builder.Configuration[TrackerHost.CommandTimeoutSetting] ??= "3600";
     }

@@ -171,6 +171,11 @@ public class ApiContractTests(TrackerApp app)
             C(200, "csv", w => w.Get("/api/reports/changes?from=2025-01-01&to=2025-12-31&format=csv")),
             C(400, "asOf does not apply", w => w.Get("/api/reports/changes?asOf=2025-12-31")),
         ],
+        ["GET /api/integrity"] =
+        [
+            C(200, "the chain verified", w => w.Get("/api/integrity", w.Admin)),
+            C(400, "from not a sequence number", w => w.Get("/api/integrity?from=0", w.Admin)),
+        ],
         ["GET /api/audit"] =
         [
             C(200, "a page", w => w.Get($"/api/audit?agreement={w.AgreementId}")),
