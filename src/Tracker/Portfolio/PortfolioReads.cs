@@ -65,6 +65,48 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
         await write(new ChangesReportHead(from, to, knownAt, now, total), ChangeRowsAsync(conn, from, to, knownAt, null, ct));
     }
 
+    /// <summary>
+    /// Null when the agreement exists; else why a filter naming it would match nothing, with the ids that look most
+    /// like it (sharing its first letters; closest first).
+    /// </summary>
+    public async Task<string?> UnknownAgreementAsync(string agreementId, CancellationToken ct)
+    {
+        await using var conn = await database.OpenConnectionAsync(ct);
+        await using (var exists = new NpgsqlCommand($"select exists (select 1 from {Schema}.portfolio_agreements where agreement_id = @a)", conn))
+        {
+            exists.Parameters.AddWithValue("a", agreementId);
+            if ((bool)(await exists.ExecuteScalarAsync(ct))!) return null;
+        }
+        var prefix = agreementId[..Math.Min(3, agreementId.Length)];
+        var candidates = new List<string>();
+        await using (var like = new NpgsqlCommand(
+                         $"select agreement_id from {Schema}.portfolio_agreements where agreement_id >= @p and agreement_id < @p || chr(1114111) order by agreement_id limit 200", conn))
+        {
+            like.Parameters.AddWithValue("p", prefix);
+            await using var reader = await like.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) candidates.Add(reader.GetString(0));
+        }
+        var near = candidates.OrderBy(c => Distance(c, agreementId)).ThenBy(c => c, StringComparer.Ordinal).Take(3).ToList();
+        return $"no agreement '{agreementId}'" + (near.Count > 0 ? $"; did you mean {string.Join(", ", near.Select(n => $"'{n}'"))}?" : "");
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var previous = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var current = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
+                previous = current;
+            }
+        }
+        return row[b.Length];
+    }
+
     /// <summary>Agreements known at the instant, filtered by party and tag, one page, each summarised on both clocks.</summary>
     public async Task<PageOf<AgreementSummary>> AgreementsAsync(string? party, string? tag, Clocks clocks, Paging paging,
         CancellationToken ct)

@@ -36,6 +36,9 @@ public static class ReportRequests
         if (!string.IsNullOrWhiteSpace(category) && check.Vocabulary<Category>("category", category, out var c)) categoryFilter = c;
         if (!string.IsNullOrWhiteSpace(stage) && check.Vocabulary<Stage>("stage", stage, out var s)) stageFilter = s;
         errors.AddRange(check.Errors);
+        // A party no actor has would answer an empty 200: say what it likely meant instead (party=uk: GBR).
+        if (Given(party) is { } p && !Actors.IsKnown(p.ToUpperInvariant()))
+            errors.Add(new FieldError("party", Actors.Refusal(p.ToUpperInvariant())));
         var contestedFilter = YesOrNo("contested", contested, errors);
         var overdueFilter = YesOrNo("overdue", overdue, errors);
         var parsedFormat = ParseFormat(format, defaultFormat, errors);
