@@ -29,22 +29,12 @@ public class ReportEvidenceTests(TrackerApp app)
         return (id, statement, DateTimeOffset.UtcNow.AddMilliseconds(1).ToString("O"));
     }
 
-    private async Task<string> TextAsync(string url)
-    {
-        var (status, _, result) = await _api.Send(HttpMethod.Get, url);
-        status.ShouldBe(HttpStatusCode.OK);
-        var response = result.Context.Response;
-        response.Body.Position = 0;
-        using var reader = new StreamReader(response.Body, Encoding.UTF8);
-        return (await reader.ReadToEndAsync()).TrimStart('\uFEFF');
-    }
-
     [Fact]
     public async Task every_format_of_the_status_report_quotes_the_statements_it_cites_with_their_sources()
     {
         var (id, statement, _) = await AgreementWithAnArchivedStatementAsync();
 
-        var json = JsonNode.Parse(await TextAsync($"/api/reports/status?agreement={id}"))!;
+        var json = JsonNode.Parse(await _api.Text($"/api/reports/status?agreement={id}"))!;
         var cited = json["rows"]![0]!["statements"]!.AsArray().ShouldHaveSingleItem()!;
         cited["statementId"]!.GetValue<Guid>().ShouldBe(statement);
         cited["quote"]!.GetValue<string>().ShouldBe("Wir prüfen die gemeinsame Produktion | *sofort*.");
@@ -53,21 +43,21 @@ public class ReportEvidenceTests(TrackerApp app)
         cited["url"]!.GetValue<string>().ShouldBe("https://example.org/article");
         cited["archiveUrl"]!.GetValue<string>().ShouldBe(Archive);
 
-        var md = await TextAsync($"/api/reports/status?agreement={id}&format=md");
+        var md = await _api.Text($"/api/reports/status?agreement={id}&format=md");
         md.ShouldContain(@"“Wir prüfen die gemeinsame Produktion \| \*sofort\*.” (translation: “The sides agreed to examine …”)");
         md.ShouldContain("Sébastien Lecornu (Minister of Defence, FRA)");
         md.ShouldContain("[source](https://example.org/article)");
         md.ShouldContain($"[archived]({Archive})");
         md.ShouldContain($"(statement `{statement}`)");
 
-        var html = await TextAsync($"/api/reports/status?agreement={id}&format=html");
+        var html = await _api.Text($"/api/reports/status?agreement={id}&format=html");
         html.ShouldContain("<blockquote lang=\"de\">Wir prüfen die gemeinsame Produktion | *sofort*.</blockquote>");
         html.ShouldContain("<p class=\"translation\">Translation: The sides agreed to examine …</p>");
         html.ShouldContain($"<a href=\"{Archive}\">archived copy</a>");
         html.ShouldContain($"statement <code>{statement}</code>");
         html.ShouldContain("<tr class=\"timeline\"><td colspan=\"8\"><svg", customMessage: "the timeline spans the table, not a narrow column");
 
-        var csv = CsvText.Rows(await TextAsync($"/api/reports/status?agreement={id}&format=csv")).ShouldHaveSingleItem();
+        var csv = CsvText.Rows(await _api.Text($"/api/reports/status?agreement={id}&format=csv")).ShouldHaveSingleItem();
         csv["cited_statement_ids"].ShouldBe(statement.ToString());
         csv["cited_statements"].ShouldBe($"{statement}: Sébastien Lecornu (Minister of Defence, FRA), Example Outlet, 2025-06-05: " +
             "“Wir prüfen die gemeinsame Produktion | *sofort*.” (translation: “The sides agreed to examine …”) " +
@@ -86,7 +76,7 @@ public class ReportEvidenceTests(TrackerApp app)
             correctionId = Guid.NewGuid(), reason = "misquoted", changes = new { quote = "Wir prüfen die gemeinsame Produktion." },
         });
 
-        var text = await TextAsync($"/api/reports/evidence?agreement={id}");
+        var text = await _api.Text($"/api/reports/evidence?agreement={id}");
         CsvText.Parse(text)[0].ShouldBe(EvidenceCsv.Columns);
         var rows = CsvText.Rows(text);
         rows.Count.ShouldBe(2);
@@ -99,7 +89,7 @@ public class ReportEvidenceTests(TrackerApp app)
         (disputes["cites_as"], disputes["asserted_stage"], disputes["quote"]).ShouldBe(("disputes", "raised", "Wir reden darüber."));
 
         // As known before the correction: the words as they were recorded then.
-        var then = CsvText.Rows(await TextAsync($"/api/reports/evidence?agreement={id}&knownAt={Uri.EscapeDataString(beforeCorrection)}"));
+        var then = CsvText.Rows(await _api.Text($"/api/reports/evidence?agreement={id}&knownAt={Uri.EscapeDataString(beforeCorrection)}"));
         then.ShouldHaveSingleItem()["quote"].ShouldBe("Wir prüfen die gemeinsame Produktion | *sofort*.");
 
         var (status, body, _) = await _api.Send(HttpMethod.Get, $"/api/reports/evidence?agreement={id}&format=html");

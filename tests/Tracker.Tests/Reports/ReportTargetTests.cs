@@ -27,38 +27,28 @@ public class ReportTargetTests(TrackerApp app)
         return id;
     }
 
-    private async Task<string> TextAsync(string url)
-    {
-        var (status, _, result) = await _api.Send(HttpMethod.Get, url);
-        status.ShouldBe(HttpStatusCode.OK);
-        var response = result.Context.Response;
-        response.Body.Position = 0;
-        using var reader = new StreamReader(response.Body, Encoding.UTF8);
-        return (await reader.ReadToEndAsync()).TrimStart('\uFEFF');
-    }
-
     [Fact]
     public async Task a_commitment_past_its_target_date_and_not_fulfilled_is_overdue_in_every_format_and_can_be_filtered()
     {
         var id = await DeliveriesDueBySeptemberAsync();
 
-        var before = JsonNode.Parse(await TextAsync($"/api/reports/status?agreement={id}&asOf=2025-09-01"))!;
+        var before = JsonNode.Parse(await _api.Text($"/api/reports/status?agreement={id}&asOf=2025-09-01"))!;
         before["rows"]!.AsArray().Select(r => r!["overdue"]!.GetValue<bool>()).ShouldAllBe(o => !o);
 
-        var after = JsonNode.Parse(await TextAsync($"/api/reports/status?agreement={id}&asOf=2025-10-01"))!;
+        var after = JsonNode.Parse(await _api.Text($"/api/reports/status?agreement={id}&asOf=2025-10-01"))!;
         after["rows"]!.AsArray().ToDictionary(r => r!["status"]!["commitmentId"]!.GetValue<string>(), r => r!["overdue"]!.GetValue<bool>())
             .ShouldBe(new Dictionary<string, bool> { ["sampt-batteries"] = true, ["shells"] = false });
 
-        var overdue = JsonNode.Parse(await TextAsync($"/api/reports/status?agreement={id}&overdue=true"))!;
+        var overdue = JsonNode.Parse(await _api.Text($"/api/reports/status?agreement={id}&overdue=true"))!;
         overdue["total"]!.GetValue<int>().ShouldBe(1);
         overdue["rows"]![0]!["status"]!["commitmentId"]!.GetValue<string>().ShouldBe("sampt-batteries");
-        JsonNode.Parse(await TextAsync($"/api/reports/status?agreement={id}&overdue=false"))!["total"]!.GetValue<int>().ShouldBe(1);
+        JsonNode.Parse(await _api.Text($"/api/reports/status?agreement={id}&overdue=false"))!["total"]!.GetValue<int>().ShouldBe(1);
 
-        var md = await TextAsync($"/api/reports/status?agreement={id}&format=md&overdue=true");
+        var md = await _api.Text($"/api/reports/status?agreement={id}&format=md&overdue=true");
         md.ShouldContain("| target |");
         md.ShouldContain("by 2025-09-30: 2 batteries **overdue**");
-        (await TextAsync($"/api/reports/status?agreement={id}&format=html")).ShouldContain("by 2025-09-30: 2 batteries<br><span class=\"overdue\">overdue</span>");
-        var csv = CsvText.Rows(await TextAsync($"/api/reports/status?agreement={id}&format=csv"));
+        (await _api.Text($"/api/reports/status?agreement={id}&format=html")).ShouldContain("by 2025-09-30: 2 batteries<br><span class=\"overdue\">overdue</span>");
+        var csv = CsvText.Rows(await _api.Text($"/api/reports/status?agreement={id}&format=csv"));
         var batteries = csv.Single(r => r["commitment_id"] == "sampt-batteries");
         (batteries["target_date"], batteries["target_amount"], batteries["target_unit"], batteries["overdue"])
             .ShouldBe(("2025-09-30", "2", "batteries", "yes"));

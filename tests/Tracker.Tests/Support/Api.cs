@@ -86,6 +86,17 @@ public sealed class Api(TrackerApp app, string? token = null)
     public Task<JsonNode> Record(string agreementId, object statement, HttpStatusCode expected = HttpStatusCode.Created) =>
         Post($"/api/agreements/{agreementId}/statements", statement, expected);
 
+    /// <summary>A 200's body as text (a report in any format), without the byte-order mark CSV starts with.</summary>
+    public async Task<string> Text(string url)
+    {
+        var (status, _, result) = await Send(HttpMethod.Get, url);
+        status.ShouldBe(HttpStatusCode.OK, url);
+        var response = result.Context.Response;
+        response.Body.Position = 0;
+        using var reader = new StreamReader(response.Body, System.Text.Encoding.UTF8);
+        return (await reader.ReadToEndAsync()).TrimStart('\uFEFF');
+    }
+
     public static string Stage(JsonNode status) => status["stage"]?.GetValue<string>() ?? "none";
 
     public static T Read<T>(JsonNode node) => node.Deserialize<T>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
