@@ -81,7 +81,8 @@ public sealed class Browser : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         try
         {
-            await page.WaitForURLAsync(Url + "/", new() { Timeout = 60_000 });
+            // Arrival is enough (the next step waits for what it reads); waiting for "load" too timed out under a loaded CI.
+            await page.WaitForURLAsync(Url + "/", new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException)
         {
