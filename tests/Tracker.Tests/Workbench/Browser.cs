@@ -74,6 +74,9 @@ public sealed class Browser : IAsyncLifetime
     public async Task<IPage> SignedInAsync(string user, ViewportSize? viewport = null)
     {
         var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { AcceptDownloads = true, ViewportSize = viewport });
+        // Two cores run the service, its database, the browser and the test: a save can take longer than Playwright's 30 s.
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync(Url + "/signin");
         await page.GetByLabel("User name").FillAsync(user);
