@@ -14,13 +14,16 @@ public static class EvidenceEndpoint
 {
     [EndpointSummary("The evidence behind the status report as CSV, one record per cited statement per commitment (the status report's filters and clocks)"),
      WolverineGet("/api/reports/evidence")]
-    public static CsvDownload Evidence(PortfolioReads portfolio, TimeProvider clock, string? agreement, string? party,
-        string? category, string? stage, string? contested, string? overdue, string? asOf, string? knownAt, string? format)
+    public static async Task<CsvDownload> Evidence(PortfolioReads portfolio, TimeProvider clock, string? agreement, string? party,
+        string? category, string? stage, string? contested, string? overdue, string? asOf, string? knownAt, string? format,
+        CancellationToken ct)
     {
         var errors = ReportRequests.ParseStatus(agreement, party, category, stage, contested, overdue, asOf, knownAt, format,
             ReportFormat.Csv, out var request);
         if (request is { Format: not ReportFormat.Csv })
             errors.Add(new FieldError("format", "the evidence table is CSV only (format=csv); the status report has the other formats"));
+        if (request?.Filter.Agreement is { } named && await portfolio.UnknownAgreementAsync(named, ct) is { } unknown)
+            errors.Add(new FieldError("agreement", unknown));
         if (errors.Count > 0) return new(Problems.Invalid(errors));
         var r = request!;
         var now = clock.GetUtcNow();

@@ -30,5 +30,7 @@ public class ReportFilterTests(TrackerApp app)
         problem!["errors"]!["agreement"]![0]!.GetValue<string>().ShouldContain($"did you mean '{id}'");
 
         (await _api.Send(HttpMethod.Get, $"/api/reports/status?agreement={id}")).Status.ShouldBe(HttpStatusCode.OK);
+        (await _api.Send(HttpMethod.Get, $"/api/reports/evidence?agreement={id[..^1]}x")).Status.ShouldBe(HttpStatusCode.BadRequest,
+            "the evidence table answers as the report does");
     }
 }

@@ -78,7 +78,7 @@ public static class CsvReport
 
     public static string Changes(ChangesReport report) => ChangesLayout.Write(report.Head, report.Changes);
 
-    private static string Record(IEnumerable<string?> fields)
+    internal static string Record(IEnumerable<string?> fields)
     {
         var csv = new StringBuilder();
         Csv.AppendRecord(csv, fields);

@@ -19,7 +19,7 @@ public static class EvidenceCsv
     ];
 
     public static ReportLayout<StatusReportHead, StatusReportRow> Layout(StatusReportHead head) => new(
-        _ => Record(Columns),
+        _ => CsvReport.Record(Columns),
         (row, _) =>
         {
             var text = new StringBuilder();
@@ -42,11 +42,4 @@ public static class EvidenceCsv
             return text.ToString();
         },
         _ => "");
-
-    private static string Record(IEnumerable<string?> fields)
-    {
-        var csv = new StringBuilder();
-        Csv.AppendRecord(csv, fields);
-        return csv.ToString();
-    }
 }

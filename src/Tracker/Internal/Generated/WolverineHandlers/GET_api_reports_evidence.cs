@@ -23,7 +23,7 @@ namespace Internal.Generated.WolverineHandlers
             _portfolioReads = portfolioReads;
         }
 
-        public override System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
+        public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Tracker.Reports.EvidenceEndpoint").SetTag("http.route", "/api/reports/evidence").SetTag("http.request.method", "GET");
             var agreement = httpContext.Request.Query["agreement"];
@@ -37,9 +37,9 @@ namespace Internal.Generated.WolverineHandlers
             var format = httpContext.Request.Query["format"];
             
             // The actual HTTP request handler execution
-            var csvDownload = Tracker.Reports.EvidenceEndpoint.Evidence(_portfolioReads, _timeProvider, agreement, party, category, stage, contested, overdue, asOf, knownAt, format);
+            var csvDownload = await Tracker.Reports.EvidenceEndpoint.Evidence(_portfolioReads, _timeProvider, agreement, party, category, stage, contested, overdue, asOf, knownAt, format, httpContext.RequestAborted).ConfigureAwait(false);
 
-            return csvDownload.ExecuteAsync(httpContext);
+            await csvDownload.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 
