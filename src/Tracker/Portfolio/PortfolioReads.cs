@@ -65,6 +65,13 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
         await write(new ChangesReportHead(from, to, knownAt, now, total), ChangeRowsAsync(conn, from, to, knownAt, null, ct));
     }
 
+    /// <summary>A filter naming an agreement that does not exist is an error on <c>agreement</c>, with close matches.</summary>
+    public async Task CheckAgreementAsync(StatusReportFilter? filter, List<FieldError> errors, CancellationToken ct)
+    {
+        if (filter?.Agreement is { } named && await UnknownAgreementAsync(named, ct) is { } unknown)
+            errors.Add(new FieldError("agreement", unknown));
+    }
+
     /// <summary>
     /// Null when the agreement exists; else why a filter naming it would match nothing, with the ids that look most
     /// like it (sharing its first letters; closest first).

@@ -22,8 +22,7 @@ public static class EvidenceEndpoint
             ReportFormat.Csv, out var request);
         if (request is { Format: not ReportFormat.Csv })
             errors.Add(new FieldError("format", "the evidence table is CSV only (format=csv); the status report has the other formats"));
-        if (request?.Filter.Agreement is { } named && await portfolio.UnknownAgreementAsync(named, ct) is { } unknown)
-            errors.Add(new FieldError("agreement", unknown));
+        await portfolio.CheckAgreementAsync(request?.Filter, errors, ct);
         if (errors.Count > 0) return new(Problems.Invalid(errors));
         var r = request!;
         var now = clock.GetUtcNow();

@@ -23,8 +23,7 @@ public static class ReportEndpoints
         var errors = ReportRequests.ParseStatus(agreement, party, category, stage, contested, overdue, asOf, knownAt, format,
             ReportFormat.Json, out var request);
         var paging = PagingFor(request?.Format, page, pageSize, errors);
-        if (request?.Filter.Agreement is { } named && await portfolio.UnknownAgreementAsync(named, ct) is { } unknown)
-            errors.Add(new FieldError("agreement", unknown));
+        await portfolio.CheckAgreementAsync(request?.Filter, errors, ct);
         if (errors.Count > 0) return new(Problems.Invalid(errors));
         var r = request!;
         var clocks = r.Clocks;
