@@ -8,14 +8,14 @@ namespace Tracker.Integrity;
 /// <summary>The fields of a stored event that the chain covers, as PostgreSQL stores them.</summary>
 public readonly record struct ChainedEvent(
     long Sequence, string? StreamId, long Version, string Type, DateTime TimestampUtc, string? UserName,
-    string? CorrelationId, string? CausationId, string? Headers, string Data);
+    string? CorrelationId, string? CausationId, byte[]? Headers, byte[] Data);
 
 /// <summary>
 /// The canonical encoding of an event in the chain, the same as tracker.event_chain_hash (migration 0006) and
 /// tools/verify_chain.py compute: SHA-256 over "tracker-event-chain-v1", the previous hash (32 bytes), then each
 /// field as its UTF-8 length (8 bytes, big-endian; -1 for NULL) and bytes. Numbers are decimal text, the timestamp
 /// is UTC with microseconds (2025-06-05T10:11:12.123456Z, or -infinity / infinity), headers and data are PostgreSQL's
-/// jsonb text.
+/// jsonb text, read as its UTF-8 bytes (never decoded and encoded again: they are most of what a verify reads).
 /// </summary>
 public sealed class ChainEncoding
 {
@@ -66,6 +66,17 @@ public sealed class ChainEncoding
     {
         value.TryFormat(scratch, out var written, provider: CultureInfo.InvariantCulture);
         Field(scratch[..written]);
+    }
+
+    private void Field(byte[]? value)
+    {
+        if (value is null)
+        {
+            Length(-1);
+            return;
+        }
+        Length(value.Length);
+        Append(value);
     }
 
     private void Field(string? value)

@@ -21,15 +21,22 @@ public sealed record ChainScope(string? AgreementId = null, long? FromSequence =
 /// hash rows joined to their events, so memory stays flat however large the store. It trusts nothing the database
 /// computed: each hash is recomputed here (see <see cref="ChainEncoding"/>) and compared with the stored one.
 /// </summary>
-public sealed class ChainVerifier(NpgsqlDataSource dataSource)
+public sealed class ChainVerifier(NpgsqlDataSource dataSource, IConfiguration configuration)
 {
+    /// <summary>Ranges verified at once, each on its own connection: one per core by default.</summary>
+    private readonly int workers = Math.Clamp(configuration.GetValue("Tracker:Integrity:VerifyWorkers", Environment.ProcessorCount), 1, 16);
+    /// <summary>No range shorter than this: a small chain is one pass on one connection.</summary>
+    private readonly long rangeEvents = Math.Max(1, configuration.GetValue("Tracker:Integrity:VerifyRangeEvents", 20_000L));
+
     private const string Schema = TrackerHost.MartenSchema;
 
     private const string Columns = """
         c.position, c.seq_id, c.stream_id, c.version, c.hash,
         e.seq_id, e.stream_id, e.version, e.type, e.timestamp, e.user_name, e.correlation_id, e.causation_id,
-        e.headers::text, e.data::text
+        convert_to(e.headers::text, 'UTF8'), convert_to(e.data::text, 'UTF8')
         """;
+
+    private const string WalkSettings = "set local enable_hashjoin = off; set local enable_mergejoin = off; set local enable_sort = off";
 
     public async Task<IntegrityReport> VerifyAsync(ChainScope scope, Checkpoint? anchor = null, CancellationToken ct = default)
     {
@@ -41,7 +48,7 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource)
         await Execute(conn, tx, "set transaction read only", ct);
         // The walk is one ordered pass: the chain's primary key in order, each event by its own. Left to itself the
         // planner may hash-join and then sort every event's data on disk before returning the first row.
-        await Execute(conn, tx, "set local enable_hashjoin = off; set local enable_mergejoin = off; set local enable_sort = off", ct);
+        await Execute(conn, tx, WalkSettings, ct);
 
         var genesis = await GenesisAsync(conn, tx, ct);
         if (genesis is null)
@@ -63,7 +70,10 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource)
             await WalkAgreementAsync(conn, tx, agreement, walk, ct);
         else
             await WalkChainAsync(conn, tx, scope.FromSequence, walk, anchor, ct);
-        walk.Break ??= await UnchainedEventAsync(conn, tx, scope.AgreementId, ct);
+        // Each hash row verified names an event of its own, so past a whole walk any event more is one the chain does
+        // not know; counting them is an index-only scan, where looking each one up would read every event again.
+        if (walk.Break is null && (!scope.Whole || await CountEventsAsync(conn, tx, ct) != walk.Verified))
+            walk.Break = await UnchainedEventAsync(conn, tx, scope.AgreementId, ct);
 
         CheckpointCheck? checkpoint = null;
         if (anchor is not null && walk.Break is null)
@@ -108,48 +118,116 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource)
         public ChainBreak? Break;
         public bool? AnchorMatched;
         public string? AnchorSeen;
+        /// <summary>The first position whose hash row is missing, if that is what broke.</summary>
+        public long? Gap;
     }
 
     private async Task WalkChainAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long? fromSequence, Walk walk,
         Checkpoint? anchor, CancellationToken ct)
     {
         var from = 1L;
-        var previous = ChainEncoding.Genesis;
         if (fromSequence is { } seq)
         {
             await using var start = new NpgsqlCommand(
                 $"select min(position) from {Schema}.event_chain where seq_id >= $1", conn, tx) { Parameters = { new() { Value = seq } } };
             if (await start.ExecuteScalarAsync(ct) is not long first) return;
             from = first;
-            if (from > 1)
-            {
-                await using var prior = new NpgsqlCommand($"select hash from {Schema}.event_chain where position = $1", conn, tx)
-                    { Parameters = { new() { Value = from - 1 } } };
-                if (await prior.ExecuteScalarAsync(ct) is not byte[] priorHash)
-                {
-                    walk.Break = new ChainBreak(BreakKinds.HashRowMissing, from - 1, null, null, null,
-                        $"the hash row for position {from - 1:N0}, before the first one asked for, is missing");
-                    return;
-                }
-                previous = priorHash;
-            }
         }
         walk.LastPosition = from - 1;
+        await using var tip = new NpgsqlCommand($"select max(position) from {Schema}.event_chain", conn, tx);
+        if (await tip.ExecuteScalarAsync(ct) is not long last || last < from) return;
+
+        // Every hash is checked against the stored hash before it, so the chain splits into ranges that are verified
+        // at once, each on a connection of its own reading the same snapshot, and then told in chain order: the first
+        // range that breaks is where the chain breaks. PostgreSQL turning each event's jsonb into text is most of the
+        // work, and one connection is one core.
+        var ranges = Ranges(from, last);
+        var walks = new Walk[ranges.Count];
+        if (ranges.Count == 1)
+            walks[0] = await WalkRangeAsync(conn, tx, ranges[0].From, ranges[0].To, anchor, ct);
+        else
+        {
+            await using var export = new NpgsqlCommand("select pg_export_snapshot()", conn, tx);
+            var snapshot = (string)(await export.ExecuteScalarAsync(ct))!;
+            var tasks = new Task<Walk>[ranges.Count];
+            tasks[0] = WalkRangeAsync(conn, tx, ranges[0].From, ranges[0].To, anchor, ct);
+            for (var i = 1; i < ranges.Count; i++)
+            {
+                var (lo, hi) = ranges[i];
+                tasks[i] = Task.Run(() => WalkRangeInSnapshotAsync(snapshot, lo, hi, anchor, ct), ct);
+            }
+            await Task.WhenAll(tasks);
+            for (var i = 0; i < tasks.Length; i++) walks[i] = tasks[i].Result;
+        }
+
+        long? gap = null;
+        foreach (var range in walks)
+        {
+            walk.Verified += range.Verified;
+            if (range.Verified > 0)
+            {
+                walk.LastPosition = range.LastPosition;
+                walk.LastSequence = range.LastSequence;
+                walk.LastHash = range.LastHash;
+            }
+            if (range.AnchorMatched is not null)
+                (walk.AnchorMatched, walk.AnchorSeen) = (range.AnchorMatched, range.AnchorSeen);
+            if (range.Break is not null || range.Gap is not null)
+            {
+                walk.Break = range.Break;
+                gap = range.Gap;
+                break;
+            }
+        }
+        // Every reader is closed by now: the connection can answer which event lost its row.
+        if (gap is { } position) walk.Break = await MissingRowAsync(conn, tx, position, ct);
+    }
+
+    private List<(long From, long To)> Ranges(long from, long last)
+    {
+        var count = last - from + 1;
+        var parts = (int)Math.Clamp((count + rangeEvents - 1) / rangeEvents, 1, workers);
+        var ranges = new List<(long, long)>(parts);
+        for (var i = 0; i < parts; i++)
+            ranges.Add((from + count * i / parts, from + count * (i + 1) / parts - 1));
+        return ranges;
+    }
+
+    private async Task<Walk> WalkRangeInSnapshotAsync(string snapshot, long from, long to, Checkpoint? anchor, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await Execute(conn, tx, $"set transaction snapshot '{snapshot}'; set transaction read only; {WalkSettings}", ct);
+        return await WalkRangeAsync(conn, tx, from, to, anchor, ct);
+    }
+
+    /// <summary>
+    /// Positions <paramref name="from"/> to <paramref name="to"/>, the first against the stored hash before it. A
+    /// missing position is left in <see cref="Walk.Gap"/> for the caller to name, once no reader is open.
+    /// </summary>
+    private static async Task<Walk> WalkRangeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long from, long to, Checkpoint? anchor,
+        CancellationToken ct)
+    {
+        var walk = new Walk { LastPosition = from - 1 };
+        var previous = ChainEncoding.Genesis;
+        if (from > 1)
+        {
+            await using var prior = new NpgsqlCommand($"select hash from {Schema}.event_chain where position = $1", conn, tx)
+                { Parameters = { new() { Value = from - 1 } } };
+            if (await prior.ExecuteScalarAsync(ct) is not byte[] priorHash)
+            {
+                walk.Break = new ChainBreak(BreakKinds.HashRowMissing, from - 1, null, null, null,
+                    $"the hash row for position {from - 1:N0}, before the first one asked for, is missing");
+                return walk;
+            }
+            previous = priorHash;
+        }
 
         await using var cmd = new NpgsqlCommand($"""
             select {Columns}
             from {Schema}.event_chain c left join {Schema}.mt_events e on e.seq_id = c.seq_id
-            where c.position >= $1 order by c.position
-            """, conn, tx) { Parameters = { new() { Value = from } } };
-        var gap = await WalkRowsAsync(cmd, from, previous, walk, anchor, ct);
-        // The reader is closed by now: the connection can answer which event lost its row.
-        if (gap is { } position) walk.Break = await MissingRowAsync(conn, tx, position, ct);
-    }
-
-    /// <summary>The forward pass; returns the first position whose hash row is missing, if that is what broke.</summary>
-    private static async Task<long?> WalkRowsAsync(NpgsqlCommand cmd, long from, byte[] previous, Walk walk, Checkpoint? anchor,
-        CancellationToken ct)
-    {
+            where c.position between $1 and $2 order by c.position
+            """, conn, tx) { Parameters = { new() { Value = from }, new() { Value = to } } };
         await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
         var encoding = new ChainEncoding();
         var computed = new byte[ChainEncoding.HashLength];
@@ -157,11 +235,15 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(ct))
         {
             var row = Row.Read(reader);
-            if (row.Position != expected) return expected;
+            if (row.Position != expected)
+            {
+                walk.Gap = expected;
+                return walk;
+            }
             if (Check(row, previous, encoding, computed) is { } broken)
             {
                 walk.Break = broken;
-                return null;
+                return walk;
             }
             if (anchor is not null && row.Position == anchor.Position)
             {
@@ -175,7 +257,8 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource)
             walk.LastHash = row.Hash;
             expected++;
         }
-        return null;
+        if (expected <= to) walk.Gap = expected;
+        return walk;
     }
 
     private async Task WalkAgreementAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string agreement, Walk walk, CancellationToken ct)
@@ -262,6 +345,12 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource)
         return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2));
     }
 
+    private static async Task<long> CountEventsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"select count(*) from {Schema}.mt_events", conn, tx);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
     private static async Task<ChainGenesis?> GenesisAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
         await using var exists = new NpgsqlCommand($"select to_regclass('{Schema}.event_chain_genesis') is not null", conn, tx);
@@ -301,7 +390,7 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource)
             if (!r.IsDBNull(5))
                 e = new ChainedEvent(r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetInt64(7), r.GetString(8),
                     r.GetDateTime(9), r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11),
-                    r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetString(13), r.GetString(14));
+                    r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetFieldValue<byte[]>(13), r.GetFieldValue<byte[]>(14));
             return new Row(position, sequence, streamId, version, hash, e);
         }
     }

@@ -22,43 +22,64 @@ public class TamperTests
         report["intact"]!.GetValue<bool>().ShouldBeTrue();
         report["verified"]!.GetValue<long>().ShouldBe(7);
         report["headHash"]!.GetValue<string>().Length.ShouldBe(64);
+
+        var (rangesExit, inRanges, _) = await ChainStore.VerifyInRangesAsync(store, 2);
+        rangesExit.ShouldBe(0);
+        inRanges["verified"]!.GetValue<long>().ShouldBe(7);
+        inRanges["headHash"]!.GetValue<string>().ShouldBe(report["headHash"]!.GetValue<string>());
+    }
+
+    private static readonly (string Tampering, string Sql, string Kind, long Sequence)[] Tamperings =
+    [
+        ("one byte of a quote",
+            "update tracker.mt_events set data = jsonb_set(data, '{content,quote}', to_jsonb(overlay(data#>>'{content,quote}' placing 'x' from 1 for 1))) where seq_id = 5",
+            BreakKinds.DataChanged, 5),
+        ("the author",
+            "update tracker.mt_events set user_name = 'mallory' where seq_id = 3",
+            BreakKinds.DataChanged, 3),
+        ("the record time",
+            "update tracker.mt_events set timestamp = timestamp - interval '1 day' where seq_id = 6",
+            BreakKinds.DataChanged, 6),
+        ("a deleted event",
+            "delete from tracker.mt_events where seq_id = 4",
+            BreakKinds.EventMissing, 4),
+        ("two events swapped",
+            "update tracker.mt_events set seq_id = -4 where seq_id = 4; update tracker.mt_events set seq_id = 4 where seq_id = 3; " +
+            "update tracker.mt_events set seq_id = 3 where seq_id = -4",
+            BreakKinds.OrderChanged, 3),
+        ("a deleted hash row",
+            "delete from tracker.event_chain where position = 6",
+            BreakKinds.HashRowMissing, 6),
+        ("the tail truncated",
+            "delete from tracker.mt_events where seq_id > 5",
+            BreakKinds.EventMissing, 6),
+        ("an event written past the chain",
+            "alter table tracker.mt_events disable trigger event_chain_append; " +
+            "insert into tracker.mt_events (seq_id, id, stream_id, version, data, type, timestamp, user_name) " +
+            "select 8, gen_random_uuid(), stream_id, 8, data, type, now(), 'mallory' from tracker.mt_events where seq_id = 7; " +
+            "alter table tracker.mt_events enable trigger event_chain_append",
+            BreakKinds.HashRowMissing, 8),
+    ];
+
+    /// <summary>Each tampering, verified in one pass and in ranges of 2 events verified at once (3 at a time).</summary>
+    public static TheoryData<string, string, string, long, int?> Cases()
+    {
+        var data = new TheoryData<string, string, string, long, int?>();
+        foreach (var (tampering, sql, kind, sequence) in Tamperings)
+            foreach (var ranges in new int?[] { null, 2 })
+                data.Add(tampering, sql, kind, sequence, ranges);
+        return data;
     }
 
     [Theory]
-    [InlineData("one byte of a quote",
-        "update tracker.mt_events set data = jsonb_set(data, '{content,quote}', to_jsonb(overlay(data#>>'{content,quote}' placing 'x' from 1 for 1))) where seq_id = 5",
-        BreakKinds.DataChanged, 5)]
-    [InlineData("the author",
-        "update tracker.mt_events set user_name = 'mallory' where seq_id = 3",
-        BreakKinds.DataChanged, 3)]
-    [InlineData("the record time",
-        "update tracker.mt_events set timestamp = timestamp - interval '1 day' where seq_id = 6",
-        BreakKinds.DataChanged, 6)]
-    [InlineData("a deleted event",
-        "delete from tracker.mt_events where seq_id = 4",
-        BreakKinds.EventMissing, 4)]
-    [InlineData("two events swapped",
-        "update tracker.mt_events set seq_id = -4 where seq_id = 4; update tracker.mt_events set seq_id = 4 where seq_id = 3; " +
-        "update tracker.mt_events set seq_id = 3 where seq_id = -4",
-        BreakKinds.OrderChanged, 3)]
-    [InlineData("a deleted hash row",
-        "delete from tracker.event_chain where position = 6",
-        BreakKinds.HashRowMissing, 6)]
-    [InlineData("the tail truncated",
-        "delete from tracker.mt_events where seq_id > 5",
-        BreakKinds.EventMissing, 6)]
-    [InlineData("an event written past the chain",
-        "alter table tracker.mt_events disable trigger event_chain_append; " +
-        "insert into tracker.mt_events (seq_id, id, stream_id, version, data, type, timestamp, user_name) " +
-        "select 8, gen_random_uuid(), stream_id, 8, data, type, now(), 'mallory' from tracker.mt_events where seq_id = 7; " +
-        "alter table tracker.mt_events enable trigger event_chain_append",
-        BreakKinds.HashRowMissing, 8)]
-    public async Task verify_names_the_first_event_that_was_tampered_with_and_how(string tampering, string sql, string kind, long sequence)
+    [MemberData(nameof(Cases))]
+    public async Task verify_names_the_first_event_that_was_tampered_with_and_how(string tampering, string sql, string kind, long sequence,
+        int? rangeEvents)
     {
         var store = await ChainStore.SeededCopyAsync("chain_tamper");
         await ChainStore.SqlAsync(store, sql);
 
-        var (exit, report, run) = await ChainStore.VerifyAsync(store);
+        var (exit, report, run) = await ChainStore.VerifyInRangesAsync(store, rangeEvents);
 
         exit.ShouldNotBe(0, $"{tampering}: {run}");
         report["intact"]!.GetValue<bool>().ShouldBeFalse(tampering);
