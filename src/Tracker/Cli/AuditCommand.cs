@@ -4,6 +4,7 @@ using Marten;
 using Tracker.Audit;
 using Tracker.Http;
 using Tracker.Kernel;
+using Tracker.Reports.Rendering;
 
 namespace Tracker.Cli;
 
@@ -49,7 +50,7 @@ public class AuditCommand : JasperFxAsyncCommand<AuditInput>
         }
         var table = new MarkdownTable("#", "Recorded", "By", "Agreement", "Event", "Statement", "Commitments", "Reason", "Correlation");
         foreach (var e in entries)
-            table.Add(e.Sequence.ToString(), HistoryCommand.Time(e.RecordedAt), e.RecordedBy, e.AgreementId, e.EventType,
+            table.Add(e.Sequence.ToString(), HistoryMarkdown.Time(e.RecordedAt), e.RecordedBy, e.AgreementId, e.EventType,
                 e.StatementId?.ToString(), string.Join(", ", e.CommitmentIds),
                 e.Fields.Count > 0 ? $"{e.Reason} ({string.Join(", ", e.Fields)})" : e.Reason, e.CorrelationId);
         Console.Out.Write(table.ToString());

@@ -1,10 +1,10 @@
-using System.Text;
 using System.Text.Json;
 using JasperFx.CommandLine;
 using Marten;
 using Tracker.Agreements;
 using Tracker.Agreements.Storage;
 using Tracker.Http;
+using Tracker.Reports.Rendering;
 
 namespace Tracker.Cli;
 
@@ -44,32 +44,7 @@ public class HistoryCommand : JasperFxAsyncCommand<HistoryInput>
         var histories = commitments.Select(c => CommitmentHistory.Of(agreement, c, clocks.AsOf)).ToList();
         Console.Out.Write(input.FormatFlag == "json"
             ? JsonSerializer.Serialize(histories, CliJson.Options) + Environment.NewLine
-            : string.Concat(histories.Select(Markdown)));
+            : string.Concat(histories.Select(h => HistoryMarkdown.Render(h, clocks.AsOf, clocks.KnownAt))));
         return true;
     }
-
-    private static string Markdown(CommitmentHistory h)
-    {
-        var table = new MarkdownTable("Said on", "Entry", "Stage", "Speaker", "Outlet", "Recorded", "By", "Notes");
-        foreach (var e in h.Entries)
-        {
-            if (e.Transition is { } t)
-                table.Add(e.SaidOn.ToString(), "transition", $"{t.From?.Name() ?? "–"} → {t.To.Name()}", "", "", Time(t.Recorded.At), t.Recorded.By, "");
-            else if (e.Statement is { } s)
-                table.Add(e.SaidOn.ToString(), "statement", s.AssertedStage?.Name() ?? "(no longer about it)", s.Speaker, s.Outlet,
-                    Time(s.Recorded.At), s.Recorded.By, Notes(s));
-        }
-        return $"## {h.Title} ({h.AgreementId}/{h.CommitmentId})\n\nStage: **{h.Stage?.Name() ?? "none yet"}**\n\n{table}\n";
-    }
-
-    private static string Notes(StatementHistory s)
-    {
-        var notes = new StringBuilder();
-        foreach (var c in s.Corrections)
-            notes.Append($"corrected {string.Join(", ", c.Fields)} by {c.Recorded.By} at {Time(c.Recorded.At)}: {c.Reason}; ");
-        if (s.Retraction is { } r) notes.Append($"RETRACTED by {r.Recorded.By} at {Time(r.Recorded.At)}: {r.Reason}");
-        return notes.ToString().TrimEnd(' ', ';');
-    }
-
-    internal static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") + "Z";
 }

@@ -39,6 +39,12 @@ public class ReportInput : TrackerInput
     [Description("status: only overdue commitments (true: target date passed, not fulfilled) or only the others (false)"), FlagAlias("overdue", true)]
     public string? OverdueFlag { get; set; }
 
+    [Description("status: only commitments a speaker of this name spoke of (words starting words of the name or role, e.g. Umerov)"), FlagAlias("speaker", true)]
+    public string? SpeakerFlag { get; set; }
+
+    [Description("status: only commitments a speaker for this actor spoke of (e.g. FRA)"), FlagAlias("actor", true)]
+    public string? ActorFlag { get; set; }
+
     [Description("status: valid time, YYYY-MM-DD: only statements said by then (default: all)"), FlagAlias("as-of", true)]
     public string? AsOfFlag { get; set; }
 
@@ -87,8 +93,9 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
         StatusReportRequest? status = null;
         ChangesReportRequest? changes = null;
         errors.AddRange(kind == ReportKind.Status
-            ? ReportRequests.ParseStatus(input.AgreementFlag, input.PartyFlag, input.CategoryFlag, input.StageFlag,
-                input.ContestedFlag, input.OverdueFlag, input.AsOfFlag, input.KnownAtFlag, input.FormatFlag, ReportFormat.Markdown, out status)
+            ? ReportRequests.ParseStatus(new(input.AgreementFlag, input.PartyFlag, input.CategoryFlag, input.StageFlag,
+                    input.ContestedFlag, input.OverdueFlag, input.SpeakerFlag, input.ActorFlag),
+                input.AsOfFlag, input.KnownAtFlag, input.FormatFlag, ReportFormat.Markdown, out status)
             : ReportRequests.ParseChanges(input.FromFlag, input.ToFlag, input.KnownAtFlag, input.FormatFlag,
                 ReportFormat.Markdown, Today.Anywhere(TimeProvider.System), out changes));
         if (input.OutputFlag is { } output)
@@ -103,6 +110,9 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
         var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         var portfolio = host.Services.GetRequiredService<PortfolioReads>();
         var format = status?.Format ?? changes!.Format;
+        // As the API does: an agreement that does not exist is a mistake to name, not an empty report.
+        await portfolio.CheckAgreementAsync(status?.Filter, errors, default);
+        if (errors.Count > 0) return CliErrors.Report($"report {Name(kind)}", errors);
         // Rendered as the rows arrive, like the API's whole reports: a large portfolio never sits in memory.
         Task WriteAsync(TextWriter writer) => status is not null
             ? portfolio.StreamStatusAsync(status.Filter, status.Clocks, now,
@@ -152,6 +162,8 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
         Only(ReportKind.Status, "stage", input.StageFlag);
         Only(ReportKind.Status, "contested", input.ContestedFlag);
         Only(ReportKind.Status, "overdue", input.OverdueFlag);
+        Only(ReportKind.Status, "speaker", input.SpeakerFlag);
+        Only(ReportKind.Status, "actor", input.ActorFlag);
         Only(ReportKind.Status, "asOf", input.AsOfFlag);
         Only(ReportKind.Changes, "from", input.FromFlag);
         Only(ReportKind.Changes, "to", input.ToFlag);

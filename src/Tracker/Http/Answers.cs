@@ -61,6 +61,18 @@ public sealed class Found<T>(IResult result) : Answer(result), IEndpointMetadata
     }
 }
 
+/// <summary>A read of one thing that also reads as a document (<c>format=md</c>): 200 as JSON or Markdown, 400, 404.</summary>
+public sealed class FoundOrMarkdown<T>(IResult result) : Answer(result), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        builder.Metadata.Add(new Produces(StatusCodes.Status200OK, typeof(T),
+            ["application/json", ReportFormat.Markdown.ContentType().Split(';')[0]]));
+        Problem<HttpValidationProblemDetails>(builder, StatusCodes.Status400BadRequest);
+        Problem<ProblemDetails>(builder, StatusCodes.Status404NotFound);
+    }
+}
+
 /// <summary>A read across agreements (a page, a report): 200, or 400 for a malformed parameter; never 404.</summary>
 public sealed class Listed<T>(IResult result) : Answer(result), IEndpointMetadataProvider
 {

@@ -204,8 +204,8 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
     {
         var parameters = new List<NpgsqlParameter>();
         // Now: the small table of current answers (it has no target dates). Otherwise the status rows on those clocks.
-        var (table, where) = clocks == Clocks.Now && filter.Overdue is null
-            ? ($"{Schema}.portfolio_now s", FilterWhere(filter, day, parameters, ["true"]))
+        var (table, where) = clocks == Clocks.Now && filter is { Overdue: null, Speaker: null, Actor: null }
+            ? ($"{Schema}.portfolio_now s", FilterWhere(filter, clocks, day, parameters, ["true"]))
             : ($"{Schema}.portfolio_status s", StatusWhere(filter, clocks, day, parameters));
         await using var cmd = Command(conn,
             $"select coalesce(s.stage, 'none'), count(*) from {table} where {where} group by 1", parameters);
@@ -314,14 +314,17 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
     }
 
     private static string StatusWhere(StatusReportFilter filter, Clocks clocks, DateOnly day, List<NpgsqlParameter> parameters) =>
-        FilterWhere(filter, day, parameters, [StatusClocks(clocks, parameters)]);
+        FilterWhere(filter, clocks, day, parameters, [StatusClocks(clocks, parameters)]);
 
     /// <summary>
-    /// The filters, over any table with agreement_id, category and stage (aliased s); overdue only over status rows
-    /// (<see cref="CommitmentStatus.IsOverdueOn"/>, written again in SQL).
+    /// The filters, over any table with agreement_id, category and stage (aliased s); overdue, speaker and actor only
+    /// over status rows (<see cref="CommitmentStatus.IsOverdueOn"/>, written again in SQL).
     /// </summary>
-    private static string FilterWhere(StatusReportFilter filter, DateOnly day, List<NpgsqlParameter> parameters, List<string> where)
+    private static string FilterWhere(StatusReportFilter filter, Clocks clocks, DateOnly day, List<NpgsqlParameter> parameters,
+        List<string> where)
     {
+        if (filter.Speaker is not null || filter.Actor is not null)
+            where.Add(SpokenOf(filter, clocks, parameters));
         if (filter.Overdue is { } overdue)
         {
             const string isOverdue = "coalesce((s.status ->> 'targetDate')::date < @day, false) "
@@ -355,6 +358,43 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
             parameters.Add(new("contested", contested));
         }
         return string.Join(" and ", where);
+    }
+
+    /// <summary>
+    /// Commitments spoken of by a speaker (or for an actor) in a statement that counts: not retracted, asserting the
+    /// commitment in its current reading, and said by the report's as-of date. The statements are found first, by the
+    /// search index (speaker and role words, by prefix) or by actor, and their commitments then matched: a rare
+    /// speaker costs a few index reads, not a walk over every status.
+    /// </summary>
+    private static string SpokenOf(StatusReportFilter filter, Clocks clocks, List<NpgsqlParameter> parameters)
+    {
+        var said = new List<string> { "not q.retracted" };
+        if (filter.Speaker is { } speaker)
+        {
+            // Weight C holds the speaker's name and role. PostgreSQL's C locale lowercases only ASCII letters, so a
+            // word is also looked for as typed, lowercased and capitalised ("умєров" finds "Умєров").
+            var words = ReportRequests.SpeakerWords(speaker).Select(w =>
+                "(" + string.Join(" | ", new[] { w, w.ToLowerInvariant(), char.ToUpperInvariant(w[0]) + w[1..].ToLowerInvariant() }
+                    .Distinct(StringComparer.Ordinal).Select(v => v + ":*C")) + ")");
+            said.Add("q.document @@ to_tsquery('simple', @speaker_words)");
+            parameters.Add(new("speaker_words", string.Join(" & ", words)));
+        }
+        if (filter.Actor is { } actor)
+        {
+            said.Add("q.actor = @speaker_actor");
+            parameters.Add(new("speaker_actor", actor));
+        }
+        if (clocks.AsOf is { } asOf)
+        {
+            said.Add($"exists (select 1 from {Schema}.portfolio_statements st where st.agreement_id = q.agreement_id " +
+                     "and st.statement_id = q.statement_id and st.known_to = 'infinity' and st.said_end <= @said_by)");
+            parameters.Add(new("said_by", NpgsqlDbType.Date) { Value = asOf });
+        }
+        return $"""
+            (s.agreement_id, s.commitment_id) in (
+                select q.agreement_id, c.id from {Schema}.statement_search q cross join lateral unnest(q.commitment_ids) c(id)
+                where {string.Join(" and ", said)})
+            """;
     }
 
     /// <summary>

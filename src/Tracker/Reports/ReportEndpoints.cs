@@ -15,13 +15,13 @@ namespace Tracker.Reports;
 /// </summary>
 public static class ReportEndpoints
 {
-    [EndpointSummary("The portfolio status report (filters agreement, party, category, stage, contested, overdue; format json (paged), md, csv, html)"), WolverineGet("/api/reports/status")]
+    [EndpointSummary("The portfolio status report (filters agreement, party, category, stage, contested, overdue, speaker, actor; format json (paged), md, csv, html)"), WolverineGet("/api/reports/status")]
     public static async Task<Reported<StatusReport>> Status(PortfolioReads portfolio, TimeProvider clock, string? agreement, string? party,
-        string? category, string? stage, string? contested, string? overdue, string? asOf, string? knownAt, string? format,
-        int? page, int? pageSize, CancellationToken ct)
+        string? category, string? stage, string? contested, string? overdue, string? speaker, string? actor, string? asOf, string? knownAt,
+        string? format, int? page, int? pageSize, CancellationToken ct)
     {
-        var errors = ReportRequests.ParseStatus(agreement, party, category, stage, contested, overdue, asOf, knownAt, format,
-            ReportFormat.Json, out var request);
+        var errors = ReportRequests.ParseStatus(new(agreement, party, category, stage, contested, overdue, speaker, actor), asOf, knownAt,
+            format, ReportFormat.Json, out var request);
         var paging = PagingFor(request?.Format, page, pageSize, errors);
         await portfolio.CheckAgreementAsync(request?.Filter, errors, ct);
         if (errors.Count > 0) return new(Problems.Invalid(errors));

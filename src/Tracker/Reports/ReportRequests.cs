@@ -6,6 +6,10 @@ using Tracker.Kernel;
 
 namespace Tracker.Reports;
 
+/// <summary>The status report's filters as given (a query string, flags, a form), before they are checked.</summary>
+public sealed record StatusFilterText(string? Agreement = null, string? Party = null, string? Category = null, string? Stage = null,
+    string? Contested = null, string? Overdue = null, string? Speaker = null, string? Actor = null);
+
 /// <summary>A status report as asked for: which commitments, on which clocks, in which format.</summary>
 public sealed record StatusReportRequest(StatusReportFilter Filter, Clocks Clocks, ReportFormat Format);
 
@@ -19,36 +23,50 @@ public sealed record ChangesReportRequest(DateOnly From, DateOnly To, DateTimeOf
 /// </summary>
 public static class ReportRequests
 {
-    public static List<FieldError> ParseStatus(string? agreement, string? party, string? category, string? stage,
-        string? contested, string? asOf, string? knownAt, string? format, ReportFormat defaultFormat,
-        out StatusReportRequest? request) =>
-        ParseStatus(agreement, party, category, stage, contested, null, asOf, knownAt, format, defaultFormat, out request);
+    /// <summary>Longest speaker filter: a name with a role, not a paragraph.</summary>
+    public const int SpeakerFilterLength = 200;
 
-    public static List<FieldError> ParseStatus(string? agreement, string? party, string? category, string? stage,
-        string? contested, string? overdue, string? asOf, string? knownAt, string? format, ReportFormat defaultFormat,
-        out StatusReportRequest? request)
+    public static List<FieldError> ParseStatus(StatusFilterText given, string? asOf, string? knownAt, string? format,
+        ReportFormat defaultFormat, out StatusReportRequest? request)
     {
         request = null;
         var errors = RequestContext.ParseClocks(asOf, knownAt, out var clocks);
         var check = new Checks();
         Category? categoryFilter = null;
         Stage? stageFilter = null;
-        if (!string.IsNullOrWhiteSpace(category) && check.Vocabulary<Category>("category", category, out var c)) categoryFilter = c;
-        if (!string.IsNullOrWhiteSpace(stage) && check.Vocabulary<Stage>("stage", stage, out var s)) stageFilter = s;
+        if (!string.IsNullOrWhiteSpace(given.Category) && check.Vocabulary<Category>("category", given.Category, out var c)) categoryFilter = c;
+        if (!string.IsNullOrWhiteSpace(given.Stage) && check.Vocabulary<Stage>("stage", given.Stage, out var s)) stageFilter = s;
         errors.AddRange(check.Errors);
         // A party no actor has would answer an empty 200: say what it likely meant instead (party=uk: GBR).
-        if (Given(party) is { } p && !Actors.IsKnown(p.ToUpperInvariant()))
+        if (Given(given.Party) is { } p && !Actors.IsKnown(p.ToUpperInvariant()))
             errors.Add(new FieldError("party", Actors.Refusal(p.ToUpperInvariant())));
-        var contestedFilter = YesOrNo("contested", contested, errors);
-        var overdueFilter = YesOrNo("overdue", overdue, errors);
+        if (Given(given.Actor) is { } a && !Actors.IsKnown(a.ToUpperInvariant()))
+            errors.Add(new FieldError("actor", Actors.Refusal(a.ToUpperInvariant())));
+        var speaker = Given(given.Speaker)?.Trim();
+        if (speaker is not null && speaker.Length > SpeakerFilterLength)
+            errors.Add(new FieldError("speaker", $"has {speaker.Length} characters; the limit is {SpeakerFilterLength}"));
+        else if (speaker is not null && SpeakerWords(speaker).Count == 0)
+            errors.Add(new FieldError("speaker", "needs a word of a speaker's name (letters or digits)"));
+        // Who said what is read from the statements as they read now; past readings of a name are not kept apart.
+        if (clocks.KnownAt is not null)
+            foreach (var (field, value) in new[] { ("speaker", speaker), ("actor", Given(given.Actor)) })
+                if (value is not null)
+                    errors.Add(new FieldError(field, "is answered from the statements as they read now, so it does not combine with knownAt"));
+        var contestedFilter = YesOrNo("contested", given.Contested, errors);
+        var overdueFilter = YesOrNo("overdue", given.Overdue, errors);
         var parsedFormat = ParseFormat(format, defaultFormat, errors);
         if (errors.Count > 0) return errors;
 
         request = new StatusReportRequest(
-            new StatusReportFilter(Given(agreement), Given(party), categoryFilter, stageFilter, contestedFilter, overdueFilter),
+            new StatusReportFilter(Given(given.Agreement), Given(given.Party), categoryFilter, stageFilter, contestedFilter, overdueFilter,
+                speaker, Given(given.Actor)?.ToUpperInvariant()),
             clocks, parsedFormat);
         return errors;
     }
+
+    /// <summary>The words of a speaker filter, each matched as the start of a word of the speaker's name or role.</summary>
+    public static IReadOnlyList<string> SpeakerWords(string speaker) =>
+        System.Text.RegularExpressions.Regex.Matches(speaker, @"[\p{L}\p{N}]+").Select(m => m.Value).Take(8).ToList();
 
     /// <summary>The period a changes report covers when it names no <c>from</c>: 30 days before <c>to</c>.</summary>
     public const int DefaultPeriodDays = 30;

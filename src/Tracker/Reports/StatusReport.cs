@@ -2,8 +2,10 @@ using Tracker.Agreements;
 
 namespace Tracker.Reports;
 
+/// <param name="Speaker">Words that start words of the name (or role) of a speaker of a statement about the commitment.</param>
+/// <param name="Actor">The actor a speaker of a statement about the commitment speaks for.</param>
 public sealed record StatusReportFilter(string? Agreement = null, string? Party = null, Category? Category = null,
-    Stage? Stage = null, bool? Contested = null, bool? Overdue = null);
+    Stage? Stage = null, bool? Contested = null, bool? Overdue = null, string? Speaker = null, string? Actor = null);
 
 /// <summary>
 /// One commitment's status, with the statements it cites (<see cref="CitedStatement.CitedBy"/>), in that order, and

@@ -94,6 +94,8 @@ public class ApiContractTests(TrackerApp app)
         ["GET /api/agreements/{agreementId}/commitments/{commitmentId}/history"] =
         [
             C(200, "history", w => w.Get($"/api/agreements/{w.AgreementId}/commitments/{Commitment}/history")),
+            C(200, "history as markdown", w => w.Get($"/api/agreements/{w.AgreementId}/commitments/{Commitment}/history?format=md")),
+            C(400, "unknown history format", w => w.Get($"/api/agreements/{w.AgreementId}/commitments/{Commitment}/history?format=csv")),
             C(400, "asOf not a date", w => w.Get($"/api/agreements/{w.AgreementId}/commitments/{Commitment}/history?asOf=2025-13-01")),
             C(404, "unknown commitment", w => w.Get($"/api/agreements/{w.AgreementId}/commitments/nope/history")),
         ],
@@ -159,6 +161,8 @@ public class ApiContractTests(TrackerApp app)
             C(200, "csv", w => w.Get($"/api/reports/status?agreement={w.AgreementId}&format=csv")),
             C(200, "html", w => w.Get($"/api/reports/status?agreement={w.AgreementId}&format=html")),
             C(400, "unknown stage", w => w.Get("/api/reports/status?stage=done")),
+            C(200, "by speaker and actor", w => w.Get($"/api/reports/status?agreement={w.AgreementId}&speaker=umerov&actor=UKR")),
+            C(400, "speaker with knownAt", w => w.Get("/api/reports/status?speaker=umerov&knownAt=2025-01-01T00:00:00Z")),
         ],
         ["GET /api/reports/evidence"] =
         [

@@ -124,6 +124,50 @@ public class ReportCliTests(SeededDatabase database) : IClassFixture<SeededDatab
         report["filter"]!["stage"]!.ToString().ShouldBe("raised");
     }
 
+    [Fact]
+    public async Task a_misspelt_agreement_is_an_error_naming_the_nearest_one_not_an_empty_report()
+    {
+        var run = await Tracker("report", "status", "--agreement", "ua-fr-defence-industri");
+
+        run.ExitCode.ShouldNotBe(0, run.ToString());
+        run.Error.ShouldContain("report status: --agreement: ", Case.Sensitive, run.ToString());
+        run.Error.ShouldContain("ua-fr-defence-industry");
+        run.Output.ShouldNotContain("# Status report");
+    }
+
+    [Fact]
+    public async Task the_speaker_filter_keeps_the_commitments_a_speaker_spoke_of()
+    {
+        var run = await Tracker("report", "status", "--speaker", "umerov", "--format", "json");
+        run.ExitCode.ShouldBe(0, run.ToString());
+        var rows = System.Text.Json.Nodes.JsonNode.Parse(run.Output)!["rows"]!.AsArray();
+        rows.Count.ShouldBeGreaterThan(0);
+        foreach (var row in rows)
+            row!["statements"]!.AsArray().ShouldContain(s => s!["speaker"]!.GetValue<string>().Contains("Umerov"));
+
+        var none = await Tracker("report", "status", "--speaker", "Hegseth", "--format", "json");
+        none.ExitCode.ShouldBe(0, none.ToString());
+        System.Text.Json.Nodes.JsonNode.Parse(none.Output)!["rows"]!.AsArray().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task the_markdown_history_quotes_each_statement_with_its_source_and_id()
+    // The seed's article has no address (the source is described, not linked): ReportEvidenceTests checks the links.
+    {
+        var run = await Tracker("history", "ua-fr-defence-industry/air-defence-joint-production");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        run.Output.ShouldContain("| Said on | Entry | Stage | Speaker | Words | Source | Statement | Recorded | By | Notes |");
+        var statements = run.Output.Split('\n').Where(l => l.Contains("| statement |")).ToList();
+        statements.ShouldNotBeEmpty();
+        foreach (var line in statements)
+        {
+            line.ShouldContain("“", customMessage: "the words as said");
+            line.ShouldContain("German-language news article (outlet not named in the supplied text) (media-report)");
+            line.ShouldContain("`6f1c2b0e-");
+        }
+    }
+
     [Theory]
     [InlineData("--as-of", "2025-02-30", "report status: --as-of: '2025-02-30' is not a date (YYYY-MM-DD)")]
     [InlineData("--known-at", "yesterday", "report status: --known-at: 'yesterday' is not an ISO 8601 instant")]

@@ -65,6 +65,30 @@ public class ReportEvidenceTests(TrackerApp app)
     }
 
     [Fact]
+    public async Task a_commitments_history_reads_as_markdown_with_the_words_and_sources()
+    {
+        var (id, statement, _) = await AgreementWithAnArchivedStatementAsync();
+        var url = $"/api/agreements/{id}/commitments/{AirDefence}/history";
+
+        var (status, _, result) = await _api.Send(HttpMethod.Get, url + "?format=md");
+        status.ShouldBe(HttpStatusCode.OK);
+        result.Context.Response.ContentType.ShouldBe("text/markdown; charset=utf-8");
+        var md = await result.ReadAsTextAsync();
+        md.ShouldStartWith($"## Joint production: {AirDefence} ({id}/{AirDefence})\n\nStage: **under-examination** · as of latest · known at now");
+        md.ShouldContain(@"“Wir prüfen die gemeinsame Produktion \| \*sofort\*.” \[de\] (translation: “The sides agreed to examine …”)");
+        md.ShouldContain("Sébastien Lecornu (Minister of Defence, FRA)");
+        md.ShouldContain("Example Outlet (media-report) [source](https://example.org/article)");
+        md.ShouldContain($"[archived]({Archive})");
+        md.ShouldContain($"`{statement}`");
+        md.ShouldContain("| transition | none → under-examination |", customMessage: "the transition the statement caused");
+
+        (await _api.Get(url))["entries"]!.AsArray().Count.ShouldBe(2, "without a format, JSON");
+        var (refused, body, _) = await _api.Send(HttpMethod.Get, url + "?format=xml");
+        refused.ShouldBe(HttpStatusCode.BadRequest);
+        body!["errors"]!["format"]![0]!.GetValue<string>().ShouldBe("'xml' is not a history format; one of: json, md");
+    }
+
+    [Fact]
     public async Task the_evidence_table_has_one_record_per_cited_statement_in_the_reading_known_at_the_instant()
     {
         var (id, statement, beforeCorrection) = await AgreementWithAnArchivedStatementAsync();

@@ -2,6 +2,8 @@ using Marten;
 using Tracker.Agreements.Storage;
 using Tracker.Http;
 using Tracker.Portfolio;
+using Tracker.Reports;
+using Tracker.Reports.Rendering;
 using Wolverine.Http;
 using Tracker.Kernel;
 
@@ -27,48 +29,62 @@ public static class AgreementReadEndpoints
     }
 
     [EndpointSummary("An agreement with its commitments and their stages"), WolverineGet("/api/agreements/{agreementId}")]
-    public static Task<Found<AgreementSummary>> Get(string agreementId, IQuerySession session, string? asOf, string? knownAt, CancellationToken ct) =>
-        WithAgreement<AgreementSummary>(session, agreementId, asOf, knownAt, ct, (a, d) => Results.Ok(AgreementSummary.Of(a, d)));
+    public static async Task<Found<AgreementSummary>> Get(string agreementId, IQuerySession session, string? asOf, string? knownAt, CancellationToken ct) =>
+        new(await WithAgreement(session, agreementId, asOf, knownAt, ct, (a, clocks) => Results.Ok(AgreementSummary.Of(a, clocks.AsOf))));
 
     [EndpointSummary("A commitment's status"), WolverineGet("/api/agreements/{agreementId}/commitments/{commitmentId}")]
-    public static Task<Found<CommitmentStatus>> Status(string agreementId, string commitmentId, IQuerySession session, string? asOf,
+    public static async Task<Found<CommitmentStatus>> Status(string agreementId, string commitmentId, IQuerySession session, string? asOf,
         string? knownAt, CancellationToken ct) =>
-        WithAgreement<CommitmentStatus>(session, agreementId, asOf, knownAt, ct, (a, d) => a.Commitment(commitmentId) is { } c
-            ? Results.Ok(StatusRule.Evaluate(a, c, d))
-            : Problems.NotFound($"commitment '{commitmentId}' does not exist in agreement '{agreementId}'"));
+        new(await WithAgreement(session, agreementId, asOf, knownAt, ct, (a, clocks) => a.Commitment(commitmentId) is { } c
+            ? Results.Ok(StatusRule.Evaluate(a, c, clocks.AsOf))
+            : NoCommitment(agreementId, commitmentId)));
 
-    [EndpointSummary("A commitment's history: statements and stage transitions"), WolverineGet("/api/agreements/{agreementId}/commitments/{commitmentId}/history")]
-    public static Task<Found<CommitmentHistory>> History(string agreementId, string commitmentId, IQuerySession session, string? asOf,
-        string? knownAt, CancellationToken ct) =>
-        WithAgreement<CommitmentHistory>(session, agreementId, asOf, knownAt, ct, (a, d) => a.Commitment(commitmentId) is { } c
-            ? Results.Ok(CommitmentHistory.Of(a, c, d))
-            : Problems.NotFound($"commitment '{commitmentId}' does not exist in agreement '{agreementId}'"));
+    [EndpointSummary("A commitment's history: statements and stage transitions (format json or md)"), WolverineGet("/api/agreements/{agreementId}/commitments/{commitmentId}/history")]
+    public static async Task<FoundOrMarkdown<CommitmentHistory>> History(string agreementId, string commitmentId, IQuerySession session,
+        string? asOf, string? knownAt, string? format, CancellationToken ct)
+    {
+        // A history is one commitment's document: JSON or Markdown, and an unknown format must not fall back to JSON.
+        if (format is { Length: > 0 } f && f is not ("json" or "md"))
+            return new(Problems.Invalid([new FieldError("format", $"'{f}' is not a history format; one of: json, md")]));
+        return new(await WithAgreement(session, agreementId, asOf, knownAt, ct, (a, clocks) =>
+        {
+            if (a.Commitment(commitmentId) is not { } c) return NoCommitment(agreementId, commitmentId);
+            var history = CommitmentHistory.Of(a, c, clocks.AsOf);
+            return format == "md"
+                ? new ReportHttpResult(new RenderedReport(HistoryMarkdown.Render(history, clocks.AsOf, clocks.KnownAt),
+                    ReportFormat.Markdown, $"history-{agreementId}-{commitmentId}.md"))
+                : Results.Ok(history);
+        }));
+    }
 
     [EndpointSummary("An agreement's statements"), WolverineGet("/api/agreements/{agreementId}/statements")]
-    public static Task<Found<IReadOnlyList<StatementEntry>>> Statements(string agreementId, IQuerySession session, string? asOf, string? knownAt,
+    public static async Task<Found<IReadOnlyList<StatementEntry>>> Statements(string agreementId, IQuerySession session, string? asOf, string? knownAt,
         CancellationToken ct) =>
-        WithAgreement<IReadOnlyList<StatementEntry>>(session, agreementId, asOf, knownAt, ct, (a, d) => Results.Ok(a.Statements
-            .Where(s => d is null || s.Current.SaidOn.IsKnownBy(d.Value))
+        new(await WithAgreement(session, agreementId, asOf, knownAt, ct, (a, clocks) => Results.Ok(a.Statements
+            .Where(s => clocks.AsOf is not { } d || s.Current.SaidOn.IsKnownBy(d))
             .OrderBy(s => s.Current.SaidOn).ThenBy(s => s.RecordOrder)
-            .ToList()));
+            .ToList())));
 
     [EndpointSummary("One statement with its corrections and retraction"), WolverineGet("/api/agreements/{agreementId}/statements/{statementId}")]
-    public static Task<Found<StatementEntry>> Statement(string agreementId, Guid statementId, IQuerySession session, string? asOf,
+    public static async Task<Found<StatementEntry>> Statement(string agreementId, Guid statementId, IQuerySession session, string? asOf,
         string? knownAt, CancellationToken ct) =>
-        WithAgreement<StatementEntry>(session, agreementId, asOf, knownAt, ct, (a, _) => a.Statement(statementId) is { } s
+        new(await WithAgreement(session, agreementId, asOf, knownAt, ct, (a, _) => a.Statement(statementId) is { } s
             ? Results.Ok(s)
-            : Problems.NotFound($"statement {statementId} does not exist in agreement '{agreementId}'"));
+            : Problems.NotFound($"statement {statementId} does not exist in agreement '{agreementId}'")));
 
-    private static async Task<Found<T>> WithAgreement<T>(IQuerySession session, string agreementId, string? asOf, string? knownAt,
-        CancellationToken ct, Func<Agreement, DateOnly?, IResult> read)
+    private static IResult NoCommitment(string agreementId, string commitmentId) =>
+        Problems.NotFound($"commitment '{commitmentId}' does not exist in agreement '{agreementId}'");
+
+    private static async Task<IResult> WithAgreement(IQuerySession session, string agreementId, string? asOf, string? knownAt,
+        CancellationToken ct, Func<Agreement, Clocks, IResult> read)
     {
         var errors = RequestContext.ParseClocks(asOf, knownAt, out var clocks);
-        if (errors.Count > 0) return new(Problems.Invalid(errors));
+        if (errors.Count > 0) return Problems.Invalid(errors);
         var agreement = await session.LoadAsync(agreementId, clocks.KnownAt, ct);
-        return new(agreement is null
+        return agreement is null
             ? Problems.NotFound(clocks.KnownAt is null
                 ? $"agreement '{agreementId}' does not exist"
                 : $"agreement '{agreementId}' was not known at {clocks.KnownAt:O}")
-            : read(agreement, clocks.AsOf));
+            : read(agreement, clocks);
     }
 }

@@ -23,7 +23,7 @@ public sealed class PortfolioModel(PortfolioReads portfolio, TimeProvider clock)
         string? asOf, string? knownAt, int? page, CancellationToken ct)
     {
         (Agreement, Party, Category, Stage, Contested, AsOf, KnownAt) = (agreement, party, category, stage, contested, asOf, knownAt);
-        var errors = ReportRequests.ParseStatus(agreement, party, category, stage, contested, asOf, knownAt, null,
+        var errors = ReportRequests.ParseStatus(new(agreement, party, category, stage, contested), asOf, knownAt, null,
             ReportFormat.Json, out var request);
         var paging = Paging.Parse(page, 50, errors);
         if (errors.Count > 0)

@@ -48,11 +48,12 @@ namespace Internal.Generated.WolverineHandlers
 
             var asOf = httpContext.Request.Query["asOf"];
             var knownAt = httpContext.Request.Query["knownAt"];
+            var format = httpContext.Request.Query["format"];
             
             // The actual HTTP request handler execution
-            var foundOfCommitmentHistory = await Tracker.Agreements.AgreementReadEndpoints.History(agreementId, commitmentId, ((Marten.IQuerySession)documentSession), asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
+            var foundOrMarkdownOfCommitmentHistory = await Tracker.Agreements.AgreementReadEndpoints.History(agreementId, commitmentId, ((Marten.IQuerySession)documentSession), asOf, knownAt, format, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await foundOfCommitmentHistory.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await foundOrMarkdownOfCommitmentHistory.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

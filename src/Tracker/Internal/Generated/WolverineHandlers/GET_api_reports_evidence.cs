@@ -32,12 +32,14 @@ namespace Internal.Generated.WolverineHandlers
             var stage = httpContext.Request.Query["stage"];
             var contested = httpContext.Request.Query["contested"];
             var overdue = httpContext.Request.Query["overdue"];
+            var speaker = httpContext.Request.Query["speaker"];
+            var actor = httpContext.Request.Query["actor"];
             var asOf = httpContext.Request.Query["asOf"];
             var knownAt = httpContext.Request.Query["knownAt"];
             var format = httpContext.Request.Query["format"];
             
             // The actual HTTP request handler execution
-            var csvDownload = await Tracker.Reports.EvidenceEndpoint.Evidence(_portfolioReads, _timeProvider, agreement, party, category, stage, contested, overdue, asOf, knownAt, format, httpContext.RequestAborted).ConfigureAwait(false);
+            var csvDownload = await Tracker.Reports.EvidenceEndpoint.Evidence(_portfolioReads, _timeProvider, agreement, party, category, stage, contested, overdue, speaker, actor, asOf, knownAt, format, httpContext.RequestAborted).ConfigureAwait(false);
 
             await csvDownload.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

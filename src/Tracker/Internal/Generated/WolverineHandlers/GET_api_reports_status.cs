@@ -32,6 +32,8 @@ namespace Internal.Generated.WolverineHandlers
             var stage = httpContext.Request.Query["stage"];
             var contested = httpContext.Request.Query["contested"];
             var overdue = httpContext.Request.Query["overdue"];
+            var speaker = httpContext.Request.Query["speaker"];
+            var actor = httpContext.Request.Query["actor"];
             var asOf = httpContext.Request.Query["asOf"];
             var knownAt = httpContext.Request.Query["knownAt"];
             var format = httpContext.Request.Query["format"];
@@ -63,7 +65,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var reportedOfStatusReport = await Tracker.Reports.ReportEndpoints.Status(_portfolioReads, _timeProvider, agreement, party, category, stage, contested, overdue, asOf, knownAt, format, page, pageSize, httpContext.RequestAborted).ConfigureAwait(false);
+            var reportedOfStatusReport = await Tracker.Reports.ReportEndpoints.Status(_portfolioReads, _timeProvider, agreement, party, category, stage, contested, overdue, speaker, actor, asOf, knownAt, format, page, pageSize, httpContext.RequestAborted).ConfigureAwait(false);
 
             await reportedOfStatusReport.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

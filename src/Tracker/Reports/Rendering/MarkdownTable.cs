@@ -1,7 +1,6 @@
 using System.Text;
-using Tracker.Reports.Rendering;
 
-namespace Tracker.Cli;
+namespace Tracker.Reports.Rendering;
 
 /// <summary>A Markdown table built row by row from raw text: readable in a terminal, renders on a code host.</summary>
 public sealed class MarkdownTable(params string[] headers)

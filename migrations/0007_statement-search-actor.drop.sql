@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS tracker.statement_search_actor;
