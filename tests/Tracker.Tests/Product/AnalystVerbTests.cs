@@ -74,7 +74,9 @@ public class AnalystVerbTests(TrackerApp app) : IDisposable
 
         var history = await Tracker("history", $"{agreement}/iris-t");
         history.ExitCode.ShouldBe(0, history.ToString());
-        history.Output.ShouldContain("| 2025-06-05 | statement | announced | Boris Pistorius | Bundesministerium der Verteidigung |");
+        history.Output.ShouldContain("| 2025-06-05 | statement | announced | Boris Pistorius (Minister of Defence, DEU) | " +
+            "“Wir liefern drei weitere Systeme.” (de; translation: “We are delivering two more systems.”) | " +
+            "Bundesministerium der Verteidigung (official-statement) [source](https://www.bmvg.de/) | `5f0c6f0e-4a1b-4c55-9d2e-0000000000a1` |");
         history.Output.ShouldContain("corrected quote by olena");
         history.Output.ShouldContain("RETRACTED by olena");
         history.Output.ShouldContain("misattributed: the quote is from a deputy");

@@ -75,7 +75,7 @@ public class ReportEvidenceTests(TrackerApp app)
         result.Context.Response.ContentType.ShouldBe("text/markdown; charset=utf-8");
         var md = await result.ReadAsTextAsync();
         md.ShouldStartWith($"## Joint production: {AirDefence} ({id}/{AirDefence})\n\nStage: **under-examination** · as of latest · known at now");
-        md.ShouldContain(@"“Wir prüfen die gemeinsame Produktion \| \*sofort\*.” \[de\] (translation: “The sides agreed to examine …”)");
+        md.ShouldContain(@"“Wir prüfen die gemeinsame Produktion \| \*sofort\*.” (de; translation: “The sides agreed to examine …”)");
         md.ShouldContain("Sébastien Lecornu (Minister of Defence, FRA)");
         md.ShouldContain("Example Outlet (media-report) [source](https://example.org/article)");
         md.ShouldContain($"[archived]({Archive})");

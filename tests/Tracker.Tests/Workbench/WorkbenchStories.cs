@@ -112,6 +112,15 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
         csv.ShouldContain("air-defence");
         csv.ShouldNotContain("drones");
 
+        // Who said it: the speaker filter keeps what Umerov spoke of, and nobody else's name matches anything here.
+        await page.GotoAsync(url + "/");
+        await page.GetByLabel("Speaker", new() { Exact = true }).FillAsync("umerov");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        (await page.Locator("table.commitments").InnerTextAsync()).ShouldContain("Joint production of air defence");
+        await page.GetByLabel("Speaker", new() { Exact = true }).FillAsync("Hegseth");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        (await page.Locator("table.commitments tbody tr").CountAsync()).ShouldBe(0);
+
         // And the auditor's view of the day: every write, by whom (the trail is projected in the background).
         string audit = "";
         for (var attempt = 0; attempt < 50 && !audit.Contains("statement retracted"); attempt++)

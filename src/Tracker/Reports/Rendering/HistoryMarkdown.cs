@@ -49,7 +49,7 @@ public static class HistoryMarkdown
 
     /// <summary>The words as said, in their language, then their translation.</summary>
     private static string Words(StatementHistory s) =>
-        $"“{s.Quote}” [{s.Language}]" + (s.Translation is { Length: > 0 } t ? $" (translation: “{t}”)" : "");
+        $"“{s.Quote}” ({s.Language}" + (s.Translation is { Length: > 0 } t ? $"; translation: “{t}”)" : ")");
 
     private static string Source(StatementHistory s)
     {

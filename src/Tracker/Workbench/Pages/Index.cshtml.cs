@@ -15,15 +15,19 @@ public sealed class PortfolioModel(PortfolioReads portfolio, TimeProvider clock)
     public string? Category { get; private set; }
     public string? Stage { get; private set; }
     public string? Contested { get; private set; }
+    public string? Speaker { get; private set; }
+    public string? Actor { get; private set; }
     public string? AsOf { get; private set; }
     public string? KnownAt { get; private set; }
     public StatusReport? Report { get; private set; }
 
     public async Task OnGetAsync(string? agreement, string? party, string? category, string? stage, string? contested,
-        string? asOf, string? knownAt, int? page, CancellationToken ct)
+        string? speaker, string? actor, string? asOf, string? knownAt, int? page, CancellationToken ct)
     {
         (Agreement, Party, Category, Stage, Contested, AsOf, KnownAt) = (agreement, party, category, stage, contested, asOf, knownAt);
-        var errors = ReportRequests.ParseStatus(new(agreement, party, category, stage, contested), asOf, knownAt, null,
+        (Speaker, Actor) = (speaker, actor);
+        var errors = ReportRequests.ParseStatus(new(agreement, party, category, stage, contested, Speaker: speaker, Actor: actor), asOf,
+            knownAt, null,
             ReportFormat.Json, out var request);
         var paging = Paging.Parse(page, 50, errors);
         if (errors.Count > 0)
@@ -39,7 +43,8 @@ public sealed class PortfolioModel(PortfolioReads portfolio, TimeProvider clock)
     /// <summary>This view's filters and clocks as a query string, for a format's download or another page.</summary>
     public string QueryFor(string? format, int? page = null) => string.Join("&", new (string, string?)[]
         {
-            ("agreement", Agreement), ("party", Party), ("category", Category), ("stage", Stage), ("contested", Contested), ("asOf", AsOf),
+            ("agreement", Agreement), ("party", Party), ("category", Category), ("stage", Stage), ("contested", Contested),
+            ("speaker", Speaker), ("actor", Actor), ("asOf", AsOf),
             ("knownAt", KnownAt), ("format", format), ("page", page?.ToString()),
         }
         .Where(p => !string.IsNullOrWhiteSpace(p.Item2))
