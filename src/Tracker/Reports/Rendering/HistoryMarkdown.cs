@@ -30,22 +30,12 @@ public static class HistoryMarkdown
                     Time(t.Recorded.At), Markdown.Escape(t.Recorded.By), ""));
             else if (e.Statement is { } s)
                 text.Append(Markdown.Row(ReportText.SaidOn(s.SaidOn), "statement",
-                    Markdown.Escape(s.AssertedStage?.Name() ?? "(no longer about it)"), Markdown.Escape(Speaker(s)),
+                    Markdown.Escape(s.AssertedStage?.Name() ?? "(no longer about it)"), Markdown.Escape(ReportText.SpeakerWithRole(s.Speaker, s.Role, s.Actor)),
                     Markdown.Escape(Words(s)), Source(s), Id(s.StatementId), Time(s.Recorded.At), Markdown.Escape(s.Recorded.By),
                     Markdown.Escape(Notes(s))));
         }
         return text.Append('\n').ToString();
     }
-
-    /// <summary>"Rustem Umerov (Minister of Defence, UKR)".</summary>
-    private static string Speaker(StatementHistory s) =>
-        (s.Role, s.Actor) switch
-        {
-            ({ Length: > 0 } role, { Length: > 0 } actor) => $"{s.Speaker} ({role}, {actor})",
-            ({ Length: > 0 } role, _) => $"{s.Speaker} ({role})",
-            (_, { Length: > 0 } actor) => $"{s.Speaker} ({actor})",
-            _ => s.Speaker,
-        };
 
     /// <summary>The words as said, in their language, then their translation.</summary>
     private static string Words(StatementHistory s) =>

@@ -67,13 +67,15 @@ public static class ReportText
     }
 
     /// <summary>"Rustem Umerov (Minister of Defence, UKR)": the speaker with the role and actor the statement gives.</summary>
-    public static string SpeakerWithRole(CitedStatement s) =>
-        (s.Role, s.Actor) switch
+    public static string SpeakerWithRole(CitedStatement s) => SpeakerWithRole(s.Speaker, s.Role, s.Actor);
+
+    public static string SpeakerWithRole(string speaker, string? role, string? actor) =>
+        (role, actor) switch
         {
-            ({ Length: > 0 } role, { Length: > 0 } actor) => $"{s.Speaker} ({role}, {actor})",
-            ({ Length: > 0 } role, _) => $"{s.Speaker} ({role})",
-            (_, { Length: > 0 } actor) => $"{s.Speaker} ({actor})",
-            _ => s.Speaker,
+            ({ Length: > 0 }, { Length: > 0 }) => $"{speaker} ({role}, {actor})",
+            ({ Length: > 0 }, _) => $"{speaker} ({role})",
+            (_, { Length: > 0 }) => $"{speaker} ({actor})",
+            _ => speaker,
         };
 
     /// <summary>The words as said, then their translation: «“Wir prüfen …” (translation: “We are examining …”)».</summary>
