@@ -110,6 +110,30 @@ public class WorkbookCliTests(SeededDatabase database) : IClassFixture<SeededDat
     }
 
     [Fact]
+    public async Task the_service_sends_the_whole_workbook_over_real_http()
+    {
+        // Kestrel refuses synchronous writes, which the in-memory test server lets through: only a real one shows it.
+        var add = await Tracker("users", "add", $"xlsx-{Guid.NewGuid():N}"[..20], "--role", "reader");
+        add.ExitCode.ShouldBe(0, add.ToString());
+        var token = add.Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("trk_"));
+        await using var service = new TrackerProcess.Service(database.Environment);
+        (await service.WaitForHealthAsync(TimeSpan.FromSeconds(60))).IsSuccessStatusCode.ShouldBeTrue(service.Output);
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
+        using var response = await http.GetAsync(service.Url + "/api/reports/status?format=xlsx");
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        response.IsSuccessStatusCode.ShouldBeTrue(service.Output);
+        response.Content.Headers.ContentDisposition!.FileName.ShouldBe("status-as-of-latest.xlsx");
+        var workbook = WorkbookFile.Read(body);
+        workbook.SchemaErrors.ShouldBeEmpty();
+        workbook["Status"].Records.Count.ShouldBe(3);
+        workbook["Totals"].Notes["total"].Number.ShouldBe(3);
+        service.Output.ShouldNotContain("Exception", customMessage: "the service wrote the file without an error");
+    }
+
+    [Fact]
     public async Task a_workbook_is_not_printed_on_a_terminal()
     {
         // script(1) gives the command a terminal of its own, as an analyst's shell would.

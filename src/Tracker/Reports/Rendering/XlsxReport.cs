@@ -50,13 +50,24 @@ public static class XlsxReport
     public static async Task WriteAsync(Stream stream, StatusReportHead head, long evidenceRows,
         Func<IAsyncEnumerable<StatusReportRow>> rows, CancellationToken ct)
     {
-        await using var workbook = await Spreadsheet.CreateNewAsync(stream, new SpreadCheetahOptions
-        {
-            CompressionLevel = SpreadCheetahCompressionLevel.Fastest,
-            // A cell keeps the text as recorded, spaces at either end included.
-            PreserveStringWhitespace = true,
-            DocumentProperties = new() { Title = Title(head), Author = "Tracker" },
-        }, ct);
+        // The zip writer writes a few bytes synchronously (each entry's data descriptor), which a response refuses.
+        var output = new AsyncOnlyStream(stream);
+        await using (var workbook = await Spreadsheet.CreateNewAsync(output, Options(head), ct))
+            await WriteSheetsAsync(workbook, head, evidenceRows, rows, ct);
+        await output.FlushAsync(ct);
+    }
+
+    private static SpreadCheetahOptions Options(StatusReportHead head) => new()
+    {
+        CompressionLevel = SpreadCheetahCompressionLevel.Fastest,
+        // A cell keeps the text as recorded, spaces at either end included.
+        PreserveStringWhitespace = true,
+        DocumentProperties = new() { Title = Title(head), Author = "Tracker" },
+    };
+
+    private static async Task WriteSheetsAsync(Spreadsheet workbook, StatusReportHead head, long evidenceRows,
+        Func<IAsyncEnumerable<StatusReportRow>> rows, CancellationToken ct)
+    {
         var styles = new Styles(workbook);
 
         await StartSheetAsync(workbook, "Status", CsvReport.StatusColumns, head.Total, styles, ct);
