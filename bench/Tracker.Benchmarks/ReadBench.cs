@@ -340,7 +340,7 @@ public static class ReadBench
     private static double? Round(double? v) => v is { } x ? Math.Round(x, 2) : null;
 
     /// <summary>
-    /// Full status exports in a format, streamed (CSV counted line by line; a workbook's rows are the CSV's, known from
+    /// Full status exports in a format, streamed (CSV records counted; a workbook's rows are the CSV's, known from
     /// its run); the service's VmRSS sampled every 50 ms meanwhile, and its VmHWM (peak since the reset before the
     /// first export, where the kernel allows the reset). The workbook's time is also given over the CSV's.
     /// </summary>
@@ -370,6 +370,7 @@ public static class ReadBench
             double firstByte = 0;
             long lines = 0, bytes = 0;
             var lastWasNewline = true;
+            var quoted = false;
             try
             {
                 using var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
@@ -386,7 +387,11 @@ public static class ReadBench
                     while ((n = await stream.ReadAsync(buffer)) > 0)
                     {
                         bytes += n;
-                        lines += buffer.AsSpan(0, n).Count((byte)'\n');
+                        // Records, not lines: a quoted field holds line breaks of its own (cited_statements).
+                        if (rowsKnown is null)
+                            foreach (var b in buffer.AsSpan(0, n))
+                                if (b == (byte)'"') quoted = !quoted;
+                                else if (b == (byte)'\n' && !quoted) lines++;
                         lastWasNewline = buffer[n - 1] == (byte)'\n';
                     }
                     if (!lastWasNewline) lines++;
