@@ -10,7 +10,7 @@
 #   SCALE_READ_BUDGET [30]      seconds per probe at most: a probe stops early, with fewer requests, once spent
 #                               (a whole-store read that takes seconds gets fewer than SCALE_REQUESTS; the table says so)
 #   SCALE_CLIENTS [4]           clients for the concurrent run of the main probes (0 or 1: none)
-#   SCALE_CSV_RUNS [3]          full CSV status exports
+#   SCALE_CSV_RUNS [3]          full status exports as CSV, then as many as xlsx
 #   SCALE_SETTLE_TIMEOUT [1800] seconds to wait for the audit projection to catch up before each step
 #   SCALE_KEEP [0]              1: keep the work folder (import files, logs, results) instead of deleting it
 #   SCALE_SKIP_BUILD [0]        1: use the Release builds already there
@@ -23,8 +23,8 @@
 #              3-backdated, 4-followups (corrections, retractions); see bench/Tracker.Benchmarks/Generator.cs
 #   import     each file with `tracker import`, one after the other, the audit projection caught up before each;
 #              events/s per file; the instant between imports 2 and 3 is the knownAt of the reads
-#   reads      Tracker.Benchmarks reads: full CSV status exports first (rows/s; the service's VmRSS sampled every
-#              50 ms, its VmHWM reset just before), then p50/p95/p99 of status report pages (now, asOf, knownAt,
+#   reads      Tracker.Benchmarks reads: full status exports first, CSV then xlsx (rows/s; the service's VmRSS sampled
+#              every 50 ms, its VmHWM reset just before each format), then p50/p95/p99 of status report pages (now, asOf, knownAt,
 #              both; filters), agreement lists, one agreement, one history, the changes report; again with 4 clients
 #   rebuild    the service stopped, `tracker projections rebuild` timed: events/s
 set -euo pipefail
@@ -176,7 +176,7 @@ python3 -c 'import json,sys; print(json.dumps({"measure": "store", "events": int
   "database_mib": round(int(sys.argv[3]) / 2**20)}))' \
   "$store_events" "$(sql 'select count(*) from tracker.mt_streams')" "$(sql "select pg_database_size('tracker')")" | record
 
-echo "Reads: $csv_runs CSV exports; $requests requests per probe, at most $budget s each; $clients concurrent clients after…" >&2
+echo "Reads: $csv_runs CSV and $csv_runs xlsx exports; $requests requests per probe, at most $budget s each; $clients concurrent clients after…" >&2
 errors=0
 dotnet "$bench" reads --url "$url" --token "$token" --manifest "$data/manifest.json" --known-at "$known_at" \
   --pid "$service" --requests "$requests" --warmup "$warmup" --budget "$budget" --clients "$clients" \
@@ -271,6 +271,13 @@ if c:
               f"first byte {c['first_byte_ms']} ms): {c['rows_per_s']:,.0f} rows/s.")
         print(f"Service memory: VmRSS {c['rss_before_mib']} MiB before, peak {c['peak_rss_mib']} MiB sampled during the exports, "
               f"VmHWM {c['vmhwm_mib']} MiB{' (peak since just before the exports)' if c['vmhwm_reset_before'] else ' (peak since the service started)'}.")
+x = first("xlsx-export")
+if x:
+    if x["errors"]: print(f"xlsx export FAILED: {x['first_error']}")
+    else:
+        print(f"xlsx status export (the same rows, in the same run): {x['bytes'] / 2**20:.1f} MiB in {x['seconds']} s "
+              f"(first byte {x['first_byte_ms']} ms): {x['rows_per_s']:,.0f} rows/s, {x['seconds_over_csv']}× the CSV's time; "
+              f"peak VmRSS {x['peak_rss_mib']} MiB, VmHWM {x['vmhwm_mib']} MiB.")
 b = first("projections-rebuild")
 if b:
     print()

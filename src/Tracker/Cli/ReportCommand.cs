@@ -57,7 +57,7 @@ public class ReportInput : TrackerInput
     [Description("Record time, an ISO 8601 instant: the tracker as it stood then (default: now)"), FlagAlias("known-at", 'k')]
     public string? KnownAtFlag { get; set; }
 
-    [Description("md (default) | csv | json | html"), FlagAlias("format", 'f')]
+    [Description("md (default) | csv | json | html | xlsx (status: a workbook, to --output FILE or a redirect)"), FlagAlias("format", 'f')]
     public string? FormatFlag { get; set; }
 
     [Description("Write to this file instead of standard output (CSV files start with a UTF-8 byte-order mark)"), FlagAlias("output", 'o')]
@@ -65,7 +65,7 @@ public class ReportInput : TrackerInput
 }
 
 // No square brackets in descriptions: the help screen reads them as colour markup.
-[Description("Print or save a report: 'report status --as-of D --format md|csv|json|html --output FILE' " +
+[Description("Print or save a report: 'report status --as-of D --format md|csv|json|html|xlsx --output FILE' " +
              "or 'report changes --from D1 --to D2'; every flag is optional (changes: the last 30 days)", Name = "report")]
 public class ReportCommand : JasperFxAsyncCommand<ReportInput>
 {
@@ -104,11 +104,14 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
             else if (Path.GetDirectoryName(Path.GetFullPath(output)) is { } dir && !Directory.Exists(dir))
                 errors.Add(new FieldError("output", $"the folder {dir} does not exist"));
         }
+        if (status is { Format: ReportFormat.Xlsx } && input.OutputFlag is null && !Console.IsOutputRedirected)
+            errors.Add(new FieldError("format", "xlsx is a binary workbook, not for a terminal: save it with --output FILE or redirect standard output to a file"));
         if (errors.Count > 0) return CliErrors.Report($"report {Name(kind)}", errors);
 
         using var host = await input.BuildHost().StartedForCommandAsync();
         var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         var portfolio = host.Services.GetRequiredService<PortfolioReads>();
+        if (status is { Format: ReportFormat.Xlsx }) return await ReportWorkbook.WriteAsync(portfolio, status, now, input.OutputFlag);
         var format = status?.Format ?? changes!.Format;
         // As the API does: an agreement that does not exist is a mistake to name, not an empty report.
         await portfolio.CheckAgreementAsync(status?.Filter, errors, default);

@@ -89,14 +89,14 @@ public sealed class Answered<T>(IResult result) : Answer(result), IEndpointMetad
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Json<T>(builder, StatusCodes.Status200OK);
 }
 
-/// <summary>A report: 200 as JSON (the page, <typeparamref name="T"/>) or as a whole document in the other formats
-/// (text), or 400 for a malformed parameter.</summary>
+/// <summary>A report: 200 as JSON (the page, <typeparamref name="T"/>) or as a whole document in the report's other
+/// formats (text; for the status report also a workbook), or 400 for a malformed parameter.</summary>
 public sealed class Reported<T>(IResult result) : Answer(result), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
     {
         builder.Metadata.Add(new Produces(StatusCodes.Status200OK, typeof(T),
-            Enum.GetValues<ReportFormat>().Select(f => f.ContentType().Split(';')[0]).ToList()));
+            ReportFormats.Of(typeof(T)).Select(f => f.ContentType().Split(';')[0]).ToList()));
         Problem<HttpValidationProblemDetails>(builder, StatusCodes.Status400BadRequest);
     }
 }

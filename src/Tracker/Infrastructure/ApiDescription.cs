@@ -65,7 +65,7 @@ public static class ApiDescription
             foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
                 if (parameter.In == ParameterLocation.Query && QueryVocabularies.TryGetValue(parameter.Name ?? "", out var names)
                     && parameter.Schema is OpenApiSchema schema)
-                    schema.Enum = names().Select(n => (JsonNode)JsonValue.Create(n)).ToList();
+                    schema.Enum = (parameter.Name == "format" ? FormatsOf(path) : names()).Select(n => (JsonNode)JsonValue.Create(n)).ToList();
             DescribeResponses(operation, anonymous);
             return Task.CompletedTask;
         });
@@ -99,6 +99,17 @@ public static class ApiDescription
     private static readonly Dictionary<string, Func<IReadOnlyList<string>>> QueryVocabularies = new(StringComparer.Ordinal)
     {
         ["stage"] = Vocabulary.NamesOf<Stage>, ["category"] = Vocabulary.NamesOf<Category>, ["format"] = () => ReportFormats.Names,
+    };
+
+    /// <summary>The formats a report's <c>format</c> takes: the workbook is the status report's only, the evidence table is
+    /// CSV, a commitment's history JSON or Markdown.</summary>
+    private static IReadOnlyList<string> FormatsOf(string path) => path switch
+    {
+        "api/reports/status" => ReportFormats.Names,
+        "api/reports/evidence" => [ReportFormat.Csv.Name()],
+        "api/reports/changes" => [.. ReportFormats.OfChanges.Select(f => f.Name())],
+        _ when path.EndsWith("/history", StringComparison.Ordinal) => ["json", ReportFormat.Markdown.Name()],
+        _ => ReportFormats.Names,
     };
 
     /// <summary>A request's schema lists what a client sends: no expected version (that is If-Match), and as required
@@ -178,7 +189,12 @@ public static class ApiDescription
             };
             foreach (var (mediaType, content) in r.Content ?? new Dictionary<string, OpenApiMediaType>())
                 if (!mediaType.Contains("json", StringComparison.Ordinal))
-                    content.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The whole report as " + mediaType };
+                    content.Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String, Description = "The whole report as " + mediaType,
+                        // A workbook is bytes, not text: a generated client reads it as a Blob.
+                        Format = mediaType == ReportFormats.XlsxContentType ? "binary" : null,
+                    };
         }
     }
 

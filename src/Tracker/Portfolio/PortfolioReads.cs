@@ -45,6 +45,23 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
             StatusRowsAsync(conn, filter, clocks, day, null, ct));
     }
 
+    /// <summary>
+    /// The whole report for a workbook, whose sheets come one after another: its head, how many evidence records its
+    /// rows have (one per cited statement per commitment), and the rows as often as asked, each pass read again in the
+    /// same snapshot, so that every sheet tells of one moment.
+    /// </summary>
+    public async Task StreamStatusPassesAsync(StatusReportFilter filter, Clocks clocks, DateTimeOffset now,
+        Func<StatusReportHead, long, Func<IAsyncEnumerable<StatusReportRow>>, Task> write, CancellationToken ct)
+    {
+        await using var conn = await database.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var day = StatusReportHead.DayOf(clocks.AsOf, now);
+        var totals = await TotalsAsync(conn, filter, clocks, day, ct);
+        var evidence = await EvidenceCountAsync(conn, filter, clocks, day, ct);
+        await write(new StatusReportHead(clocks.AsOf, clocks.KnownAt, now, filter, totals), evidence,
+            () => StatusRowsAsync(conn, filter, clocks, day, null, ct));
+    }
+
     public async Task<ChangesReport> ChangesPageAsync(DateOnly from, DateOnly to, DateTimeOffset? knownAt, Paging paging,
         DateTimeOffset now, CancellationToken ct)
     {
@@ -213,6 +230,18 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
         var totals = new SortedDictionary<string, int>(StringComparer.Ordinal);
         while (await reader.ReadAsync(ct)) totals[reader.GetString(0)] = Convert.ToInt32(reader.GetInt64(1));
         return totals;
+    }
+
+    /// <summary>The statements the matching rows cite, each once per row that cites it, supporting or disputing.</summary>
+    private static async Task<long> EvidenceCountAsync(NpgsqlConnection conn, StatusReportFilter filter, Clocks clocks,
+        DateOnly day, CancellationToken ct)
+    {
+        var parameters = new List<NpgsqlParameter>();
+        var where = StatusWhere(filter, clocks, day, parameters);
+        await using var cmd = Command(conn,
+            "select coalesce(sum(jsonb_array_length(s.status -> 'evidence') + jsonb_array_length(s.status -> 'conflicting')), 0) " +
+            $"from {Schema}.portfolio_status s where {where}", parameters);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
     }
 
     /// <summary>Rows fetched, and their cited statements looked up, this many at a time: memory stays flat.</summary>

@@ -10,12 +10,12 @@ namespace Tracker.Reports;
 
 /// <summary>
 /// The portfolio reports. <c>format</c> is json (the default: one page, <c>page</c> and <c>pageSize</c>), md, csv or
-/// html (the whole report, streamed); the other parameters are parsed by <see cref="ReportRequests"/>, which the
-/// <c>report</c> command line verb shares.
+/// html (the whole report, streamed), and for the status report xlsx (a workbook, <see cref="WorkbookHttpResult"/>);
+/// the other parameters are parsed by <see cref="ReportRequests"/>, which the <c>report</c> command line verb shares.
 /// </summary>
 public static class ReportEndpoints
 {
-    [EndpointSummary("The portfolio status report (filters agreement, party, category, stage, contested, overdue, speaker, actor; format json (paged), md, csv, html)"), WolverineGet("/api/reports/status")]
+    [EndpointSummary("The portfolio status report (filters agreement, party, category, stage, contested, overdue, speaker, actor; format json (paged), md, csv, html, xlsx)"), WolverineGet("/api/reports/status")]
     public static async Task<Reported<StatusReport>> Status(PortfolioReads portfolio, TimeProvider clock, string? agreement, string? party,
         string? category, string? stage, string? contested, string? overdue, string? speaker, string? actor, string? asOf, string? knownAt,
         string? format, int? page, int? pageSize, CancellationToken ct)
@@ -32,6 +32,8 @@ public static class ReportEndpoints
             return new(new ReportHttpResult(ReportRenderer.Render(await portfolio.StatusPageAsync(r.Filter, clocks, paging, now, ct),
                 ReportFormat.Json)));
         var head = new StatusReportHead(clocks.AsOf, clocks.KnownAt, now, r.Filter, new Dictionary<string, int>());
+        if (r.Format == ReportFormat.Xlsx)
+            return new(new WorkbookHttpResult(portfolio, r, now, ReportRenderer.FileName(head, r.Format)));
         return new(new StreamedReportResult(r.Format, ReportRenderer.FileName(head, r.Format), (writer, token) =>
             portfolio.StreamStatusAsync(r.Filter, clocks, now,
                 (h, rows) => ReportRenderer.Layout(r.Format, h).WriteAsync(writer, h, rows, token), token)));

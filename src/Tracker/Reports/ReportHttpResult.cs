@@ -4,7 +4,7 @@ using Tracker.Reports.Rendering;
 
 namespace Tracker.Reports;
 
-/// <summary>A report as an HTTP response: its content type, a file name for CSV downloads, and for HTML a
+/// <summary>A report as an HTTP response: its content type, a file name for downloads (CSV, xlsx), and for HTML a
 /// policy that lets the page run nothing and load nothing (it needs only its own inline styles).</summary>
 public abstract class ReportResponse(ReportFormat format, string fileName) : IResult
 {
@@ -14,16 +14,21 @@ public abstract class ReportResponse(ReportFormat format, string fileName) : IRe
 
     public async Task ExecuteAsync(HttpContext http)
     {
-        var response = http.Response;
+        Start(http.Response, format, fileName);
+        await WriteBodyAsync(http.Response, http.RequestAborted);
+    }
+
+    /// <summary>The status line and headers of a report in the format.</summary>
+    public static void Start(HttpResponse response, ReportFormat format, string fileName)
+    {
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = format.ContentType();
         response.Headers.XContentTypeOptions = "nosniff";
-        // CSV is downloaded as a file; the other formats are shown in place.
-        if (format == ReportFormat.Csv)
+        // CSV and the workbook are downloaded as files; the other formats are shown in place.
+        if (format.IsDownload())
             response.Headers.ContentDisposition =
                 new ContentDispositionHeaderValue("attachment") { FileName = fileName }.ToString();
         if (format == ReportFormat.Html) response.Headers.ContentSecurityPolicy = HtmlPolicy;
-        await WriteBodyAsync(response, http.RequestAborted);
     }
 
     protected abstract Task WriteBodyAsync(HttpResponse response, CancellationToken ct);

@@ -85,6 +85,9 @@ public static class ReportRequests
         var fromDate = Given(from) is null ? toDate?.AddDays(-DefaultPeriodDays) : RequestContext.ParseDate(from, "from", errors);
         if (fromDate > toDate) errors.Add(new FieldError("to", $"{Text(toDate)} is before 'from' ({Text(fromDate)})"));
         var parsedFormat = ParseFormat(format, defaultFormat, errors);
+        if (!ReportFormats.OfChanges.Contains(parsedFormat))
+            errors.Add(new FieldError("format", $"{parsedFormat.Name()} is the status report's only; the changes report is one of: " +
+                string.Join(", ", ReportFormats.OfChanges.Select(f => f.Name()))));
         if (errors.Count > 0) return errors;
         if (fromDate is null || toDate is null) throw new InvalidOperationException("a period without dates and without errors");
 

@@ -160,6 +160,7 @@ public class ApiContractTests(TrackerApp app)
             C(200, "markdown", w => w.Get($"/api/reports/status?agreement={w.AgreementId}&format=md")),
             C(200, "csv", w => w.Get($"/api/reports/status?agreement={w.AgreementId}&format=csv")),
             C(200, "html", w => w.Get($"/api/reports/status?agreement={w.AgreementId}&format=html")),
+            C(200, "xlsx", w => w.Get($"/api/reports/status?agreement={w.AgreementId}&format=xlsx")),
             C(400, "unknown stage", w => w.Get("/api/reports/status?stage=done")),
             C(200, "by speaker and actor", w => w.Get($"/api/reports/status?agreement={w.AgreementId}&speaker=umerov&actor=UKR")),
             C(400, "speaker with knownAt", w => w.Get("/api/reports/status?speaker=umerov&knownAt=2025-01-01T00:00:00Z")),
@@ -174,6 +175,7 @@ public class ApiContractTests(TrackerApp app)
             C(200, "json page", w => w.Get("/api/reports/changes?from=2025-01-01&to=2025-12-31&pageSize=5")),
             C(200, "csv", w => w.Get("/api/reports/changes?from=2025-01-01&to=2025-12-31&format=csv")),
             C(400, "asOf does not apply", w => w.Get("/api/reports/changes?asOf=2025-12-31")),
+            C(400, "xlsx is the status report's", w => w.Get("/api/reports/changes?format=xlsx")),
         ],
         ["GET /api/integrity"] =
         [

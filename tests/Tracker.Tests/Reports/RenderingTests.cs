@@ -17,6 +17,7 @@ public class RenderingTests
     [InlineData("md", ReportFormat.Markdown)]
     [InlineData("CSV", ReportFormat.Csv)]
     [InlineData(" html ", ReportFormat.Html)]
+    [InlineData("XLSX", ReportFormat.Xlsx)]
     [InlineData(null, ReportFormat.Markdown)]
     [InlineData("", ReportFormat.Markdown)]
     public void a_format_is_named_case_insensitively_and_a_missing_one_is_the_callers_default(string? text, ReportFormat expected)
@@ -29,7 +30,7 @@ public class RenderingTests
     public void an_unknown_format_is_refused_with_the_formats_there_are()
     {
         ReportFormats.TryParse("pdf", ReportFormat.Json, out _, out var reason).ShouldBeFalse();
-        reason.ShouldBe("'pdf' is not a report format; one of: json, md, csv, html");
+        reason.ShouldBe("'pdf' is not a report format; one of: json, md, csv, html, xlsx");
     }
 
     [Fact]

@@ -171,7 +171,7 @@ public class ReportCliTests(SeededDatabase database) : IClassFixture<SeededDatab
     [Theory]
     [InlineData("--as-of", "2025-02-30", "report status: --as-of: '2025-02-30' is not a date (YYYY-MM-DD)")]
     [InlineData("--known-at", "yesterday", "report status: --known-at: 'yesterday' is not an ISO 8601 instant")]
-    [InlineData("--format", "pdf", "report status: --format: 'pdf' is not a report format; one of: json, md, csv, html")]
+    [InlineData("--format", "pdf", "report status: --format: 'pdf' is not a report format; one of: json, md, csv, html, xlsx")]
     [InlineData("--stage", "ratified", "report status: --stage: 'ratified' is not one of: raised")]
     [InlineData("--from", "2025-06-01", "report status: --from: only applies to 'report changes'")]
     public async Task a_bad_flag_exits_non_zero_naming_the_flag_and_the_reason(string flag, string value, string message)

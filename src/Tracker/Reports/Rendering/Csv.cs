@@ -21,6 +21,20 @@ public static class Csv
         || value[0] == '-' && !decimal.TryParse(value, System.Globalization.NumberStyles.Number,
             System.Globalization.CultureInfo.InvariantCulture, out _);
 
+    /// <summary>A typed value (<see cref="StatusFields"/>) as the report's invariant text: yes/no, ISO dates, amounts without separators.</summary>
+    public static string? Text(object? value) => value switch
+    {
+        null => null,
+        string text => text,
+        int count => count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        decimal amount => ReportText.Amount(amount),
+        bool flag => ReportText.YesNo(flag),
+        DateOnly date => ReportText.Date(date),
+        Agreements.SaidOn saidOn => ReportText.SaidOn(saidOn),
+        DateTimeOffset instant => ReportText.Instant(instant),
+        _ => throw new ArgumentException($"no CSV text for a {value.GetType().Name}", nameof(value)),
+    };
+
     public static void AppendRecord(StringBuilder csv, IEnumerable<string?> fields) =>
         csv.Append(string.Join(',', fields.Select(Field))).Append("\r\n");
 }

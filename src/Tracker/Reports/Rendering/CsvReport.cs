@@ -1,5 +1,4 @@
 using System.Text;
-using Tracker.Agreements;
 
 namespace Tracker.Reports.Rendering;
 
@@ -24,35 +23,9 @@ public static class CsvReport
         "outlet", "statement_id",
     ];
 
-    private const string ListSeparator = "; ";
-
     public static ReportLayout<StatusReportHead, StatusReportRow> StatusLayout(StatusReportHead head) => new(
         _ => Record(StatusColumns),
-        (row, _) =>
-        {
-            var s = row.Status;
-            return Record(
-            [
-                row.AgreementId, row.AgreementTitle, string.Join(ListSeparator, row.Parties),
-                s.CommitmentId, s.Title, Vocabulary.NameOf(s.Category), ReportText.Stage(s.Stage), ReportText.SaidOn(s.Since),
-                string.Join(ListSeparator, ReportText.Cited(s.Evidence, s.EvidenceCount, ReportText.Evidence)),
-                ReportText.YesNo(s.Contested),
-                string.Join(ListSeparator, ReportText.Cited(s.Conflicting, s.ConflictingCount, ReportText.Conflict)),
-                s.Pledged is { } p ? ReportText.Amount(p.Quantity.Amount) : "", s.Pledged?.Quantity.Unit,
-                s.Delivered is { } d ? ReportText.Amount(d.Quantity.Amount) : "", s.Delivered?.Quantity.Unit,
-                s.StatementCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ReportText.SaidOn(s.LastStatementOn),
-                // Empty clocks mean "latest" and "now", as in the API; repeated per row so a file read alone says what it is.
-                head.AsOf is { } asOf ? ReportText.Date(asOf) : "",
-                head.KnownAt is { } knownAt ? ReportText.Instant(knownAt) : "",
-                string.Join(ListSeparator, row.Statements.Select(c => c.StatementId)),
-                // One line per statement inside the field: a spreadsheet shows them as one cell of several lines.
-                string.Join("\n", row.Statements.Select(Cited)),
-                s.TargetDate is { } target ? ReportText.Date(target) : "",
-                s.Target is { } t ? ReportText.Amount(t.Amount) : "", s.Target?.Unit,
-                ReportText.YesNo(row.Overdue),
-            ]);
-        },
+        (row, _) => Record(StatusFields.Status(head, row).Select(Csv.Text)),
         _ => "");
 
     /// <summary>"id: Speaker (role, actor), Outlet, 2025-06-05: “words” (translation: “…”) url archive-url".</summary>

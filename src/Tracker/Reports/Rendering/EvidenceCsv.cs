@@ -1,5 +1,4 @@
 using System.Text;
-using Tracker.Agreements;
 
 namespace Tracker.Reports.Rendering;
 
@@ -23,22 +22,7 @@ public static class EvidenceCsv
         (row, _) =>
         {
             var text = new StringBuilder();
-            var cited = ReportText.ById(row.Statements);
-            void Add(EvidenceRef e, string citesAs)
-            {
-                if (!cited.TryGetValue(e.StatementId, out var c)) return;
-                Csv.AppendRecord(text,
-                [
-                    row.AgreementId, row.Status.CommitmentId, row.Status.Title, ReportText.Stage(row.Status.Stage), citesAs,
-                    e.Stage.Name(), c.StatementId.ToString(), ReportText.SaidOn(c.SaidOn), c.Speaker, c.Role, c.Actor,
-                    c.Place, c.Quote, c.Language, c.Translation, c.Outlet, Vocabulary.NameOf(c.SourceKind), c.Url,
-                    c.ArchiveUrl, c.PublishedOn is { } published ? ReportText.Date(published) : "",
-                    head.AsOf is { } asOf ? ReportText.Date(asOf) : "",
-                    head.KnownAt is { } knownAt ? ReportText.Instant(knownAt) : "",
-                ]);
-            }
-            foreach (var e in row.Status.Evidence) Add(e, "supports");
-            foreach (var e in row.Status.Conflicting) Add(e, "disputes");
+            foreach (var record in StatusFields.Evidence(head, row)) Csv.AppendRecord(text, record.Select(Csv.Text));
             return text.ToString();
         },
         _ => "");
