@@ -198,6 +198,7 @@ public class WorkbookTests(TrackerApp app)
         FormatsOf("/api/reports/status").ShouldBe(["json", "md", "csv", "html", "xlsx"]);
         FormatsOf("/api/reports/changes").ShouldBe(["json", "md", "csv", "html"]);
         FormatsOf("/api/reports/evidence").ShouldBe(["csv"]);
+        FormatsOf("/api/agreements/{agreementId}/commitments/{commitmentId}/history").ShouldBe(["json", "md"]);
     }
 
     [Theory]
