@@ -15,7 +15,8 @@ public readonly record struct ChainedEvent(
 /// tools/verify_chain.py compute: SHA-256 over "tracker-event-chain-v1", the previous hash (32 bytes), then each
 /// field as its UTF-8 length (8 bytes, big-endian; -1 for NULL) and bytes. Numbers are decimal text, the timestamp
 /// is UTC with microseconds (2025-06-05T10:11:12.123456Z, or -infinity / infinity), headers and data are PostgreSQL's
-/// jsonb text, read as its UTF-8 bytes (never decoded and encoded again: they are most of what a verify reads).
+/// jsonb text, read as the UTF-8 bytes PostgreSQL sends (never decoded and encoded again: they are most of what a verify
+/// reads).
 /// </summary>
 public sealed class ChainEncoding
 {

@@ -33,10 +33,11 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource, IConfiguration co
     private const string Columns = """
         c.position, c.seq_id, c.stream_id, c.version, c.hash,
         e.seq_id, e.stream_id, e.version, e.type, e.timestamp, e.user_name, e.correlation_id, e.causation_id,
-        convert_to(e.headers::text, 'UTF8'), convert_to(e.data::text, 'UTF8')
+        e.headers::text, e.data::text
         """;
 
-    private const string WalkSettings = "set local enable_hashjoin = off; set local enable_mergejoin = off; set local enable_sort = off";
+    private const string WalkSettings =
+        "set local enable_hashjoin = off; set local enable_mergejoin = off; set local enable_sort = off; set local max_parallel_workers_per_gather = 0";
 
     public async Task<IntegrityReport> VerifyAsync(ChainScope scope, Checkpoint? anchor = null, CancellationToken ct = default)
     {
