@@ -23,8 +23,8 @@ public sealed record ImportResult(int Lines, int Appended, int AlreadyPresent, I
 /// Imports commands in one pass and one transaction: each batch of lines loads the headers and statements it
 /// names (seeing earlier batches, which are written but not yet committed), runs every line through its slice's
 /// own decision, and appends what they decide. Any invalid line, a crash or a kill at any point, and the
-/// transaction never commits: nothing is imported. Memory is one batch, however long the file; each batch costs
-/// the same few queries whatever the order of its lines. Every command is idempotent, so a re-import appends nothing.
+/// transaction never commits: nothing is imported. Memory is one batch (and what the inline projections read for
+/// it), however long the file; each batch costs the same few queries whatever the order of its lines. Every command is idempotent, so a re-import appends nothing.
 /// </summary>
 public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
 {
