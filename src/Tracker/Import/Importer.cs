@@ -64,17 +64,20 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         {
             await transaction.CommitAsync(ct);
             // A large import changes what the planner should expect of the portfolio tables before autovacuum
-            // notices: the reads right after it get plans for the store as it now is.
-            if (run.Appended >= BatchSize) await AnalyzeAsync(connection, ct);
+            // notices, and leaves their pages not yet marked all-visible: vacuumed, the reads right after it get
+            // plans for the store as it now is, and the past clocks' totals are index-only scans again.
+            if (run.Appended >= BatchSize) await VacuumAsync(connection, ct);
         }
         // Otherwise the transaction is rolled back as it is disposed: nothing of this import remains.
         return new ImportResult(run.Lines, run.Appended, run.Present, run.Errors);
     }
 
-    private static async Task AnalyzeAsync(NpgsqlConnection connection, CancellationToken ct)
+    private static async Task VacuumAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var analyze = new NpgsqlCommand("analyze " + string.Join(", ", Portfolio.PortfolioRows.Tables), connection);
-        await analyze.ExecuteNonQueryAsync(ct);
+        // Outside any transaction (VACUUM refuses one), and as long as it takes: it is the import's last step.
+        await using var vacuum = new NpgsqlCommand("vacuum (analyze) " + string.Join(", ", Portfolio.PortfolioRows.Tables), connection)
+            { CommandTimeout = 0 };
+        await vacuum.ExecuteNonQueryAsync(ct);
     }
 
     private sealed class Run(DateOnly today, Author author)
