@@ -50,7 +50,7 @@ public sealed class StatementForm
 
 /// <summary>One form for one statement: a preview of what it will do, then one save (the form carries its id).</summary>
 [Authorize(Policy = WorkbenchSetup.Policies.Write)]
-public sealed class LogStatementModel(IQuerySession session, AgreementWriter writer, TimeProvider clock) : WorkbenchPage
+public sealed class LogStatementModel(IQuerySession session, AgreementWriter writer, Npgsql.NpgsqlDataSource dataSource, TimeProvider clock) : WorkbenchPage
 {
     public const int AssertionRows = 3;
     public static readonly string[] Shown =
@@ -79,7 +79,8 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
     {
         if (await LoadAsync(agreementId, ct) is not { } agreement) return NotFound();
         var command = Form.ToCommand(agreementId);
-        var outcome = command.Decide(agreement, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var actors = await Registry.RegistryReads.DirectoryAsync(dataSource, command, ct);
+        var outcome = command.Decide(agreement, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), actors);
         switch (outcome)
         {
             case Rejected rejected:
