@@ -18,10 +18,10 @@ public class StatementFormStories(Browser browser) : IClassFixture<Browser>
             await page.ScreenshotAsync(new() { Path = Path.Combine(root.FullName, "docs", "screenshots", name + ".png"), FullPage = true });
     }
 
-    private async Task<IPage> AgreementWithCommitmentsAsync(string id)
+    private async Task<IPage> AgreementWithCommitmentsAsync(string id, string title)
     {
         var page = await browser.SignedInAsync("ana", Desk);
-        await WorkbenchSteps.OpenAgreementAsync(browser, page, browser.Url, id);
+        await WorkbenchSteps.OpenAgreementAsync(browser, page, browser.Url, id, title);
         await WorkbenchSteps.AddCommitmentAsync(page, "air-defence", "Joint production of air defence", "air-defence");
         await WorkbenchSteps.AddCommitmentAsync(page, "drones", "Joint drone production in Ukraine", "drones");
         await WorkbenchSteps.AddCommitmentAsync(page, "training", "Training of Ukrainian pilots", "training");
@@ -31,7 +31,7 @@ public class StatementFormStories(Browser browser) : IClassFixture<Browser>
     [Fact]
     public async Task a_statement_with_a_quantity_and_an_archived_copy_is_previewed_saved_and_shown()
     {
-        var page = await AgreementWithCommitmentsAsync("ua-fr-drones");
+        var page = await AgreementWithCommitmentsAsync("ua-fr-drones", "Ukraine–France defence industry");
         await page.GotoAsync(browser.Url + "/agreements/ua-fr-drones/statements/new");
         (await FieldsSharingALineAsync(page)).ShouldBeEmpty();
         (await page.Locator("#quote").GetAttributeAsync("rows")).ShouldBe("6");
@@ -86,7 +86,7 @@ public class StatementFormStories(Browser browser) : IClassFixture<Browser>
     [Fact]
     public async Task a_quantity_or_archive_url_filled_in_wrong_is_named_beside_its_field_and_stores_nothing()
     {
-        var page = await AgreementWithCommitmentsAsync("bad-quantity");
+        var page = await AgreementWithCommitmentsAsync("bad-quantity", "A form filled in wrong");
         var before = await browser.EventCountAsync();
         await page.GotoAsync(browser.Url + "/agreements/bad-quantity/statements/new");
         await page.Locator("#a0c").SelectOptionAsync("drones");

@@ -155,7 +155,9 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
             await page.GotoAsync(browser.Url + path);
             // Wide tables may scroll inside their own box; the page itself must not.
             var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - window.innerWidth");
-            overflow.ShouldBeLessThanOrEqualTo(0, $"{path} is {overflow} px wider than {width} px ({meaning})");
+            var culprits = overflow <= 0 ? "" : await page.EvaluateAsync<string>(
+                "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')");
+            overflow.ShouldBeLessThanOrEqualTo(0, $"{path} is {overflow} px wider than {width} px ({meaning}): {culprits}");
             var smallest = await page.EvaluateAsync<double>(
                 "Math.min(...[...document.querySelectorAll('main *')].filter(e => e.childNodes.length && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())).map(e => parseFloat(getComputedStyle(e).fontSize)))");
             smallest.ShouldBeGreaterThanOrEqualTo(12, $"{path}: text at {smallest} px");
