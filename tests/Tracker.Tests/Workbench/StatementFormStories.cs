@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Tracker.Tests.Support;
 
 namespace Tracker.Tests.Workbench;
 
@@ -12,10 +13,7 @@ public class StatementFormStories(Browser browser) : IClassFixture<Browser>
     private static async Task PictureAsync(IPage page, string name)
     {
         await Browser.CheckAsync(page, name);
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Tracker.sln"))) root = root.Parent;
-        if (root is not null)
-            await page.ScreenshotAsync(new() { Path = Path.Combine(root.FullName, "docs", "screenshots", name + ".png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TrackerProcess.RepositoryRoot, "docs", "screenshots", name + ".png"), FullPage = true });
     }
 
     private async Task<IPage> AgreementWithCommitmentsAsync(string id, string title)
