@@ -23,7 +23,7 @@ public static class RegistryReads
         CancellationToken ct)
     {
         var keys = aliases.Where(a => !string.IsNullOrWhiteSpace(a)).Select(NameKey.Of).Distinct().ToArray();
-        var ids = actorIds.Concat(aliases.Select(a => a.Trim().ToUpperInvariant())).Distinct().ToArray();
+        var ids = actorIds.Concat(aliases.Select(a => a.Trim().ToUpperInvariant())).Where(Storable).Distinct().ToArray();
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         var actors = new Dictionary<string, ActorEntry>(StringComparer.Ordinal);
         await using var batch = new NpgsqlBatch(tx.Connection, tx)
@@ -65,8 +65,9 @@ public static class RegistryReads
     public static async Task<ActorDirectory> DirectoryAsync(NpgsqlConnection connection, NpgsqlTransaction? tx,
         IEnumerable<string?> codes, IEnumerable<string?> personIds, DateTimeOffset? knownAt, CancellationToken ct)
     {
-        var given = codes.OfType<string>().Where(c => c.Length is > 0 and <= 100).Distinct().ToArray();
-        var people = personIds.OfType<string>().Distinct().ToArray();
+        // Text PostgreSQL cannot hold (U+0000) resolves to nothing here and is refused by the field checks.
+        var given = codes.OfType<string>().Where(c => c.Length is > 0 and <= 100 && Storable(c)).Distinct().ToArray();
+        var people = personIds.OfType<string>().Where(Storable).Distinct().ToArray();
         var registered = new Dictionary<string, ActorEntry>(StringComparer.Ordinal);
         var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
         var known = new HashSet<string>(StringComparer.Ordinal);
@@ -114,6 +115,8 @@ public static class RegistryReads
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await DirectoryAsync(connection, null, command.ActorCodes, command.PersonIds, null, ct);
     }
+
+    private static bool Storable(string text) => Agreements.Deciding.StorableText.Problem(text) is null;
 
     /// <summary>An alias key in $3 that was an alias at $2 (now, when $2 is null).</summary>
     private const string AliasKnown = """

@@ -51,19 +51,19 @@ public static class ActorEndpoints
 
     [EndpointSummary("Add an alias (a code or a name, any script) to an actor"), WolverinePost("/api/actors/{actorId}/aliases"),
      Authorize(Policy = Roles.Policies.CanWrite)]
-    public static async Task<Written<ActorWritten>> AddAlias(string actorId, AliasBody body, HttpContext http, RegistryWriter writer,
+    public static async Task<Changed<ActorWritten>> AddAlias(string actorId, AliasBody body, HttpContext http, RegistryWriter writer,
         CancellationToken ct) =>
         new(Written(await writer.ExecuteAsync(new AddActorAlias(actorId, body.Alias), http.Author(), ct), actorId));
 
     [EndpointSummary("Remove an alias from an actor, with the reason (it stops resolving from now on)"),
      WolverinePost("/api/actors/{actorId}/alias-removals"), Authorize(Policy = Roles.Policies.CanWrite)]
-    public static async Task<Written<ActorWritten>> RemoveAlias(string actorId, AliasRemovalBody body, HttpContext http, RegistryWriter writer,
+    public static async Task<Removed<ActorWritten>> RemoveAlias(string actorId, AliasRemovalBody body, HttpContext http, RegistryWriter writer,
         CancellationToken ct) =>
         new(Written(await writer.ExecuteAsync(new RemoveActorAlias(actorId, body.Alias, body.Reason), http.Author(), ct), actorId));
 
     [EndpointSummary("Rename an actor (what was known before keeps the old name)"), WolverinePost("/api/actors/{actorId}/rename"),
      Authorize(Policy = Roles.Policies.CanWrite)]
-    public static async Task<Written<ActorWritten>> Rename(string actorId, RenameBody body, HttpContext http, RegistryWriter writer,
+    public static async Task<Changed<ActorWritten>> Rename(string actorId, RenameBody body, HttpContext http, RegistryWriter writer,
         CancellationToken ct) =>
         new(Written(await writer.ExecuteAsync(new RenameActor(actorId, body.Name, body.Reason), http.Author(), ct), actorId));
 

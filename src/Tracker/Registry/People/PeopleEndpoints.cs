@@ -46,13 +46,13 @@ public static class PeopleEndpoints
 
     [EndpointSummary("Add an alias (a spelling, a transliteration) to a person"), WolverinePost("/api/people/{personId}/aliases"),
      Authorize(Policy = Roles.Policies.CanWrite)]
-    public static async Task<Written<PersonWritten>> AddAlias(string personId, Actors.AliasBody body, HttpContext http, RegistryWriter writer,
+    public static async Task<Changed<PersonWritten>> AddAlias(string personId, Actors.AliasBody body, HttpContext http, RegistryWriter writer,
         CancellationToken ct) =>
         new(Written(await writer.ExecuteAsync(new AddPersonAlias(personId, body.Alias), http.Author(), ct), personId));
 
     [EndpointSummary("Add a role a person held (role, actor, from, to)"), WolverinePost("/api/people/{personId}/roles"),
      Authorize(Policy = Roles.Policies.CanWrite)]
-    public static async Task<Written<PersonWritten>> AddRole(string personId, RoleBody body, HttpContext http, RegistryWriter writer,
+    public static async Task<Changed<PersonWritten>> AddRole(string personId, RoleBody body, HttpContext http, RegistryWriter writer,
         CancellationToken ct) =>
         new(Written(await writer.ExecuteAsync(new AddPersonRole(personId, body.Role, body.Actor, body.From, body.To), http.Author(), ct), personId));
 

@@ -36,9 +36,9 @@ namespace Internal.Generated.WolverineHandlers
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var writtenOfActorWritten = await Tracker.Registry.Actors.ActorEndpoints.AddAlias(actorId, body, httpContext, _registryWriter, httpContext.RequestAborted).ConfigureAwait(false);
+            var changedOfActorWritten = await Tracker.Registry.Actors.ActorEndpoints.AddAlias(actorId, body, httpContext, _registryWriter, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await writtenOfActorWritten.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await changedOfActorWritten.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

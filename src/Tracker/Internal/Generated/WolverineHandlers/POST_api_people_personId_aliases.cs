@@ -36,9 +36,9 @@ namespace Internal.Generated.WolverineHandlers
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var writtenOfPersonWritten = await Tracker.Registry.People.PeopleEndpoints.AddAlias(personId, body, httpContext, _registryWriter, httpContext.RequestAborted).ConfigureAwait(false);
+            var changedOfPersonWritten = await Tracker.Registry.People.PeopleEndpoints.AddAlias(personId, body, httpContext, _registryWriter, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await writtenOfPersonWritten.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await changedOfPersonWritten.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 
