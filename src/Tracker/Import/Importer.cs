@@ -46,7 +46,13 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
                 await foreach (var line in ImportReader.ReadAsync(file, ct))
                 {
                     run.Lines++;
-                    if (line.Command is null) run.Fail(line, line.Errors);
+                    if (line.RegistryCommand is { } registry)
+                    {
+                        // The lines before it are decided first, and the lines after it see it.
+                        await FlushAsync(transaction, batch, run, progress, ct);
+                        await ApplyRegistryAsync(transaction, line, registry, run, ct);
+                    }
+                    else if (line.Command is null) run.Fail(line, line.Errors);
                     else batch.Add(line);
                     if (batch.Count == BatchSize) await FlushAsync(transaction, batch, run, progress, ct);
                     if (run.Errors.Count >= MaxErrors) break;
@@ -89,6 +95,27 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
 
         public void Fail(ImportLine line, IEnumerable<FieldError> errors) =>
             Errors.AddRange(errors.Select(e => new ImportError(line.File, line.Line, line.Name(e.Field), e.Reason)));
+    }
+
+    private async Task ApplyRegistryAsync(NpgsqlTransaction transaction, ImportLine line, object command, Run run, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
+        session.LastModifiedBy = run.Author.UserName;
+        session.CorrelationId = run.Author.CorrelationId;
+        var result = await Registry.RegistryWriter.ExecuteInAsync(session, transaction, command, ct);
+        switch (result.Outcome)
+        {
+            case Accepted accepted:
+                await session.SaveChangesAsync(ct);
+                run.Appended += accepted.Events.Count;
+                break;
+            case AlreadyDone:
+                run.Present++;
+                break;
+            case Rejected rejected:
+                run.Fail(line, rejected.Errors);
+                break;
+        }
     }
 
     private async Task FlushAsync(NpgsqlTransaction transaction, List<ImportLine> batch, Run run, IProgress<int>? progress,
