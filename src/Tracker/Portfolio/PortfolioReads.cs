@@ -427,8 +427,16 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
             var words = ReportRequests.SpeakerWords(speaker).Select(w =>
                 "(" + string.Join(" | ", new[] { w, w.ToLowerInvariant(), char.ToUpperInvariant(w[0]) + w[1..].ToLowerInvariant() }
                     .Distinct(StringComparer.Ordinal).Select(v => v + ":*C")) + ")");
-            said.Add("q.document @@ to_tsquery('simple', @speaker_words)");
+            // A speaker the people registry knows by this spelling is found under every spelling it has (Umerov finds
+            // Умєров once that is his alias), and by the statements linked to them by id.
+            var person = $"(select person_id from {Registry.RegistryProjection.PersonKeys} where key = @speaker_key and removed_at is null)";
+            said.Add($"""
+                (q.document @@ to_tsquery('simple', @speaker_words) or q.person_id in {person}
+                 or (q.person_id is null and q.speaker_key in
+                     (select key from {Registry.RegistryProjection.PersonKeys} where person_id in {person} and removed_at is null)))
+                """);
             parameters.Add(new("speaker_words", string.Join(" & ", words)));
+            parameters.Add(new("speaker_key", Kernel.NameKey.Of(speaker)));
         }
         if (filter.Actor is { } actor)
         {
