@@ -44,7 +44,7 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
     {
         if (await LoadAsync(agreementId, ct) is not { } agreement) return NotFound();
         var (command, formErrors) = Form.ToCommand(agreementId);
-        var actors = await Registry.RegistryReads.DirectoryAsync(dataSource, command, ct);
+        var actors = await Tracker.Registry.RegistryReads.DirectoryAsync(dataSource, command, ct);
         var outcome = command.Decide(agreement, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), actors);
         if (formErrors.Count > 0)
         {
@@ -75,7 +75,7 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
         if (formErrors.Count > 0)
         {
             // Nothing is written, but the API's view of the rest of the form is shown too, so one round trip shows all.
-            var actors = await Registry.RegistryReads.DirectoryAsync(dataSource, command, ct);
+            var actors = await Tracker.Registry.RegistryReads.DirectoryAsync(dataSource, command, ct);
             var rest = command.Decide(agreement, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), actors) as Rejected;
             Refuse([.. formErrors, .. rest?.Errors ?? []], StatusCodes.Status400BadRequest);
             return Page();
