@@ -43,23 +43,23 @@ public class RegistryStories(Browser browser) : IClassFixture<Browser>
         (await page.Locator("#actor-options option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)")).ShouldBe(["UKR", "FRA"]);
         await page.Locator("#speaker").FillAsync("Renault spokesperson");
         await page.Locator("#actor").FillAsync("Renault");
-        await FillTheRestAsync(page, "Aucune décision n'a été prise sur la production de drones en Ukraine.");
+        await FillTheRestAsync(page, "Renault étudie la production de 1 500 drones par an en Ukraine.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Find actor" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Choose RENAULT" }).WaitForAsync();
-        (await page.Locator("#quote").InputValueAsync()).ShouldStartWith("Aucune décision"); // nothing typed is lost
+        (await page.Locator("#quote").InputValueAsync()).ShouldStartWith("Renault étudie"); // nothing typed is lost
         await Browser.CheckAsync(page, "log-statement-find-actor");
         await page.GetByRole(AriaRole.Button, new() { Name = "Choose RENAULT" }).ClickAsync();
         (await page.Locator("#actor").InputValueAsync()).ShouldBe("RENAULT");
-        await page.Locator("#a0n").FillAsync("0");
-        await page.Locator("#a0u").FillAsync("drones");
+        await page.Locator("#a0n").FillAsync("1500");
+        await page.Locator("#a0u").FillAsync("drones a year");
         await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
-        (await page.Locator(".preview").InnerTextAsync()).ShouldContain("drones: none → under-examination");
+        (await page.Locator(".preview").InnerTextAsync()).ShouldContain("drones: none → under-examination; quantity 1500 drones a year");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save statement" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/agreements/ua-fr-company\\?recorded="));
 
         await page.GotoAsync(browser.Url + "/actors/RENAULT");
         var statements = await page.Locator("ol.hits").InnerTextAsync();
-        statements.ShouldContain("Aucune décision n'a été prise");
+        statements.ShouldContain("Renault étudie la production");
         statements.ShouldContain("Renault spokesperson");
         await page.Locator("ol.hits").GetByRole(AriaRole.Link, new() { Name = "drones" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/agreements/ua-fr-company/commitments/drones"));
