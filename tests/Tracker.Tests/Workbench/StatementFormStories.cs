@@ -70,6 +70,12 @@ public class StatementFormStories(Browser browser) : IClassFixture<Browser>
         var phone = await browser.SignedInAsync("ana", Phone);
         await phone.GotoAsync(browser.Url + "/agreements/ua-fr-drones/statements/new");
         (await FieldsSharingALineAsync(phone)).ShouldBeEmpty();
+        // The phone's picture shows the company found from the registry, its match listed under the field.
+        await phone.Locator("#speaker").FillAsync("Renault spokesperson");
+        await phone.Locator("#actor").FillAsync("renault");
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Find actor" }).ClickAsync();
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Choose RENAULT" }).WaitForAsync();
+        (await FieldsSharingALineAsync(phone)).ShouldBeEmpty();
         await PictureAsync(phone, "log-statement-phone");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Save statement" }).ClickAsync();

@@ -195,6 +195,11 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
         (await page.GetByRole(AriaRole.Link, new() { Name = "Log a statement" }).CountAsync()).ShouldBe(0);
         (await page.Locator("form[method=post]").CountAsync()).ShouldBe(1); // sign out only
         await Browser.CheckAsync(page, "agreement-as-reader");
+        foreach (var registry in new[] { "/actors", "/people" })
+        {
+            await page.GotoAsync(browser.Url + registry);
+            (await page.Locator("form[method=post]").CountAsync()).ShouldBe(1, $"{registry} offers a reader a register form");
+        }
 
         var before = await browser.EventCountAsync();
         var token = await page.Locator("form.signout input[name=__RequestVerificationToken]").GetAttributeAsync("value");
@@ -207,6 +212,13 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
         forged.Status.ShouldBe(403);
         var statement = await page.APIRequest.GetAsync(browser.Url + "/agreements/reader-view/statements/new", new() { MaxRedirects = 0 });
         statement.Status.ShouldBe(403);
+        var actor = await page.APIRequest.PostAsync(browser.Url + "/actors", new()
+        {
+            Form = page.APIRequest.CreateFormData().Set("__RequestVerificationToken", token!)
+                .Set("Form.ActorId", "FORGED").Set("Form.Kind", "company").Set("Form.Name", "Forged"),
+            MaxRedirects = 0,
+        });
+        actor.Status.ShouldBe(403);
         (await browser.EventCountAsync()).ShouldBe(before);
     }
 
