@@ -336,7 +336,8 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
             while (await reader.ReadAsync(ct))
                 readings[reader.GetString(0)] = JsonSerializer.Deserialize<StatementContent>(reader.GetString(1), PortfolioJson.Options)!;
         }
-        var (names, gone) = await PartiesAsync(conn, rows.SelectMany(r => r.Parties).Distinct(StringComparer.Ordinal).ToArray(), day, ct);
+        var (names, gone) = await PartiesAsync(conn, rows.SelectMany(r => r.Parties).Distinct(StringComparer.Ordinal).ToArray(), day,
+            knownAt, ct);
         return rows.Select(r => new StatusReportRow(r.AgreementId, r.Title, r.Parties, r.Status,
             [.. CitedStatement.CitedBy(r.Status)
                 .Select(id => readings.TryGetValue(StatementEntry.KeyOf(r.AgreementId, id), out var c) ? CitedStatement.Of(id, c) : null)
@@ -349,17 +350,23 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
 
     /// <summary>
     /// These parties' registry names ("Ukraine", a unit as "Ukraine (MOD)"), and those that had ceased to exist by the
-    /// day (a unit goes with its actor). One indexed lookup for the page's parties.
+    /// day (a unit goes with its actor). Known at an instant, a name is the one the registry had then: a later rename
+    /// does not rewrite an earlier report. One indexed lookup for the page's parties.
     /// </summary>
     private static async Task<(Dictionary<string, string> Names, Dictionary<string, PartyNoLongerExisting> Gone)> PartiesAsync(
-        NpgsqlConnection conn, string[] parties, DateOnly day, CancellationToken ct)
+        NpgsqlConnection conn, string[] parties, DateOnly day, DateTimeOffset? knownAt, CancellationToken ct)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         var gone = new Dictionary<string, PartyNoLongerExisting>(StringComparer.Ordinal);
         if (parties.Length == 0) return (names, gone);
         var heads = parties.ToDictionary(p => p, p => p.Split('-')[0], StringComparer.Ordinal);
-        await using var cmd = Command(conn, $"select actor_id, name, valid_to from {Registry.RegistryReads.Directory} where actor_id = any(@ids)",
-            [new("ids", heads.Values.Distinct().ToArray())]);
+        var name = knownAt is null ? "d.name" : $"""
+            coalesce((select k.written from {Registry.RegistryProjection.ActorKeys} k where k.actor_id = d.actor_id and k.kind = 'name'
+                        and k.added_at <= @t and (k.removed_at is null or k.removed_at > @t) order by k.added_at desc limit 1),
+                     (select b.name from {Registry.RegistryReads.Builtins} b where b.actor_id = d.actor_id), d.actor_id)
+            """;
+        await using var cmd = Command(conn, $"select d.actor_id, {name}, d.valid_to from {Registry.RegistryReads.Directory} d where d.actor_id = any(@ids)",
+            [new("ids", heads.Values.Distinct().ToArray()), new("t", NpgsqlDbType.TimestampTz) { Value = (object?)knownAt ?? DBNull.Value }]);
         var found = new Dictionary<string, (string Name, DateOnly? To)>(StringComparer.Ordinal);
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))

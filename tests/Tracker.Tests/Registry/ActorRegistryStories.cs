@@ -118,6 +118,24 @@ public class ActorRegistryStories(TrackerApp app)
     }
 
     [Fact]
+    public async Task a_rename_does_not_rewrite_a_report_known_before_it()
+    {
+        var id = Unique("NEXTER");
+        await _api.Post("/api/actors", new { actorId = id, kind = "company", name = "Nexter Systems", country = "FRA" });
+        var agreement = "nexter-" + Guid.NewGuid().ToString("N")[..8];
+        await _api.Post("/api/agreements", new { agreementId = agreement, title = "Caesar howitzers", parties = new[] { "UKR", id } });
+        await _api.Post($"/api/agreements/{agreement}/commitments", new { commitmentId = "caesar", title = "Caesar", category = "land-systems" });
+        await Task.Delay(20);
+        var before = Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O"));
+        await Task.Delay(20);
+        await _api.Post($"/api/actors/{id}/rename", new { name = "KNDS France", reason = "renamed in 2024" });
+
+        (await _api.Text($"/api/reports/status?agreement={agreement}&format=md")).ShouldContain($"parties: Ukraine (UKR), KNDS France ({id})");
+        (await _api.Text($"/api/reports/status?agreement={agreement}&format=md&knownAt={before}"))
+            .ShouldContain($"parties: Ukraine (UKR), Nexter Systems ({id})");
+    }
+
+    [Fact]
     public async Task registry_changes_are_attributed_and_in_the_chain()
     {
         var id = Unique("THALES");
