@@ -91,6 +91,7 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         public DateOnly Today { get; } = today;
         public Author Author { get; } = author;
         public int Lines, Appended, Present;
+        public bool RegistryTurnHeld;
         public List<ImportError> Errors { get; } = [];
 
         public void Fail(ImportLine line, IEnumerable<FieldError> errors) =>
@@ -102,7 +103,8 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
         session.LastModifiedBy = run.Author.UserName;
         session.CorrelationId = run.Author.CorrelationId;
-        var result = await Registry.RegistryWriter.ExecuteInAsync(session, transaction, command, ct);
+        var result = await Registry.RegistryWriter.ExecuteInAsync(session, transaction, command, run.RegistryTurnHeld, ct);
+        run.RegistryTurnHeld = true;
         switch (result.Outcome)
         {
             case Accepted accepted:

@@ -26,6 +26,7 @@ public static class RegistryReads
         var ids = actorIds.Concat(aliases.Select(a => a.Trim().ToUpperInvariant())).Where(Storable).Distinct().ToArray();
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         var actors = new Dictionary<string, ActorEntry>(StringComparer.Ordinal);
+        if (keys.Length == 0 && ids.Length == 0) return new RegistryLookup(owners, actors);
         await using var batch = new NpgsqlBatch(tx.Connection, tx)
         {
             BatchCommands =

@@ -23,11 +23,14 @@ public sealed class RegistryWriter(IDocumentStore store, NpgsqlDataSource dataSo
     public Task<WriteResult> ExecuteAsync(IPersonCommand command, Author author, CancellationToken ct = default) =>
         InTurnAsync(author, (session, tx, c) => DecideAsync(session, tx, command, c), ct);
 
-    /// <summary>Runs a registry command inside another writer's transaction (an import), with the registry's turn.</summary>
+    /// <summary>
+    /// Runs a registry command inside another writer's transaction (an import), with the registry's turn, which the
+    /// transaction then holds to its end (<paramref name="turnHeld"/>: taken by an earlier line already).
+    /// </summary>
     public static async Task<WriteResult> ExecuteInAsync(IDocumentSession session, NpgsqlTransaction tx, object command,
-        CancellationToken ct)
+        bool turnHeld, CancellationToken ct)
     {
-        await Turns.TakeAsync(tx.Connection!, tx, Turn, ct);
+        if (!turnHeld) await Turns.TakeAsync(tx.Connection!, tx, Turn, ct);
         return command switch
         {
             IActorCommand a => await DecideAsync(session, tx, a, ct),
