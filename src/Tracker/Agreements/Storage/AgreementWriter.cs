@@ -47,6 +47,12 @@ public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataS
         }
     }
 
+    /// <summary>
+    /// What <see cref="ExecuteAsync"/> would decide on the agreement as given, appending nothing: a preview judges
+    /// dates by the same "today" as the write it previews.
+    /// </summary>
+    public Outcome Decide(IAgreementCommand command, Agreement? agreement) => command.Decide(agreement, Today.Anywhere(clock));
+
     private async Task<WriteResult> AttemptAsync(IAgreementCommand command, Author author, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -70,18 +76,17 @@ public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataS
             throw new InvalidOperationException($"agreement '{command.AgreementId}' has events but no stored header");
 
         var state = header is null ? null : Agreement.Assemble(header, await touched is { } s ? [s] : []);
-        var today = Today.Anywhere(clock);
         if (command.ExpectedVersion is { } expected && expected != current)
         {
             // A stale client: if what it asks for is already done (a retry of its own write that went through),
             // that is the answer; otherwise a conflict naming the current version. Nothing is appended either way.
-            if (command.Decide(state, today) is AlreadyDone done) return new WriteResult(done, done.Version);
+            if (Decide(command, state) is AlreadyDone done) return new WriteResult(done, done.Version);
             return new WriteResult(Outcome.Conflict("expectedVersion",
                     $"agreement '{command.AgreementId}' is at version {current}, not {expected}; reload and retry"),
                 current, StaleVersion: expected);
         }
 
-        var outcome = command.Decide(state, today);
+        var outcome = Decide(command, state);
         if (outcome is not Accepted accepted) return new WriteResult(outcome, current);
 
         stream.AppendMany([.. accepted.Events]);

@@ -50,7 +50,7 @@ public sealed class StatementForm
 
 /// <summary>One form for one statement: a preview of what it will do, then one save (the form carries its id).</summary>
 [Authorize(Policy = WorkbenchSetup.Policies.Write)]
-public sealed class LogStatementModel(IQuerySession session, AgreementWriter writer, TimeProvider clock) : WorkbenchPage
+public sealed class LogStatementModel(IQuerySession session, AgreementWriter writer) : WorkbenchPage
 {
     public const int AssertionRows = 3;
     public static readonly string[] Shown =
@@ -79,7 +79,7 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
     {
         if (await LoadAsync(agreementId, ct) is not { } agreement) return NotFound();
         var command = Form.ToCommand(agreementId);
-        var outcome = command.Decide(agreement, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var outcome = writer.Decide(command, agreement);
         switch (outcome)
         {
             case Rejected rejected:
