@@ -25,6 +25,8 @@ public sealed record ImportResult(int Lines, int Appended, int AlreadyPresent, I
 /// own decision, and appends what they decide. Any invalid line, a crash or a kill at any point, and the
 /// transaction never commits: nothing is imported. Memory is one batch (and what the inline projections read for
 /// it), however long the file; each batch costs the same few queries whatever the order of its lines. Every command is idempotent, so a re-import appends nothing.
+/// A dry run decides every line the same way but appends nothing: later batches see what earlier ones would have
+/// written in <see cref="WouldBeWritten"/>.
 /// </summary>
 public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
 {
@@ -37,7 +39,14 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         var today = Today.Anywhere(clock);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var run = new Run(today, author);
+        // A dry run appends nothing, and so takes no event sequence numbers: numbers taken and never committed
+        // would be a gap the async daemon waits for. Read-only, the database itself would refuse an append.
+        if (dryRun)
+        {
+            await using var readOnly = new NpgsqlCommand("set transaction read only", connection, transaction);
+            await readOnly.ExecuteNonQueryAsync(ct);
+        }
+        var run = new Run(today, author, dryRun ? new WouldBeWritten() : null);
         var batch = new List<ImportLine>(BatchSize);
         try
         {
@@ -80,10 +89,12 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         await vacuum.ExecuteNonQueryAsync(ct);
     }
 
-    private sealed class Run(DateOnly today, Author author)
+    private sealed class Run(DateOnly today, Author author, WouldBeWritten? dryRun)
     {
         public DateOnly Today { get; } = today;
         public Author Author { get; } = author;
+        /// <summary>Set for a dry run: what its earlier batches would have written.</summary>
+        public WouldBeWritten? DryRun { get; } = dryRun;
         public int Lines, Appended, Present;
         public List<ImportError> Errors { get; } = [];
 
@@ -107,8 +118,12 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         var headersLoading = query.LoadMany<AgreementHeader>().ById(agreementIds);
         var statementsLoading = query.LoadMany<StatementEntry>().ById(statementKeys);
         await query.Execute(ct);
-        var statements = (await statementsLoading).ToLookup(s => s.AgreementId, StringComparer.Ordinal);
-        var states = (await headersLoading).ToDictionary(h => h.Id,
+        IReadOnlyList<AgreementHeader> headers = await headersLoading;
+        IReadOnlyList<StatementEntry> stored = await statementsLoading;
+        if (run.DryRun is { } written)
+            (headers, stored) = (written.Headers(agreementIds, headers), written.Statements(statementKeys, stored));
+        var statements = stored.ToLookup(s => s.AgreementId, StringComparer.Ordinal);
+        var states = headers.ToDictionary(h => h.Id,
             h => (Start: h.Version, State: (Agreement?)Agreement.Assemble(h, statements[h.Id])), StringComparer.Ordinal);
 
         var pending = new Dictionary<string, List<object>>(StringComparer.Ordinal);
@@ -133,14 +148,21 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
             }
         }
 
-        foreach (var (agreementId, events) in pending)
+        if (run.DryRun is { } dryRun)
         {
-            var start = states[agreementId].Start;
-            // The version the stream must reach: a writer that slipped in since we read it makes the import fail whole.
-            if (start == 0) session.Events.StartStream<AgreementHeader>(agreementId, events);
-            else session.Events.Append(agreementId, start + events.Count, events);
+            foreach (var agreementId in pending.Keys) dryRun.Keep(states[agreementId].State!);
         }
-        await session.SaveChangesAsync(ct);
+        else
+        {
+            foreach (var (agreementId, events) in pending)
+            {
+                var start = states[agreementId].Start;
+                // The version the stream must reach: a writer that slipped in since we read it makes the import fail whole.
+                if (start == 0) session.Events.StartStream<AgreementHeader>(agreementId, events);
+                else session.Events.Append(agreementId, start + events.Count, events);
+            }
+            await session.SaveChangesAsync(ct);
+        }
         progress?.Report(run.Lines);
         batch.Clear();
     }
