@@ -16,7 +16,7 @@ public sealed class WorkbenchClient : IDisposable
     public WorkbenchClient(IAlbaHost host) =>
         _http = new HttpClient(new CookieJar(host.Server.CreateHandler())) { BaseAddress = new Uri("http://localhost") };
 
-    public sealed record Page(HttpStatusCode Status, string Html, Uri? Location)
+    public sealed record Page(HttpStatusCode Status, string Html, Uri? Location, IReadOnlyDictionary<string, string> Headers)
     {
         /// <summary>The page's text as a reader sees it (Razor encodes "→" and the like as character references).</summary>
         public string Text => WebUtility.HtmlDecode(Html);
@@ -53,7 +53,9 @@ public sealed class WorkbenchClient : IDisposable
     }
 
     private static async Task<Page> PageOf(HttpResponseMessage response) =>
-        new(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location);
+        new(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location,
+            response.Headers.Concat(response.Content.Headers)
+                .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase));
 
     public void Dispose() => _http.Dispose();
 
