@@ -11,7 +11,7 @@ public readonly record struct ChainedEvent(
     string? CorrelationId, string? CausationId, byte[]? Headers, byte[] Data);
 
 /// <summary>
-/// The canonical encoding of an event in the chain, the same as tracker.event_chain_hash (migration 0007) and
+/// The canonical encoding of an event in the chain, the same as tracker.event_chain_hash (migration 0006) and
 /// tools/verify_chain.py compute: SHA-256 over "tracker-event-chain-v1", the previous hash (32 bytes), then each
 /// field as its UTF-8 length (8 bytes, big-endian; -1 for NULL) and bytes. Numbers are decimal text, the timestamp
 /// is UTC with microseconds (2025-06-05T10:11:12.123456Z, or -infinity / infinity), headers and data are PostgreSQL's

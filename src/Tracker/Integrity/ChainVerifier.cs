@@ -53,7 +53,7 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource, IConfiguration co
 
         var genesis = await GenesisAsync(conn, tx, ct);
         if (genesis is null)
-            return Report(false, "the chain has not been set up on this database (migration 0007 not applied)", scope, 0, 0, null, null,
+            return Report(false, "the chain has not been set up on this database (migration 0006 not applied)", scope, 0, 0, null, null,
                 null, null, null, clock);
         var walk = new Walk();
         anchor ??= scope.Whole ? await Checkpoints.LatestStoredAsync(conn, tx, ct) : null;

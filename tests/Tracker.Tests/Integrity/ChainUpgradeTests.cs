@@ -10,15 +10,15 @@ namespace Tracker.Tests.Integrity;
 public class ChainUpgradeTests
 {
     private static readonly string DropChain = File.ReadAllText(
-        Path.Combine(TrackerProcess.RepositoryRoot, "migrations", "0007_event-chain.drop.sql"));
+        Path.Combine(TrackerProcess.RepositoryRoot, "migrations", "0006_event-chain.drop.sql"));
 
     [Fact]
     public async Task events_stored_before_the_chain_are_chained_at_the_upgrade_and_verify_names_that_moment()
     {
         var store = await ChainStore.SeededCopyAsync("chain_upgrade");
-        // As the store stood before this feature: events, no chain, migration 0007 never applied.
+        // As the store stood before this feature: events, no chain, migration 0006 never applied.
         await ChainStore.SqlAsync(store, DropChain +
-            "; delete from public.tracker_migrations where name = '0007_event-chain.sql' or name like 'documents checked%'");
+            "; delete from public.tracker_migrations where name = '0006_event-chain.sql' or name like 'documents checked%'");
 
         await using (var upgraded = await TrackerApp.StartAsync(store))
         {

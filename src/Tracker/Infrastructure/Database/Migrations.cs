@@ -22,33 +22,14 @@ public static class Migrations
     public static IReadOnlyList<Migration> Embedded { get; } = Load();
 
     /// <summary>
-    /// Migrations that were applied under another name: two files once shared the number 0006, so their order was
-    /// only that of their names. The files are unchanged (same checksums), so a store that applied them then has
-    /// what they make, and must not apply them again.
+    /// Migrations that were applied under another name. Two files once shared the number 0006, so which ran first was
+    /// only the order of their names; the data-protection keys' table, which nothing else depends on, now comes after
+    /// the others. The file is unchanged (the same checksum): a store that applied it under the old name has it.
     /// </summary>
     internal static readonly IReadOnlyList<(string Before, string Now)> Renamed =
     [
-        ("0006_event-chain.sql", "0007_event-chain.sql"),
-        ("0007_statement-search-actor.sql", "0008_statement-search-actor.sql"),
+        ("0006_data-protection-keys.sql", "0009_data-protection-keys.sql"),
     ];
-
-    private static IReadOnlyList<Migration> Load()
-    {
-        var assembly = typeof(Migrations).Assembly;
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith("migrations/", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal)
-                        && !n.EndsWith(".drop.sql", StringComparison.Ordinal))
-            .OrderBy(n => n, StringComparer.Ordinal)
-            .Select(n => new Migration(Path.GetFileName(n), Read(assembly, n)))
-            .ToList();
-    }
-
-    private static string Read(Assembly assembly, string name)
-    {
-        using var stream = assembly.GetManifestResourceStream(name)!;
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
-    }
 
     public static async Task<IReadOnlyList<string>> ApplyAsync(string connectionString, Action<string> log,
         CancellationToken ct = default)
