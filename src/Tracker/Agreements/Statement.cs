@@ -5,7 +5,9 @@ public sealed record Quantity(decimal Amount, string Unit)
     public override string ToString() => $"{Amount:0.##} {Unit}";
 }
 
-public sealed record Speaker(string Name, string? Role = null, string? Actor = null);
+/// <summary>Who spoke. <see cref="PersonId"/> links the speaker to the people registry when the analyst chose the person;
+/// otherwise the name links by its spellings (see Registry).</summary>
+public sealed record Speaker(string Name, string? Role = null, string? Actor = null, string? PersonId = null);
 
 /// <summary>Where the statement was found, graded on the Admiralty scale when the analyst can.</summary>
 public sealed record Source(

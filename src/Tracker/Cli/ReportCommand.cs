@@ -106,9 +106,18 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
         }
         if (status is { Format: ReportFormat.Xlsx } && input.OutputFlag is null && !Console.IsOutputRedirected)
             errors.Add(new FieldError("format", "xlsx is a binary workbook, not for a terminal: save it with --output FILE or redirect standard output to a file"));
-        if (errors.Count > 0) return CliErrors.Report($"report {Name(kind)}", errors);
+        // Party and actor are looked up in the registry (registered actors, aliases), which needs the database.
+        var registryFields = errors.Count(e => e.Field is "party" or "actor");
+        if (errors.Count > registryFields) return CliErrors.Report($"report {Name(kind)}", errors);
 
         using var host = await input.BuildHost().StartedForCommandAsync();
+        if (kind == ReportKind.Status && (input.PartyFlag is not null || input.ActorFlag is not null))
+        {
+            (errors, status) = await ReportRequests.ParseStatusAsync(host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+                new(input.AgreementFlag, input.PartyFlag, input.CategoryFlag, input.StageFlag, input.ContestedFlag, input.OverdueFlag,
+                    input.SpeakerFlag, input.ActorFlag), input.AsOfFlag, input.KnownAtFlag, input.FormatFlag, ReportFormat.Markdown, default);
+            if (errors.Count > 0) return CliErrors.Report($"report {Name(kind)}", errors);
+        }
         var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         var portfolio = host.Services.GetRequiredService<PortfolioReads>();
         if (status is { Format: ReportFormat.Xlsx }) return await ReportWorkbook.WriteAsync(portfolio, status, now, input.OutputFlag);

@@ -50,6 +50,29 @@ public sealed class Opened<T>(IResult result) : Answer(result), IEndpointMetadat
     }
 }
 
+/// <summary>A change to a registry entry (<see cref="Problems.ForWrite"/>): 201 changed, 200 already so, 400, 404 no such entry.</summary>
+public sealed class Changed<T>(IResult result) : Answer(result), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        Json<T>(builder, StatusCodes.Status201Created);
+        Json<T>(builder, StatusCodes.Status200OK);
+        Problem<HttpValidationProblemDetails>(builder, StatusCodes.Status400BadRequest);
+        Problem<ProblemDetails>(builder, StatusCodes.Status404NotFound);
+    }
+}
+
+/// <summary>A removal from a registry entry: 201 removed, 400 (not there to remove), 404 no such entry.</summary>
+public sealed class Removed<T>(IResult result) : Answer(result), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        Json<T>(builder, StatusCodes.Status201Created);
+        Problem<HttpValidationProblemDetails>(builder, StatusCodes.Status400BadRequest);
+        Problem<ProblemDetails>(builder, StatusCodes.Status404NotFound);
+    }
+}
+
 /// <summary>A read of one thing: 200 with it, 400 for a malformed parameter, 404 when it does not exist.</summary>
 public sealed class Found<T>(IResult result) : Answer(result), IEndpointMetadataProvider
 {

@@ -126,12 +126,15 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         var states = headers.ToDictionary(h => h.Id,
             h => (Start: h.Version, State: (Agreement?)Agreement.Assemble(h, statements[h.Id])), StringComparer.Ordinal);
 
+        // The batch's actor codes and people, resolved in the registry at once (registry lines earlier in the file included).
+        var actors = await Registry.RegistryReads.DirectoryAsync(transaction.Connection!, transaction,
+            batch.SelectMany(l => l.Command!.ActorCodes), batch.SelectMany(l => l.Command!.PersonIds), null, ct);
         var pending = new Dictionary<string, List<object>>(StringComparer.Ordinal);
         foreach (var line in batch)
         {
             var command = line.Command!;
             var (start, state) = states.TryGetValue(command.AgreementId, out var known) ? known : (0L, (Agreement?)null);
-            switch (command.Decide(state, run.Today))
+            switch (command.Decide(state, run.Today, actors))
             {
                 case Accepted accepted:
                     states[command.AgreementId] = (start, Agreement.Simulate(state, accepted.Events));

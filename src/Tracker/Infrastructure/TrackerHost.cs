@@ -70,6 +70,9 @@ public static class TrackerHost
         });
 
         services.AddSingleton<AgreementWriter>();
+        services.AddSingleton<Registry.RegistryWriter>();
+        services.AddSingleton<Registry.Actors.ActorReads>();
+        services.AddSingleton<Registry.People.PeopleReads>();
         services.AddSingleton<PortfolioReads>();
         services.AddSingleton<Search.StatementSearch>();
         services.AddSingleton<Import.Importer>();
@@ -133,6 +136,8 @@ public static class TrackerHost
         opts.Events.MetadataConfig.UserNameEnabled = true;
         opts.Events.MetadataConfig.HeadersEnabled = true;
         opts.Events.AddEventTypes(AgreementCommands.EventTypes);
+        opts.Events.AddEventTypes(Registry.Actors.ActorStreams.EventTypes);
+        opts.Events.AddEventTypes(Registry.People.PersonStreams.EventTypes);
 
         // Inline: an analyst who records a statement sees it in the next read, and deciders need the latest state.
         // An agreement is stored as its header plus one document per statement, so that a write rewrites what it
@@ -150,6 +155,13 @@ public static class TrackerHost
         opts.Projections.Add(new Search.StatementSearchProjection(), ProjectionLifecycle.Inline,
             Search.StatementSearchProjection.ProjectionName,
             o => o.DeleteDataInTableOnTeardown(Search.StatementSearchProjection.Table));
+        // The actor and people registry: each entry decided on inline, and searchable tables (see RegistryProjection).
+        opts.Projections.Snapshot<Registry.Actors.ActorRecord>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<Registry.People.PersonRecord>(SnapshotLifecycle.Inline);
+        opts.Projections.Add(new Registry.RegistryProjection(), ProjectionLifecycle.Inline, Registry.RegistryProjection.ProjectionName, o =>
+        {
+            foreach (var table in Registry.RegistryProjection.Tables) o.DeleteDataInTableOnTeardown(table);
+        });
         // Async: see AuditTrailProjection.
         opts.Projections.Add<AuditTrailProjection>(ProjectionLifecycle.Async,
             o => o.DeleteViewTypeOnTeardown<AuditEntry>());
@@ -244,13 +256,15 @@ public static class TrackerHost
 }
 
 /// <summary>Brings the database up to the committed migrations before anything else touches it.</summary>
-internal sealed class MigrationsOnStartup(TrackerDatabase database, IDocumentStore store, ILogger<MigrationsOnStartup> logger)
-    : IHostedService
+internal sealed class MigrationsOnStartup(TrackerDatabase database, IDocumentStore store, NpgsqlDataSource dataSource,
+    ILogger<MigrationsOnStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
         await InlineProjectionBackfill.BringStoreUpToDateAsync(store, database.ConnectionString,
             m => logger.LogInformation("{Message}", m), ct);
+        await Registry.RegistryReads.SyncBuiltinsAsync(dataSource, ct);
+        await Registry.RegistryReads.BackfillSpeakerKeysAsync(dataSource, ct);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

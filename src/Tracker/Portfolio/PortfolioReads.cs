@@ -336,10 +336,32 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
             while (await reader.ReadAsync(ct))
                 readings[reader.GetString(0)] = JsonSerializer.Deserialize<StatementContent>(reader.GetString(1), PortfolioJson.Options)!;
         }
+        var gone = await PartiesGoneAsync(conn, rows.SelectMany(r => r.Parties).Distinct(StringComparer.Ordinal).ToArray(), day, ct);
         return rows.Select(r => new StatusReportRow(r.AgreementId, r.Title, r.Parties, r.Status,
             [.. CitedStatement.CitedBy(r.Status)
                 .Select(id => readings.TryGetValue(StatementEntry.KeyOf(r.AgreementId, id), out var c) ? CitedStatement.Of(id, c) : null)
-                .OfType<CitedStatement>()], r.Status.IsOverdueOn(day))).ToList();
+                .OfType<CitedStatement>()], r.Status.IsOverdueOn(day))
+        {
+            PartiesNoLongerExisting = r.Parties.Any(gone.ContainsKey) ? [.. r.Parties.Where(gone.ContainsKey).Select(p => gone[p])] : null,
+        }).ToList();
+    }
+
+    /// <summary>Of these parties, those the registry says had ceased to exist by the day (a unit goes with its actor).</summary>
+    private static async Task<Dictionary<string, PartyNoLongerExisting>> PartiesGoneAsync(NpgsqlConnection conn, string[] parties,
+        DateOnly day, CancellationToken ct)
+    {
+        var gone = new Dictionary<string, PartyNoLongerExisting>(StringComparer.Ordinal);
+        if (parties.Length == 0) return gone;
+        var heads = parties.ToDictionary(p => p, p => p.Split('-')[0], StringComparer.Ordinal);
+        await using var cmd = Command(conn,
+            $"select actor_id, name, valid_to from {Registry.RegistryReads.Directory} where actor_id = any(@ids) and valid_to < @day",
+            [new("ids", heads.Values.Distinct().ToArray()), new("day", day)]);
+        var ended = new Dictionary<string, (string Name, DateOnly To)>(StringComparer.Ordinal);
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) ended[reader.GetString(0)] = (reader.GetString(1), reader.GetFieldValue<DateOnly>(2));
+        foreach (var (party, head) in heads)
+            if (ended.TryGetValue(head, out var e)) gone[party] = new PartyNoLongerExisting(party, e.Name, e.To);
+        return gone;
     }
 
     private static string StatusWhere(StatusReportFilter filter, Clocks clocks, DateOnly day, List<NpgsqlParameter> parameters) =>

@@ -14,12 +14,12 @@ public static class EvidenceEndpoint
 {
     [EndpointSummary("The evidence behind the status report as CSV, one record per cited statement per commitment (the status report's filters and clocks)"),
      WolverineGet("/api/reports/evidence")]
-    public static async Task<CsvDownload> Evidence(PortfolioReads portfolio, TimeProvider clock, string? agreement, string? party,
+    public static async Task<CsvDownload> Evidence(PortfolioReads portfolio, Npgsql.NpgsqlDataSource dataSource, TimeProvider clock, string? agreement, string? party,
         string? category, string? stage, string? contested, string? overdue, string? speaker, string? actor, string? asOf,
         string? knownAt, string? format, CancellationToken ct)
     {
-        var errors = ReportRequests.ParseStatus(new(agreement, party, category, stage, contested, overdue, speaker, actor), asOf, knownAt,
-            format, ReportFormat.Csv, out var request);
+        var (errors, request) = await ReportRequests.ParseStatusAsync(dataSource, new(agreement, party, category, stage, contested, overdue, speaker, actor),
+            asOf, knownAt, format, ReportFormat.Csv, ct);
         if (request is { Format: not ReportFormat.Csv })
             errors.Add(new FieldError("format", "the evidence table is CSV only (format=csv); the status report has the other formats"));
         await portfolio.CheckAgreementAsync(request?.Filter, errors, ct);

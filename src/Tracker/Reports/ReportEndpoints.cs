@@ -16,12 +16,12 @@ namespace Tracker.Reports;
 public static class ReportEndpoints
 {
     [EndpointSummary("The portfolio status report (filters agreement, party, category, stage, contested, overdue, speaker, actor; format json (paged), md, csv, html, xlsx)"), WolverineGet("/api/reports/status")]
-    public static async Task<Reported<StatusReport>> Status(PortfolioReads portfolio, TimeProvider clock, string? agreement, string? party,
+    public static async Task<Reported<StatusReport>> Status(PortfolioReads portfolio, Npgsql.NpgsqlDataSource dataSource, TimeProvider clock, string? agreement, string? party,
         string? category, string? stage, string? contested, string? overdue, string? speaker, string? actor, string? asOf, string? knownAt,
         string? format, int? page, int? pageSize, CancellationToken ct)
     {
-        var errors = ReportRequests.ParseStatus(new(agreement, party, category, stage, contested, overdue, speaker, actor), asOf, knownAt,
-            format, ReportFormat.Json, out var request);
+        var (errors, request) = await ReportRequests.ParseStatusAsync(dataSource, new(agreement, party, category, stage, contested, overdue, speaker, actor),
+            asOf, knownAt, format, ReportFormat.Json, ct);
         var paging = PagingFor(request?.Format, page, pageSize, errors);
         await portfolio.CheckAgreementAsync(request?.Filter, errors, ct);
         if (errors.Count > 0) return new(Problems.Invalid(errors));

@@ -26,10 +26,31 @@ public static class ReportRequests
     /// <summary>Longest speaker filter: a name with a role, not a paragraph.</summary>
     public const int SpeakerFilterLength = 200;
 
+    /// <summary>
+    /// <see cref="ParseStatus"/> with the registry read for the party and actor it names, as known at its
+    /// <c>knownAt</c>: an alias answers for its actor then, and only if it was one then.
+    /// </summary>
+    public static async Task<(List<FieldError> Errors, StatusReportRequest? Request)> ParseStatusAsync(Npgsql.NpgsqlDataSource dataSource,
+        StatusFilterText given, string? asOf, string? knownAt, string? format, ReportFormat defaultFormat, CancellationToken ct)
+    {
+        RequestContext.ParseClocks(asOf, knownAt, out var clocks);
+        var codes = new[] { Given(given.Party), Given(given.Actor) }.OfType<string>()
+            .SelectMany(c => new[] { c, c.ToUpperInvariant() }).ToArray();
+        var actors = Registry.ActorDirectory.BuiltIn;
+        if (codes.Length > 0)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            actors = await Registry.RegistryReads.DirectoryAsync(connection, null, codes, [], clocks.KnownAt, ct);
+        }
+        var errors = ParseStatus(given, asOf, knownAt, format, defaultFormat, out var request, actors);
+        return (errors, request);
+    }
+
     public static List<FieldError> ParseStatus(StatusFilterText given, string? asOf, string? knownAt, string? format,
-        ReportFormat defaultFormat, out StatusReportRequest? request)
+        ReportFormat defaultFormat, out StatusReportRequest? request, Registry.ActorDirectory? actors = null)
     {
         request = null;
+        actors ??= Registry.ActorDirectory.BuiltIn;
         var errors = RequestContext.ParseClocks(asOf, knownAt, out var clocks);
         var check = new Checks();
         Category? categoryFilter = null;
@@ -38,10 +59,8 @@ public static class ReportRequests
         if (!string.IsNullOrWhiteSpace(given.Stage) && check.Vocabulary<Stage>("stage", given.Stage, out var s)) stageFilter = s;
         errors.AddRange(check.Errors);
         // A party no actor has would answer an empty 200: say what it likely meant instead (party=uk: GBR).
-        if (Given(given.Party) is { } p && !Actors.IsKnown(p.ToUpperInvariant()))
-            errors.Add(new FieldError("party", Actors.Refusal(p.ToUpperInvariant())));
-        if (Given(given.Actor) is { } a && !Actors.IsKnown(a.ToUpperInvariant()))
-            errors.Add(new FieldError("actor", Actors.Refusal(a.ToUpperInvariant())));
+        var party = ResolveActor("party", Given(given.Party), actors, errors);
+        var actor = ResolveActor("actor", Given(given.Actor), actors, errors);
         var speaker = Given(given.Speaker)?.Trim();
         if (speaker is not null && speaker.Length > SpeakerFilterLength)
             errors.Add(new FieldError("speaker", $"has {speaker.Length} characters; the limit is {SpeakerFilterLength}"));
@@ -58,10 +77,20 @@ public static class ReportRequests
         if (errors.Count > 0) return errors;
 
         request = new StatusReportRequest(
-            new StatusReportFilter(Given(given.Agreement), Given(given.Party), categoryFilter, stageFilter, contestedFilter, overdueFilter,
-                speaker, Given(given.Actor)?.ToUpperInvariant()),
+            new StatusReportFilter(Given(given.Agreement), party, categoryFilter, stageFilter, contestedFilter, overdueFilter,
+                speaker, actor),
             clocks, parsedFormat);
         return errors;
+    }
+
+    /// <summary>A filter's actor code (any case) or alias, as the actor's code; null with an error when it is none.</summary>
+    private static string? ResolveActor(string field, string? given, Registry.ActorDirectory actors, List<FieldError> errors)
+    {
+        if (given is null) return null;
+        var resolved = actors.Resolve(given);
+        if (resolved.Id is null && given != given.ToUpperInvariant()) resolved = actors.Resolve(given.ToUpperInvariant());
+        if (resolved.Id is null) errors.Add(new FieldError(field, resolved.Refusal!));
+        return resolved.Id;
     }
 
     /// <summary>The words of a speaker filter, each matched as the start of a word of the speaker's name or role.</summary>

@@ -12,7 +12,28 @@ public sealed record StatusReportFilter(string? Agreement = null, string? Party 
 /// whether it is overdue on the report's day (its as-of date, else the day it was generated).
 /// </summary>
 public sealed record StatusReportRow(string AgreementId, string AgreementTitle, IReadOnlyList<string> Parties, CommitmentStatus Status,
-    IReadOnlyList<CitedStatement> Statements, bool Overdue);
+    IReadOnlyList<CitedStatement> Statements, bool Overdue)
+{
+    /// <summary>Parties that no longer existed on the report's day (a former state, a dissolved organisation), by the
+    /// registry's validity; what was recorded about them stands. Absent when every party still existed.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<PartyNoLongerExisting>? PartiesNoLongerExisting { get; init; }
+}
+
+/// <summary>A party that had ceased to exist by the report's day: its code, registry name and last day.</summary>
+public sealed record PartyNoLongerExisting(string Actor, string Name, DateOnly ValidTo)
+{
+    public override string ToString() => $"{Actor} ({Name}) no longer existed after {ValidTo:yyyy-MM-dd}";
+
+    /// <summary>From the built-in list alone (reports computed without a store).</summary>
+    public static IReadOnlyList<PartyNoLongerExisting>? Of(IEnumerable<string> parties, DateOnly day)
+    {
+        var gone = parties.Select(p => Registry.BuiltinActors.Find(p.Split('-')[0]) is { ValidTo: { } to } a && to < day
+                ? new PartyNoLongerExisting(p, a.Name, to) : null)
+            .OfType<PartyNoLongerExisting>().ToList();
+        return gone.Count == 0 ? null : gone;
+    }
+}
 
 /// <summary>What a status report says before its rows: the clocks, the filter, and the totals over every matching row.</summary>
 public sealed record StatusReportHead(DateOnly? AsOf, DateTimeOffset? KnownAt, DateTimeOffset GeneratedAt,
@@ -57,7 +78,8 @@ public sealed record StatusReport(
             .Where(a => filter.Party is null || a.Parties.Contains(filter.Party, StringComparer.OrdinalIgnoreCase))
             .OrderBy(a => a.Id, StringComparer.Ordinal)
             .SelectMany(a => StatusRule.EvaluateAll(a, asOf).Select(s => s.Abridged()).Select(s => new StatusReportRow(a.Id, a.Title,
-                a.Parties, s, [.. CitedStatement.CitedBy(s).Select(id => CitedStatement.Of(id, a.Statement(id)!.Current))], s.IsOverdueOn(day))))
+                a.Parties, s, [.. CitedStatement.CitedBy(s).Select(id => CitedStatement.Of(id, a.Statement(id)!.Current))], s.IsOverdueOn(day))
+                { PartiesNoLongerExisting = PartyNoLongerExisting.Of(a.Parties, day) }))
             .Where(r => filter.Category is null || r.Status.Category == filter.Category)
             .Where(r => filter.Stage is null || r.Status.Stage == filter.Stage)
             .Where(r => filter.Contested is null || r.Status.Contested == filter.Contested)

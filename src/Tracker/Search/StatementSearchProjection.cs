@@ -26,13 +26,14 @@ public sealed class StatementSearchProjection : IProjection
                     var c = r.Content;
                     operations.QueueSqlCommand($"""
                         insert into {Table} (agreement_id, statement_id, said_on, speaker, role, actor, outlet, url, quote,
-                                             translation, language, config, commitment_ids, retracted, recorded_at)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::regconfig, ?, false, ?)
+                                             translation, language, config, commitment_ids, retracted, recorded_at, speaker_key, person_id)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::regconfig, ?, false, ?, ?, ?)
                         on conflict (agreement_id, statement_id) do nothing
                         """,
                         r.AgreementId, r.StatementId, c.SaidOn.ToString(), c.Speaker.Name, Nullable(c.Speaker.Role),
                         Nullable(c.Speaker.Actor), c.Source.Outlet, Nullable(c.Source.Url), c.Quote, Nullable(c.Translation),
-                        c.Language, SearchLanguages.ConfigOf(c.Language), CommitmentIds(c.Assertions), e.Timestamp);
+                        c.Language, SearchLanguages.ConfigOf(c.Language), CommitmentIds(c.Assertions), e.Timestamp,
+                        Kernel.NameKey.Of(c.Speaker.Name), Nullable(c.Speaker.PersonId));
                     break;
                 }
                 case StatementCorrected x:
@@ -43,6 +44,8 @@ public sealed class StatementSearchProjection : IProjection
                         update {Table} set
                             said_on = coalesce(?, said_on),
                             speaker = case when ? then ? else speaker end,
+                            speaker_key = case when ? then ? else speaker_key end,
+                            person_id = case when ? then ? else person_id end,
                             role = case when ? then ? else role end,
                             actor = case when ? then ? else actor end,
                             outlet = case when ? then ? else outlet end,
@@ -55,7 +58,10 @@ public sealed class StatementSearchProjection : IProjection
                         where agreement_id = ? and statement_id = ?
                         """,
                         Nullable(ch.SaidOn?.ToString()),
-                        ch.Speaker is not null, ch.Speaker?.Name ?? "", ch.Speaker is not null, Nullable(ch.Speaker?.Role),
+                        ch.Speaker is not null, ch.Speaker?.Name ?? "",
+                        ch.Speaker is not null, Kernel.NameKey.Of(ch.Speaker?.Name ?? ""),
+                        ch.Speaker is not null, Nullable(ch.Speaker?.PersonId),
+                        ch.Speaker is not null, Nullable(ch.Speaker?.Role),
                         ch.Speaker is not null, Nullable(ch.Speaker?.Actor),
                         ch.Source is not null, ch.Source?.Outlet ?? "", ch.Source is not null, Nullable(ch.Source?.Url),
                         Nullable(ch.Quote), ch.Translation is not null, Nullable(ch.Translation),

@@ -1,5 +1,5 @@
 using System.Net;
-using Tracker.Agreements;
+using Tracker.Registry;
 using Tracker.Tests.Support;
 
 namespace Tracker.Tests.Domain;
@@ -15,7 +15,8 @@ public class ActorCodeTests(TrackerApp app)
     [InlineData("EU")]
     [InlineData("UKR-MOD")]
     [InlineData("XKX")]
-    public void states_organisations_and_their_units_are_actors(string code) => Actors.IsKnown(code).ShouldBeTrue();
+    public void states_organisations_and_their_units_are_actors(string code) =>
+        ActorDirectory.BuiltIn.Resolve(code).Id.ShouldBe(code);
 
     [Theory]
     [InlineData("UK", "did you mean GBR (United Kingdom)?")]
@@ -27,8 +28,9 @@ public class ActorCodeTests(TrackerApp app)
     [InlineData("ZZZ-MOD", "is not an actor code")]
     public void a_near_miss_is_refused_with_the_code_it_meant(string code, string reason)
     {
-        Actors.IsKnown(code).ShouldBeFalse();
-        Actors.Refusal(code).ShouldContain(reason);
+        var resolved = ActorDirectory.BuiltIn.Resolve(code);
+        resolved.Id.ShouldBeNull();
+        resolved.Refusal.ShouldNotBeNull().ShouldContain(reason);
     }
 
     [Fact]

@@ -158,8 +158,8 @@ public class DeciderTests
 
         foreach (var command in commands)
         {
-            var onPartial = command.Decide(partial, Today);
-            var onFull = command.Decide(full, Today);
+            var onPartial = command.Decide(partial, Today, Tracker.Registry.ActorDirectory.BuiltIn);
+            var onFull = command.Decide(full, Today, Tracker.Registry.ActorDirectory.BuiltIn);
             onPartial.GetType().ShouldBe(onFull.GetType(), command.ToString());
             (onPartial as Rejected)?.Kind.ShouldBe(((Rejected)onFull).Kind);
         }

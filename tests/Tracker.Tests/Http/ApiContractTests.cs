@@ -182,6 +182,119 @@ public class ApiContractTests(TrackerApp app)
             C(200, "the chain verified", w => w.Get("/api/integrity", w.Admin)),
             C(400, "from not a sequence number", w => w.Get("/api/integrity?from=0", w.Admin)),
         ],
+        ["GET /api/actors"] =
+        [
+            C(200, "a search", w => w.Get("/api/actors?q=ukr&kind=state")),
+            C(400, "an unknown kind", w => w.Get("/api/actors?kind=corporation")),
+        ],
+        ["GET /api/actors/{actorId}"] =
+        [
+            C(200, "read", w => w.Get("/api/actors/FRA")),
+            C(400, "page 0", w => w.Get("/api/actors/FRA?page=0")),
+            C(404, "unknown", w => w.Get($"/api/actors/{w.Code("NOPE")}")),
+        ],
+        ["POST /api/actors"] =
+        [
+            C(201, "register", w => w.Post("/api/actors", w.Company(w.Code("CO")))),
+            C(200, "the same again", async w =>
+            {
+                var code = w.Code("CO");
+                await w.Post("/api/actors", w.Company(code));
+                return await w.Post("/api/actors", w.Company(code));
+            }),
+            C(400, "an unknown kind", w => w.Post("/api/actors", new { actorId = w.Code("CO"), kind = "corporation", name = "Acme" })),
+            C(409, "a built-in code", w => w.Post("/api/actors", new { actorId = "FRA", kind = "state", name = "France" })),
+        ],
+        ["POST /api/actors/{actorId}/aliases"] =
+        [
+            C(201, "add", async w => await w.Registered(w.Code("CO"), code => w.Post($"/api/actors/{code}/aliases", new { alias = code + " Group" }))),
+            C(200, "the same again", async w => await w.Registered(w.Code("CO"), async code =>
+            {
+                await w.Post($"/api/actors/{code}/aliases", new { alias = code + " Group" });
+                return await w.Post($"/api/actors/{code}/aliases", new { alias = code + " Group" });
+            })),
+            C(400, "another actor's alias", async w => await w.Registered(w.Code("CO"), code => w.Post($"/api/actors/{code}/aliases", new { alias = "EUE" }))),
+            C(404, "unknown actor", w => w.Post($"/api/actors/{w.Code("NOPE")}/aliases", new { alias = "x" })),
+        ],
+        ["POST /api/actors/{actorId}/alias-removals"] =
+        [
+            C(201, "remove", async w => await w.Registered(w.Code("CO"), async code =>
+            {
+                await w.Post($"/api/actors/{code}/aliases", new { alias = code + " Group" });
+                return await w.Post($"/api/actors/{code}/alias-removals", new { alias = code + " Group", reason = "another company's name" });
+            })),
+            C(400, "not its alias", async w => await w.Registered(w.Code("CO"), code => w.Post($"/api/actors/{code}/alias-removals", new { alias = "Nope", reason = "r" }))),
+            C(404, "unknown actor", w => w.Post($"/api/actors/{w.Code("NOPE")}/alias-removals", new { alias = "x", reason = "r" })),
+        ],
+        ["POST /api/actors/{actorId}/rename"] =
+        [
+            C(201, "rename", async w => await w.Registered(w.Code("CO"), code => w.Post($"/api/actors/{code}/rename", new { name = "Renamed" }))),
+            C(200, "the same name", async w => await w.Registered(w.Code("CO"), code => w.Post($"/api/actors/{code}/rename", new { name = "Acme " + code }))),
+            C(400, "an empty name", async w => await w.Registered(w.Code("CO"), code => w.Post($"/api/actors/{code}/rename", new { name = " " }))),
+            C(404, "unknown actor", w => w.Post($"/api/actors/{w.Code("NOPE")}/rename", new { name = "x" })),
+        ],
+        ["POST /api/actors/{actorId}/merge"] =
+        [
+            C(201, "merge", async w => await w.Registered(w.Code("CO"), code => w.Post($"/api/actors/{code}/merge", new { intoActorId = "FRA", reason = "duplicate" }))),
+            C(200, "the same again", async w => await w.Registered(w.Code("CO"), async code =>
+            {
+                await w.Post($"/api/actors/{code}/merge", new { intoActorId = "FRA", reason = "duplicate" });
+                return await w.Post($"/api/actors/{code}/merge", new { intoActorId = "FRA", reason = "duplicate" });
+            })),
+            C(400, "into itself", async w => await w.Registered(w.Code("CO"), code => w.Post($"/api/actors/{code}/merge", new { intoActorId = code, reason = "r" }))),
+            C(404, "unknown actor", w => w.Post($"/api/actors/{w.Code("NOPE")}/merge", new { intoActorId = "FRA", reason = "r" })),
+            C(409, "already merged elsewhere", async w => await w.Registered(w.Code("CO"), async code =>
+            {
+                await w.Post($"/api/actors/{code}/merge", new { intoActorId = "FRA", reason = "duplicate" });
+                return await w.Post($"/api/actors/{code}/merge", new { intoActorId = "DEU", reason = "no, this one" });
+            })),
+        ],
+        ["GET /api/people"] =
+        [
+            C(200, "a search", w => w.Get("/api/people?q=umerov")),
+            C(400, "page 0", w => w.Get("/api/people?page=0")),
+        ],
+        ["GET /api/people/{personId}"] =
+        [
+            C(200, "read", async w => await w.Person(id => w.Get($"/api/people/{id}"))),
+            C(400, "page 0", async w => await w.Person(id => w.Get($"/api/people/{id}?page=0"))),
+            C(404, "unknown", w => w.Get($"/api/people/{w.Unique("nobody")}")),
+        ],
+        ["POST /api/people"] =
+        [
+            C(201, "register", w => w.Post("/api/people", new { name = "Person " + w.Unique("p"), aliases = new[] { "Персона " + w.Unique("p") } })),
+            C(200, "the same again", async w =>
+            {
+                var name = "Person " + w.Unique("p");
+                await w.Post("/api/people", new { name });
+                return await w.Post("/api/people", new { name });
+            }),
+            C(400, "no name", w => w.Post("/api/people", new { aliases = new[] { "x" } })),
+            C(409, "the id of another", async w =>
+            {
+                var id = w.Unique("p");
+                await w.Post("/api/people", new { personId = id, name = "One " + id });
+                return await w.Post("/api/people", new { personId = id, name = "Another " + id });
+            }),
+        ],
+        ["POST /api/people/{personId}/aliases"] =
+        [
+            C(201, "add", async w => await w.Person(id => w.Post($"/api/people/{id}/aliases", new { alias = "Alias " + id }))),
+            C(200, "its own name", async w => await w.Person(id => w.Post($"/api/people/{id}/aliases", new { alias = "PERSON " + id }))),
+            C(400, "an empty alias", async w => await w.Person(id => w.Post($"/api/people/{id}/aliases", new { alias = " " }))),
+            C(404, "unknown person", w => w.Post($"/api/people/{w.Unique("nobody")}/aliases", new { alias = "x" })),
+        ],
+        ["POST /api/people/{personId}/roles"] =
+        [
+            C(201, "add", async w => await w.Person(id => w.Post($"/api/people/{id}/roles", new { role = "Minister", actor = "UKR", from = "2020-01-01" }))),
+            C(200, "the same again", async w => await w.Person(async id =>
+            {
+                await w.Post($"/api/people/{id}/roles", new { role = "Minister", actor = "UKR", from = "2020-01-01" });
+                return await w.Post($"/api/people/{id}/roles", new { role = "Minister", actor = "UKR", from = "2020-01-01" });
+            })),
+            C(400, "ends before it begins", async w => await w.Person(id => w.Post($"/api/people/{id}/roles", new { role = "Minister", from = "2020-01-01", to = "2019-01-01" }))),
+            C(404, "unknown person", w => w.Post($"/api/people/{w.Unique("nobody")}/roles", new { role = "x" })),
+        ],
         ["GET /api/audit"] =
         [
             C(200, "a page", w => w.Get($"/api/audit?agreement={w.AgreementId}")),
@@ -367,6 +480,24 @@ public class ApiContractTests(TrackerApp app)
         }
 
         public string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}";
+
+        /// <summary>A fresh actor code (capitals).</summary>
+        public string Code(string prefix) => prefix + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+
+        public object Company(string code) => new { actorId = code, kind = "company", name = "Acme " + code, country = "FRA" };
+
+        public async Task<Answer> Registered(string code, Func<string, Task<Answer>> then)
+        {
+            await Post("/api/actors", Company(code));
+            return await then(code);
+        }
+
+        public async Task<Answer> Person(Func<string, Task<Answer>> then)
+        {
+            var id = Unique("p");
+            await Post("/api/people", new { personId = id, name = "Person " + id });
+            return await then(id);
+        }
 
         public object Opening(string id) => new
         {

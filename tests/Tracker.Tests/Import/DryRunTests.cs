@@ -51,6 +51,7 @@ public class DryRunTests : IAsyncLifetime
     {
         var file = LargeFile();
         var before = await SequenceAsync();
+        var events = await EventCountAsync();
 
         var dryRun = await ImportAsync(file, "--dry-run");
 
@@ -58,7 +59,7 @@ public class DryRunTests : IAsyncLifetime
         var expected = $"{Importer.BatchSize + 15:N0} lines: would append {Importer.BatchSize + 14:N0} events, 1 already present";
         dryRun.Output.ShouldContain(expected);
         (await SequenceAsync()).ShouldBe(before, "a dry run reserves no event sequence numbers");
-        (await EventCountAsync()).ShouldBe(2);
+        (await EventCountAsync()).ShouldBe(events);
 
         // What it said it would do is what the import then does.
         var import = await ImportAsync(file);

@@ -96,8 +96,8 @@ public class PortfolioStories
         var (host, token) = await StartAsync(await TestCluster.NewDatabaseAsync("wide"));
         await using var _ = host;
         // Every state of ISO 3166-1 and then organisations: 251 real actor codes.
-        var parties = Tracker.Agreements.Iso3166.ByAlpha3.Keys.Order(StringComparer.Ordinal)
-            .Concat(Tracker.Agreements.Actors.Organisations.Keys.Order(StringComparer.Ordinal)).Distinct().Take(251).ToArray();
+        var parties = Tracker.Registry.BuiltinActors.ById.Values.Where(a => a.Kind != Tracker.Registry.ActorKind.FormerState)
+            .Select(a => a.Id).Order(StringComparer.Ordinal).Take(251).ToArray();
 
         var (refused, problem) = await SendAsync(host, token, "/api/agreements",
             new { agreementId = "too-wide", title = "Too wide", parties });

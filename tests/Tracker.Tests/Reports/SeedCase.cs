@@ -29,7 +29,7 @@ public static class SeedCase
             line.Errors.ShouldBeEmpty($"{line.File}:{line.Line}");
             var command = line.Command!;
             var stream = streams.TryGetValue(command.AgreementId, out var s) ? s : streams[command.AgreementId] = [];
-            var accepted = command.Decide(Agreement.Fold(stream), today).ShouldBeOfType<Accepted>();
+            var accepted = command.Decide(Agreement.Fold(stream), today, Tracker.Registry.ActorDirectory.BuiltIn).ShouldBeOfType<Accepted>();
             foreach (var data in accepted.Events)
             {
                 var e = (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(data.GetType()), data)!;

@@ -90,6 +90,43 @@ public partial class TimelineTests
         ids.Distinct().Count().ShouldBe(3);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void every_label_lies_inside_the_picture_even_the_longest_stage_at_either_end(bool contested)
+    {
+        // The README's own picture: under-examination at the left edge, then signed, contested by a later "announced";
+        // and the longest stage name at the right edge.
+        var status = ReportStory.Only(ReportStory.StatusOf("Air defence", (s, c) =>
+        {
+            s.Say("2025-06-05", c, contested ? Stage.UnderExamination : Stage.Raised);
+            s.Say("2025-07-01", c, contested ? Stage.Signed : Stage.UnderExamination, speaker: "Sébastien Lecornu", actor: "FRA");
+            if (contested) s.Say("2025-07-15", c, Stage.Announced);
+        }));
+        status.Contested.ShouldBe(contested);
+        var svg = Svg(status);
+        var viewBox = svg.Attribute("viewBox")!.Value.Split(' ').Select(Parse).ToArray();
+        // What the browser falls back to when the picture sets no size is the page's: 16 px in the workbench.
+        var fontSize = svg.Attribute("font-size") is { } size ? Parse(size.Value) : 16;
+
+        var texts = svg.Descendants(Ns + "text").ToList();
+        texts.Count.ShouldBeGreaterThan(3);
+        foreach (var text in texts)
+        {
+            // 0.6 em a character is what wide sans-serif faces (DejaVu Sans, Debian's default) average for these labels.
+            var width = text.Value.Length * fontSize * (text.Attribute("font-weight")?.Value == "bold" ? 0.68 : 0.6);
+            var x = Parse(text.Attribute("x")!.Value);
+            var y = Parse(text.Attribute("y")!.Value);
+            var left = (text.Attribute("text-anchor")?.Value) switch { "middle" => x - width / 2, "end" => x - width, _ => x };
+            left.ShouldBeGreaterThanOrEqualTo(viewBox[0], $"'{text.Value}' starts left of the picture");
+            (left + width).ShouldBeLessThanOrEqualTo(viewBox[0] + viewBox[2], $"'{text.Value}' ends right of the picture");
+            (y - 0.8 * fontSize).ShouldBeGreaterThanOrEqualTo(viewBox[1], $"'{text.Value}' rises above the picture");
+            (y + 0.25 * fontSize).ShouldBeLessThanOrEqualTo(viewBox[1] + viewBox[3], $"'{text.Value}' hangs below the picture");
+        }
+    }
+
+    private static double Parse(string number) => double.Parse(number, System.Globalization.CultureInfo.InvariantCulture);
+
     [GeneratedRegex("<svg class=\"timeline\" id=\"([^\"]+)\"")]
     private static partial Regex SvgId();
 }

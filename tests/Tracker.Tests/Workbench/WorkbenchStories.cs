@@ -6,24 +6,10 @@ namespace Tracker.Tests.Workbench;
 /// <summary>An analyst's day in the workbench, in a real browser; a reader's; and a form filled in wrong.</summary>
 public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
 {
-    private async Task OpenAgreementAsync(IPage page, string url, string id)
-    {
-        await page.GotoAsync(url + "/agreements/new");
-        await page.GetByLabel("Agreement id").FillAsync(id);
-        await page.GetByLabel("Title").FillAsync("Ukraine–France air defence");
-        await page.GetByLabel("Parties").FillAsync("UKR, FRA");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Open agreement" }).ClickAsync();
-        await browser.ShouldReachAsync(page, $"{url}/agreements/{id}");
-    }
+    private Task OpenAgreementAsync(IPage page, string url, string id) => WorkbenchSteps.OpenAgreementAsync(browser, page, url, id);
 
-    private static async Task AddCommitmentAsync(IPage page, string id, string title, string category)
-    {
-        await page.GetByLabel("Commitment id").FillAsync(id);
-        await page.GetByLabel("Title").FillAsync(title);
-        await page.GetByLabel("Category").SelectOptionAsync(category);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add commitment" }).ClickAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = title }).WaitForAsync();
-    }
+    private static Task AddCommitmentAsync(IPage page, string id, string title, string category) =>
+        WorkbenchSteps.AddCommitmentAsync(page, id, title, category);
 
     private static async Task FillStatementAsync(IPage page, string commitment, string stage, string saidOn, string quote)
     {
@@ -78,6 +64,7 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
         (await page.Locator("dl.facts").InnerTextAsync()).ShouldContain("yes, by:");
         (await page.Locator(".history").InnerTextAsync()).ShouldContain("Wir haben unterzeichnet.");
         await Browser.CheckAsync(page, "commitment");
+        (await WorkbenchSteps.TimelineLabelsOutsideAsync(page)).ShouldBeEmpty();
 
         // Correct the first statement's quote, then retract the third: the contest goes with it.
         var first = page.Locator("li.statement").Filter(new() { HasText = "zu prüfen" });
@@ -148,6 +135,7 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
 
     [Theory]
     [InlineData(320, "a phone, or 400 % zoom of a 1280-pixel window")]
+    [InlineData(390, "a phone")]
     [InlineData(640, "200 % zoom of a 1280-pixel window")]
     public async Task every_page_reads_without_scrolling_sideways(int width, string meaning)
     {
@@ -167,10 +155,13 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
             await page.GotoAsync(browser.Url + path);
             // Wide tables may scroll inside their own box; the page itself must not.
             var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - window.innerWidth");
-            overflow.ShouldBeLessThanOrEqualTo(0, $"{path} is {overflow} px wider than {width} px ({meaning})");
+            var culprits = overflow <= 0 ? "" : await page.EvaluateAsync<string>(
+                "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')");
+            overflow.ShouldBeLessThanOrEqualTo(0, $"{path} is {overflow} px wider than {width} px ({meaning}): {culprits}");
             var smallest = await page.EvaluateAsync<double>(
                 "Math.min(...[...document.querySelectorAll('main *')].filter(e => e.childNodes.length && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())).map(e => parseFloat(getComputedStyle(e).fontSize)))");
             smallest.ShouldBeGreaterThanOrEqualTo(12, $"{path}: text at {smallest} px");
+            (await WorkbenchSteps.WordsWiderThanTheirCellsAsync(page)).ShouldBeEmpty($"{path} at {width} px ({meaning})");
         }
         await page.GotoAsync(browser.Url + $"/agreements/{id}/commitments/air-defence");
         await Browser.CheckAsync(page, $"commitment-{width}px");

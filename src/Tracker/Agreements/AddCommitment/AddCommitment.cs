@@ -25,12 +25,13 @@ public sealed record CommitmentInput(
         check.Slug(prefix + "commitmentId", CommitmentId);
         check.Required(prefix + "title", Title, Checks.MaxTitleLength);
         check.Vocabulary<Category>(prefix + "category", Category, out var category);
+        var actors = new List<string>();
         if (check.ListSize(prefix + "responsibleActors", ResponsibleActors, min: 0))
             for (var i = 0; i < (ResponsibleActors?.Count ?? 0); i++)
-                check.Actor($"{prefix}responsibleActors[{i}]", ResponsibleActors![i]);
+                if (check.Actor($"{prefix}responsibleActors[{i}]", ResponsibleActors![i]) is { } actor) actors.Add(actor);
         Quantities.Check(check, prefix + "quantity", Quantity);
         return check.Passed
-            ? new CommitmentAdded(agreementId, CommitmentId, Title.Trim(), category, ResponsibleActors ?? [], TargetDate, Quantity)
+            ? new CommitmentAdded(agreementId, CommitmentId, Title.Trim(), category, actors, TargetDate, Quantity)
             : null;
     }
 }
@@ -46,12 +47,13 @@ public sealed record AddCommitment(
     Quantity? Quantity = null,
     long? ExpectedVersion = null) : IAgreementCommand
 {
-    public Outcome Decide(Agreement? agreement, DateOnly today) => Decide(agreement, this);
+    public IEnumerable<string> ActorCodes => ResponsibleActors ?? [];
+    public Outcome Decide(Agreement? agreement, DateOnly today, Registry.ActorDirectory actors) => Decide(agreement, this, actors);
 
-    public static Outcome Decide(Agreement? agreement, AddCommitment command)
+    public static Outcome Decide(Agreement? agreement, AddCommitment command, Registry.ActorDirectory? actors = null)
     {
         if (agreement is null) return Outcome.NotFound("agreementId", $"agreement '{command.AgreementId}' does not exist");
-        var check = new Checks();
+        var check = new Checks(actors);
         var added = new CommitmentInput(command.CommitmentId, command.Title, command.Category, command.ResponsibleActors,
             command.TargetDate, command.Quantity).Check(check, "", agreement.Id);
         if (added is null) return Outcome.Invalid(check.Errors);

@@ -8,7 +8,9 @@ using Tracker.Kernel;
 
 namespace Tracker.Agreements;
 
-public sealed record CommitmentWritten(string AgreementId, string CommitmentId, long Version);
+public sealed record CommitmentWritten(string AgreementId, string CommitmentId, long Version,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<string>? Notices = null);
 
 public static class AddCommitmentEndpoint
 {
@@ -23,6 +25,6 @@ public static class AddCommitmentEndpoint
         command = command with { AgreementId = agreementId, ExpectedVersion = expected };
         var result = await writer.ExecuteAsync(command, http.Author(), ct);
         return Problems.ForWrite(result, $"/api/agreements/{agreementId}/commitments/{command.CommitmentId}",
-            v => new CommitmentWritten(agreementId, command.CommitmentId, v));
+            v => new CommitmentWritten(agreementId, command.CommitmentId, v, result.NoticesIfAny));
     }
 }

@@ -28,9 +28,11 @@ public sealed record CorrectStatement(
     long? ExpectedVersion = null) : IAgreementCommand
 {
     Guid? IAgreementCommand.TouchedStatementId => StatementId;
-    public Outcome Decide(Agreement? agreement, DateOnly today) => Decide(agreement, this, today);
+    public IEnumerable<string> PersonIds => Changes?.Speaker?.PersonId is { } person ? [person] : [];
+    public IEnumerable<string> ActorCodes => Changes?.Speaker?.Actor is { } actor ? [actor] : [];
+    public Outcome Decide(Agreement? agreement, DateOnly today, Registry.ActorDirectory actors) => Decide(agreement, this, today, actors);
 
-    public static Outcome Decide(Agreement? agreement, CorrectStatement command, DateOnly today)
+    public static Outcome Decide(Agreement? agreement, CorrectStatement command, DateOnly today, Registry.ActorDirectory? actors = null)
     {
         if (agreement is null) return Outcome.NotFound("agreementId", $"agreement '{command.AgreementId}' does not exist");
         if (agreement.Statement(command.StatementId) is not { } statement)
@@ -40,7 +42,7 @@ public sealed record CorrectStatement(
         if (statement.IsRetracted)
             return Outcome.Conflict("statementId", $"statement {command.StatementId} was retracted; record a new statement instead");
 
-        var check = new Checks();
+        var check = new Checks(actors);
         check.Required("reason", command.Reason, Checks.MaxTextLength);
         var c = command.Changes;
         if (c is null)

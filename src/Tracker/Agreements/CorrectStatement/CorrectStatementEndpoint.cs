@@ -26,6 +26,6 @@ public static class CorrectStatementEndpoint
         };
         var result = await writer.ExecuteAsync(command, http.Author(), ct);
         return Problems.ForWrite(result, $"/api/agreements/{agreementId}/statements/{statementId}",
-            v => new StatementWritten(agreementId, statementId, v));
+            v => new StatementWritten(agreementId, statementId, v, result.NoticesIfAny));
     }
 }

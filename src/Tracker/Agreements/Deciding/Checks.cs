@@ -4,8 +4,11 @@ using Tracker.Kernel;
 namespace Tracker.Agreements.Deciding;
 
 /// <summary>Field checks shared by the deciders. Each adds a <see cref="FieldError"/> and says whether the value passed.</summary>
-public sealed partial class Checks
+public sealed partial class Checks(Registry.ActorDirectory? actors = null)
 {
+    /// <summary>How actor codes resolve for this decision (the built-in list when the caller has no store).</summary>
+    public Registry.ActorDirectory Actors { get; } = actors ?? Registry.ActorDirectory.BuiltIn;
+
     public const int MaxIdLength = 100;
     public const int MaxTitleLength = 300;
     public const int MaxTextLength = 10_000;
@@ -29,12 +32,13 @@ public sealed partial class Checks
         return false;
     }
 
-    public bool Actor(string field, string? value)
+    /// <summary>The actor's code the value resolves to (an alias to its actor's code), or null with the reason.</summary>
+    public string? Actor(string field, string? value)
     {
-        if (!Required(field, value, 40)) return false;
-        if (Agreements.Actors.IsKnown(value!)) return true;
-        Fail(field, Agreements.Actors.Refusal(value!));
-        return false;
+        if (!Required(field, value, 100)) return null;
+        var resolved = Actors.Resolve(value!);
+        if (resolved.Refusal is { } refusal) Fail(field, refusal);
+        return resolved.Id;
     }
 
     public bool Required(string field, string? value, int maxLength)

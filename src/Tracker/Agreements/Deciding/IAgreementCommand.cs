@@ -12,6 +12,12 @@ public interface IAgreementCommand
     /// <summary>The one statement the decision needs besides the header, if any: a write loads nothing else.</summary>
     Guid? TouchedStatementId => null;
 
-    /// <summary>Pure: the same agreement, command and day always give the same outcome.</summary>
-    Outcome Decide(Agreement? agreement, DateOnly today);
+    /// <summary>The actor codes it gives, as given: the writer resolves them in the registry before deciding.</summary>
+    IEnumerable<string> ActorCodes => [];
+
+    /// <summary>The person ids it links speakers to, checked in the registry the same way.</summary>
+    IEnumerable<string> PersonIds => [];
+
+    /// <summary>Pure: the same agreement, command, day and registry always give the same outcome.</summary>
+    Outcome Decide(Agreement? agreement, DateOnly today, Registry.ActorDirectory actors);
 }

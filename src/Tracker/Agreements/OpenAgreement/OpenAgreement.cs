@@ -14,23 +14,26 @@ public sealed record OpenAgreement(
     IReadOnlyList<string>? Tags = null,
     long? ExpectedVersion = null) : IAgreementCommand
 {
-    public Outcome Decide(Agreement? agreement, DateOnly today) => Decide(agreement, this);
+    public IEnumerable<string> ActorCodes => Parties ?? [];
+    public Outcome Decide(Agreement? agreement, DateOnly today, Registry.ActorDirectory actors) => Decide(agreement, this, actors);
 
-    public static Outcome Decide(Agreement? agreement, OpenAgreement command)
+    public static Outcome Decide(Agreement? agreement, OpenAgreement command, Registry.ActorDirectory? actors = null)
     {
-        var check = new Checks();
+        var check = new Checks(actors);
+        var parties = new List<string>();
         check.Slug("agreementId", command.AgreementId);
         check.Required("title", command.Title, Checks.MaxTitleLength);
         if (check.ListSize("parties", command.Parties, min: 2, max: Checks.MaxParties))
-            for (var i = 0; i < command.Parties!.Count; i++) check.Actor($"parties[{i}]", command.Parties[i]);
-        if (command.Parties is { } parties && parties.Distinct().Count() != parties.Count)
+            for (var i = 0; i < command.Parties!.Count; i++)
+                if (check.Actor($"parties[{i}]", command.Parties[i]) is { } party) parties.Add(party);
+        if (parties.Distinct().Count() != parties.Count)
             check.Fail("parties", "lists a party twice");
         check.MaxLength("summary", command.Summary, Checks.MaxTextLength);
         if (check.ListSize("tags", command.Tags, min: 0))
             for (var i = 0; i < (command.Tags?.Count ?? 0); i++) check.Slug($"tags[{i}]", command.Tags![i]);
         if (!check.Passed) return Outcome.Invalid(check.Errors);
 
-        var opened = new AgreementOpened(command.AgreementId, command.Title.Trim(), command.Parties!,
+        var opened = new AgreementOpened(command.AgreementId, command.Title.Trim(), parties,
             NullIfBlank(command.Summary), command.Tags ?? []);
         if (agreement is null) return Outcome.Append(opened);
 

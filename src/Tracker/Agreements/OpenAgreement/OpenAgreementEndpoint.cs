@@ -7,7 +7,9 @@ using Tracker.Kernel;
 
 namespace Tracker.Agreements;
 
-public sealed record AgreementWritten(string AgreementId, long Version);
+public sealed record AgreementWritten(string AgreementId, long Version,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<string>? Notices = null);
 
 public static class OpenAgreementEndpoint
 {
@@ -15,6 +17,6 @@ public static class OpenAgreementEndpoint
     public static async Task<Opened<AgreementWritten>> Post(OpenAgreement command, HttpContext http, AgreementWriter writer, CancellationToken ct)
     {
         var result = await writer.ExecuteAsync(command, http.Author(), ct);
-        return new(Problems.ForWrite(result, $"/api/agreements/{command.AgreementId}", v => new AgreementWritten(command.AgreementId, v)));
+        return new(Problems.ForWrite(result, $"/api/agreements/{command.AgreementId}", v => new AgreementWritten(command.AgreementId, v, result.NoticesIfAny)));
     }
 }

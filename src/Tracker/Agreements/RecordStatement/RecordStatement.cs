@@ -32,14 +32,20 @@ public sealed record RecordStatement(
     public StatementInput Statement => new(SaidOn, Speaker, Place, Quote, Language, Translation, Source, Assertions);
 
     Guid? IAgreementCommand.TouchedStatementId => StatementId;
-    public Outcome Decide(Agreement? agreement, DateOnly today) => Decide(agreement, this, today);
+    public IEnumerable<string> PersonIds => Speaker?.PersonId is { } person ? [person] : [];
+    public IEnumerable<string> ActorCodes =>
+    [
+        .. Speaker?.Actor is { } actor ? [actor] : Array.Empty<string>(),
+        .. NewCommitments?.SelectMany(c => c?.ResponsibleActors ?? []) ?? [],
+    ];
+    public Outcome Decide(Agreement? agreement, DateOnly today, Registry.ActorDirectory actors) => Decide(agreement, this, today, actors);
 
-    public static Outcome Decide(Agreement? agreement, RecordStatement command, DateOnly today)
+    public static Outcome Decide(Agreement? agreement, RecordStatement command, DateOnly today, Registry.ActorDirectory? actors = null)
     {
         if (agreement is null) return Outcome.NotFound("agreementId", $"agreement '{command.AgreementId}' does not exist");
         if (command.StatementId == Guid.Empty) return Outcome.Invalid("statementId", "must not be the empty GUID");
 
-        var check = new Checks();
+        var check = new Checks(actors);
         var added = new List<CommitmentAdded>();
         if (check.ListSize("newCommitments", command.NewCommitments, min: 0))
         {

@@ -8,7 +8,9 @@ using Tracker.Kernel;
 
 namespace Tracker.Agreements;
 
-public sealed record StatementWritten(string AgreementId, Guid StatementId, long Version);
+public sealed record StatementWritten(string AgreementId, Guid StatementId, long Version,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<string>? Notices = null);
 
 public static class RecordStatementEndpoint
 {
@@ -25,6 +27,6 @@ public static class RecordStatementEndpoint
         command = command with { AgreementId = agreementId, StatementId = id, ExpectedVersion = expected };
         var result = await writer.ExecuteAsync(command, http.Author(), ct);
         return Problems.ForWrite(result, $"/api/agreements/{agreementId}/statements/{id}",
-            v => new StatementWritten(agreementId, id, v));
+            v => new StatementWritten(agreementId, id, v, result.NoticesIfAny));
     }
 }

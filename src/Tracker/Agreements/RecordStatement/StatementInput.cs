@@ -2,14 +2,17 @@ using Tracker.Agreements.Deciding;
 
 namespace Tracker.Agreements;
 
-public sealed record SpeakerInput(string? Name, string? Role = null, string? Actor = null)
+public sealed record SpeakerInput(string? Name, string? Role = null, string? Actor = null,
+    [property: Kernel.OptionalField] string? PersonId = null)
 {
     public Speaker? Check(Checks check, string field)
     {
         check.Required(field + ".name", Name, Checks.MaxNameLength);
         check.MaxLength(field + ".role", Role, Checks.MaxNameLength);
-        if (Actor is not null) check.Actor(field + ".actor", Actor);
-        return check.Passed ? new Speaker(Name!.Trim(), OpenAgreement.NullIfBlank(Role), Actor) : null;
+        var actor = Actor is null ? null : check.Actor(field + ".actor", Actor);
+        if (PersonId is not null && !check.Actors.HasPerson(PersonId))
+            check.Fail(field + ".personId", $"'{PersonId}' is not a registered person (GET /api/people?q=…)");
+        return check.Passed ? new Speaker(Name!.Trim(), OpenAgreement.NullIfBlank(Role), actor, PersonId) : null;
     }
 }
 

@@ -10,7 +10,7 @@ public sealed record RetractStatement(string AgreementId, Guid StatementId, stri
     : IAgreementCommand
 {
     Guid? IAgreementCommand.TouchedStatementId => StatementId;
-    public Outcome Decide(Agreement? agreement, DateOnly today) => Decide(agreement, this);
+    public Outcome Decide(Agreement? agreement, DateOnly today, Registry.ActorDirectory actors) => Decide(agreement, this);
 
     public static Outcome Decide(Agreement? agreement, RetractStatement command)
     {

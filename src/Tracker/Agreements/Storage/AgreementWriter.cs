@@ -16,6 +16,12 @@ namespace Tracker.Agreements.Storage;
 public sealed record WriteResult(Outcome Outcome, long Version, long? StaleVersion = null)
 {
     public bool Appended => Outcome is Accepted && StaleVersion is null;
+
+    /// <summary>What the write did with what it was given, worth telling the writer (an alias stored as its actor's code).</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
+
+    /// <summary>The notices for an answer's body: absent when there are none.</summary>
+    public IReadOnlyList<string>? NoticesIfAny => Notices.Count == 0 ? null : Notices;
 }
 
 /// <summary>
@@ -48,10 +54,11 @@ public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataS
     }
 
     /// <summary>
-    /// What <see cref="ExecuteAsync"/> would decide on the agreement as given, appending nothing: a preview judges
-    /// dates by the same "today" as the write it previews.
+    /// What <see cref="ExecuteAsync"/> would decide on the agreement and actors as given, appending nothing: a preview
+    /// judges dates by the same "today" as the write it previews.
     /// </summary>
-    public Outcome Decide(IAgreementCommand command, Agreement? agreement) => command.Decide(agreement, Today.Anywhere(clock));
+    public Outcome Decide(IAgreementCommand command, Agreement? agreement, Registry.ActorDirectory actors) =>
+        command.Decide(agreement, Today.Anywhere(clock), actors);
 
     private async Task<WriteResult> AttemptAsync(IAgreementCommand command, Author author, CancellationToken ct)
     {
@@ -76,24 +83,30 @@ public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataS
             throw new InvalidOperationException($"agreement '{command.AgreementId}' has events but no stored header");
 
         var state = header is null ? null : Agreement.Assemble(header, await touched is { } s ? [s] : []);
+        // Read inside the agreement's turn: a code is resolved against the registry as it stands at this write.
+        var actors = await Registry.RegistryReads.DirectoryAsync(connection, transaction, command.ActorCodes, command.PersonIds, null, ct);
         if (command.ExpectedVersion is { } expected && expected != current)
         {
             // A stale client: if what it asks for is already done (a retry of its own write that went through),
             // that is the answer; otherwise a conflict naming the current version. Nothing is appended either way.
-            if (Decide(command, state) is AlreadyDone done) return new WriteResult(done, done.Version);
+            if (Decide(command, state, actors) is AlreadyDone done) return new WriteResult(done, done.Version);
             return new WriteResult(Outcome.Conflict("expectedVersion",
                     $"agreement '{command.AgreementId}' is at version {current}, not {expected}; reload and retry"),
                 current, StaleVersion: expected);
         }
 
-        var outcome = Decide(command, state);
-        if (outcome is not Accepted accepted) return new WriteResult(outcome, current);
+        var outcome = Decide(command, state, actors);
+        var notices = NoticesFor(command, actors);
+        if (outcome is not Accepted accepted) return new WriteResult(outcome, current) { Notices = notices };
 
         stream.AppendMany([.. accepted.Events]);
         await session.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return new WriteResult(outcome, current + accepted.Events.Count);
+        return new WriteResult(outcome, current + accepted.Events.Count) { Notices = notices };
     }
+
+    public static IReadOnlyList<string> NoticesFor(IAgreementCommand command, Registry.ActorDirectory actors) =>
+        command.ActorCodes.Distinct().Select(actors.Resolve).Select(r => r.Notice).OfType<string>().ToList();
 
     internal static bool IsLostRace(Exception e) =>
         e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException

@@ -46,7 +46,7 @@ public static class MarkdownReport
         GroupOf: row => row.AgreementId,
         GroupStart: first =>
             $"\n## {Escape(first.AgreementTitle)}\n\n" +
-            $"Agreement `{first.AgreementId}`; parties: {Escape(string.Join(", ", first.Parties))}\n\n" +
+            $"Agreement `{first.AgreementId}`; parties: {Escape(string.Join(", ", first.Parties))}{Escape(Gone(first))}\n\n" +
             Header("commitment", "stage", "since", "evidence", "contested", "pledged", "delivered", "target"));
 
     public static readonly ReportLayout<ChangesReportHead, ChangeRow> ChangesLayout = new(
@@ -75,6 +75,10 @@ public static class MarkdownReport
                 Escape($"{ReportText.Speaker(t.Evidence)}, {t.Evidence.Outlet}"));
         },
         _ => "");
+
+    /// <summary>"; DDR (German Democratic Republic) no longer existed after 1990-10-03", or nothing.</summary>
+    public static string Gone(StatusReportRow row) =>
+        row.PartiesNoLongerExisting is { Count: > 0 } gone ? "; " + string.Join("; ", gone) : "";
 
     public static string Status(StatusReport report) => StatusLayout.Write(report.Head, report.Rows);
 

@@ -12,7 +12,16 @@ namespace Tracker.Reports.Rendering;
 /// </summary>
 public static class SvgTimeline
 {
-    private const int Width = 440, Height = 84, Pad = 60, AxisY = 46, Radius = 6;
+    private const int Width = 440, Height = 96, Pad = 60, AxisY = 56, Radius = 6;
+
+    /// <summary>
+    /// Set on the picture rather than inherited: a label's extent is only known if its size is, and a page's 16 px
+    /// font scaled up with the picture pushed "under-examination" off its left edge.
+    /// </summary>
+    public const int FontSize = 12;
+
+    /// <summary>A conservative width per character, in ems (wide sans-serif faces such as DejaVu Sans run to about 0.6).</summary>
+    public const double EmPerChar = 0.62, EmPerBoldChar = 0.7;
 
     /// <param name="id">Unique within the page; prefixes the element ids.</param>
     public static string Render(CommitmentStatus status, string id)
@@ -20,7 +29,7 @@ public static class SvgTimeline
         var summary = Summary(status);
         var svg = new StringBuilder();
         svg.Append($"<svg class=\"timeline\" id=\"{Html.Escape(id)}\" xmlns=\"http://www.w3.org/2000/svg\" ")
-            .Append($"width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" ")
+            .Append($"width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" font-size=\"{FontSize}\" role=\"img\" ")
             .Append($"aria-label=\"{Html.Escape(summary)}\">\n")
             .Append($"<title>{Html.Escape(summary)}</title>\n");
 
@@ -53,8 +62,8 @@ public static class SvgTimeline
             svg.Append("<g class=\"transition\">")
                 .Append($"<title>{Html.Escape(TransitionText(t))}</title>")
                 .Append($"<circle cx=\"{x}\" cy=\"{AxisY}\" r=\"{Radius}\" fill=\"{Html.Colour(t.To)}\"{ring}/>")
-                .Append($"<text x=\"{x}\" y=\"{AxisY - 12 - row}\" text-anchor=\"middle\">{Html.Escape(t.To.Name())}</text>")
-                .Append($"<text x=\"{x}\" y=\"{AxisY + 20 + row}\" text-anchor=\"middle\">{Html.Escape(t.SaidOn.ToString())}</text>")
+                .Append(Label(X(t.SaidOn), AxisY - 12 - row, t.To.Name()))
+                .Append(Label(X(t.SaidOn), AxisY + 20 + row, t.SaidOn.ToString()))
                 .Append("</g>\n");
         }
 
@@ -67,7 +76,7 @@ public static class SvgTimeline
                 .Append("</g>\n");
         }
         if (status.Contested)
-            svg.Append($"<text x=\"{Width - 4}\" y=\"10\" text-anchor=\"end\" fill=\"{Html.ContestedColour}\" font-weight=\"bold\">contested</text>\n");
+            svg.Append($"<text x=\"{Width - 4}\" y=\"{FontSize + 1}\" text-anchor=\"end\" fill=\"{Html.ContestedColour}\" font-weight=\"bold\">contested</text>\n");
         return svg.Append("</svg>").ToString();
     }
 
@@ -84,6 +93,14 @@ public static class SvgTimeline
 
     private static string TransitionText(StageTransition t) =>
         $"{ReportText.Stage(t.From)} → {t.To.Name()}, {t.SaidOn}: {ReportText.Speaker(t.Evidence)}, {t.Evidence.Outlet}";
+
+    /// <summary>Centred on its marker, but moved inward where that would run past the picture's edge.</summary>
+    private static string Label(double x, int y, string text)
+    {
+        var half = text.Length * EmPerChar * FontSize / 2;
+        var centre = Math.Clamp(x, half + 2, Width - half - 2);
+        return $"<text x=\"{Number(centre)}\" y=\"{y}\" text-anchor=\"middle\">{Html.Escape(text)}</text>";
+    }
 
     private static string Number(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 }

@@ -8,7 +8,7 @@ using Tracker.Kernel;
 namespace Tracker.Workbench.Pages;
 
 /// <summary>Every commitment's status, filtered and on both clocks: the status report's JSON page, as a page.</summary>
-public sealed class PortfolioModel(PortfolioReads portfolio, TimeProvider clock) : WorkbenchPage
+public sealed class PortfolioModel(PortfolioReads portfolio, Npgsql.NpgsqlDataSource dataSource, TimeProvider clock) : WorkbenchPage
 {
     public string? Agreement { get; private set; }
     public string? Party { get; private set; }
@@ -26,9 +26,8 @@ public sealed class PortfolioModel(PortfolioReads portfolio, TimeProvider clock)
     {
         (Agreement, Party, Category, Stage, Contested, AsOf, KnownAt) = (agreement, party, category, stage, contested, asOf, knownAt);
         (Speaker, Actor) = (speaker, actor);
-        var errors = ReportRequests.ParseStatus(new(agreement, party, category, stage, contested, Speaker: speaker, Actor: actor), asOf,
-            knownAt, null,
-            ReportFormat.Json, out var request);
+        var (errors, request) = await ReportRequests.ParseStatusAsync(dataSource,
+            new(agreement, party, category, stage, contested, Speaker: speaker, Actor: actor), asOf, knownAt, null, ReportFormat.Json, ct);
         var paging = Paging.Parse(page, 50, errors);
         if (errors.Count > 0)
         {

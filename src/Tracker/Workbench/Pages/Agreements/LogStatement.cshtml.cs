@@ -10,54 +10,19 @@ using Tracker.Kernel;
 
 namespace Tracker.Workbench.Pages.Agreements;
 
-public sealed class AssertionRow
-{
-    public string? CommitmentId { get; set; }
-    public string? Stage { get; set; }
-}
-
-/// <summary>The form as posted: plain strings, turned into the API's <see cref="RecordStatement"/> and checked by it.</summary>
-public sealed class StatementForm
-{
-    public Guid StatementId { get; set; }
-    public List<AssertionRow> Assertions { get; set; } = [];
-    public string? SpeakerName { get; set; }
-    public string? SpeakerRole { get; set; }
-    public string? SpeakerActor { get; set; }
-    public string? SaidOn { get; set; }
-    public string? Place { get; set; }
-    public string? Quote { get; set; }
-    public string? Language { get; set; }
-    public string? Translation { get; set; }
-    public string? Outlet { get; set; }
-    public string? Kind { get; set; } = "media-report";
-    public string? Url { get; set; }
-    public string? Reliability { get; set; }
-    public int? Credibility { get; set; }
-
-    public RecordStatement ToCommand(string agreementId)
-    {
-        static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
-        var assertions = Assertions.Where(a => Blank(a.CommitmentId) is not null || Blank(a.Stage) is not null)
-            .Select(a => new AssertionInput(a.CommitmentId, a.Stage)).ToList();
-        return new RecordStatement(agreementId, StatementId, Blank(SaidOn),
-            Blank(SpeakerName) is null ? null : new SpeakerInput(SpeakerName, Blank(SpeakerRole), Blank(SpeakerActor)),
-            Blank(Place), Blank(Quote), Blank(Language), Blank(Translation),
-            new SourceInput(Blank(Outlet), Blank(Kind), Blank(Url), null, Blank(Reliability), Credibility),
-            assertions);
-    }
-}
-
 /// <summary>One form for one statement: a preview of what it will do, then one save (the form carries its id).</summary>
 [Authorize(Policy = WorkbenchSetup.Policies.Write)]
-public sealed class LogStatementModel(IQuerySession session, AgreementWriter writer) : WorkbenchPage
+public sealed class LogStatementModel(IQuerySession session, AgreementWriter writer, Npgsql.NpgsqlDataSource dataSource) : WorkbenchPage
 {
     public const int AssertionRows = 3;
     public static readonly string[] Shown =
     [
         "saidOn", "speaker", "speaker.name", "speaker.actor", "quote", "language", "translation", "assertions",
-        "source.outlet", "source.kind", "source.url", "source.reliability", "source.credibility",
-        .. Enumerable.Range(0, AssertionRows).SelectMany(i => new[] { $"assertions[{i}].commitmentId", $"assertions[{i}].stage" }),
+        "source.outlet", "source.kind", "source.url", "source.archiveUrl", "source.reliability", "source.credibility",
+        .. Enumerable.Range(0, AssertionRows).SelectMany(i => new[]
+        {
+            $"assertions[{i}].commitmentId", $"assertions[{i}].stage", $"assertions[{i}].quantity.amount", $"assertions[{i}].quantity.unit",
+        }),
     ];
 
     [BindProperty]
@@ -78,8 +43,14 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
     public async Task<IActionResult> OnPostPreviewAsync(string agreementId, CancellationToken ct)
     {
         if (await LoadAsync(agreementId, ct) is not { } agreement) return NotFound();
-        var command = Form.ToCommand(agreementId);
-        var outcome = writer.Decide(command, agreement);
+        var (command, formErrors) = Form.ToCommand(agreementId);
+        var actors = await Registry.RegistryReads.DirectoryAsync(dataSource, command, ct);
+        var outcome = writer.Decide(command, agreement, actors);
+        if (formErrors.Count > 0)
+        {
+            Refuse([.. formErrors, .. (outcome as Rejected)?.Errors ?? []], StatusCodes.Status400BadRequest);
+            return Page();
+        }
         switch (outcome)
         {
             case Rejected rejected:
@@ -99,8 +70,17 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
 
     public async Task<IActionResult> OnPostSaveAsync(string agreementId, CancellationToken ct)
     {
-        if (await LoadAsync(agreementId, ct) is null) return NotFound();
-        var result = await writer.ExecuteAsync(Form.ToCommand(agreementId), HttpContext.Author(), ct);
+        if (await LoadAsync(agreementId, ct) is not { } agreement) return NotFound();
+        var (command, formErrors) = Form.ToCommand(agreementId);
+        if (formErrors.Count > 0)
+        {
+            // Nothing is written, but the API's view of the rest of the form is shown too, so one round trip shows all.
+            var actors = await Registry.RegistryReads.DirectoryAsync(dataSource, command, ct);
+            var rest = writer.Decide(command, agreement, actors) as Rejected;
+            Refuse([.. formErrors, .. rest?.Errors ?? []], StatusCodes.Status400BadRequest);
+            return Page();
+        }
+        var result = await writer.ExecuteAsync(command, HttpContext.Author(), ct);
         if (result.Outcome is Rejected rejected)
         {
             Refuse(rejected);
@@ -112,16 +92,18 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
     private static IEnumerable<string> Describe(Dictionary<string, CommitmentStatus> before, IReadOnlyList<CommitmentStatus> after,
         RecordStatement command)
     {
-        var asserted = command.Assertions?.Select(a => a.CommitmentId).ToHashSet() ?? [];
-        foreach (var now in after.Where(s => asserted.Contains(s.CommitmentId)))
+        var asserted = command.Assertions?.ToDictionary(a => a.CommitmentId!) ?? [];
+        foreach (var now in after.Where(s => asserted.ContainsKey(s.CommitmentId)))
         {
             var was = before.GetValueOrDefault(now.CommitmentId);
             var line = was?.Stage == now.Stage
                 ? $"{now.CommitmentId}: stays {ReportText.Stage(now.Stage)} (corroborates)"
                 : $"{now.CommitmentId}: {ReportText.Stage(was?.Stage)} → {ReportText.Stage(now.Stage)}";
             if (now.Contested && was?.Contested != true) line += "; becomes contested";
+            if (asserted[now.CommitmentId].Quantity is { } q) line += $"; quantity {ReportText.Amount(q.Amount)} {q.Unit}";
             yield return line;
         }
+        if (command.Source?.ArchiveUrl is { } archive) yield return $"Source archived at {archive}";
     }
 
     private async Task<Agreement?> LoadAsync(string agreementId, CancellationToken ct)

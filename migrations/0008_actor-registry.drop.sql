@@ -1,0 +1,13 @@
+DROP INDEX IF EXISTS tracker.statement_search_speaker_key;
+DROP INDEX IF EXISTS tracker.statement_search_person;
+ALTER TABLE tracker.statement_search DROP COLUMN IF EXISTS person_id;
+ALTER TABLE tracker.statement_search DROP COLUMN IF EXISTS speaker_key;
+DROP VIEW IF EXISTS tracker.actor_directory;
+DROP TABLE IF EXISTS tracker.registry_person_roles;
+DROP TABLE IF EXISTS tracker.registry_person_keys;
+DROP TABLE IF EXISTS tracker.registry_people;
+DROP TABLE IF EXISTS tracker.registry_actor_keys;
+DROP TABLE IF EXISTS tracker.registry_actors;
+DROP TABLE IF EXISTS tracker.builtin_actors;
+DROP TABLE IF EXISTS tracker.mt_doc_personrecord;
+DROP TABLE IF EXISTS tracker.mt_doc_actorrecord;
