@@ -31,6 +31,24 @@ public static class Migrations
         ("0006_data-protection-keys.sql", "0009_data-protection-keys.sql"),
     ];
 
+    private static IReadOnlyList<Migration> Load()
+    {
+        var assembly = typeof(Migrations).Assembly;
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("migrations/", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal)
+                        && !n.EndsWith(".drop.sql", StringComparison.Ordinal))
+            .OrderBy(n => n, StringComparer.Ordinal)
+            .Select(n => new Migration(Path.GetFileName(n), Read(assembly, n)))
+            .ToList();
+    }
+
+    private static string Read(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
     public static async Task<IReadOnlyList<string>> ApplyAsync(string connectionString, Action<string> log,
         CancellationToken ct = default)
     {
