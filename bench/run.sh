@@ -164,6 +164,20 @@ PY
 }
 timed_import statements import
 timed_import interleaved import-interleaved
+
+# The registry at the field's size: its import, its searches, and recording again with it in place (1 client),
+# compared with the first 1-client run above.
+registry_actors=${BENCH_REGISTRY_ACTORS:-10000}
+registry_people=${BENCH_REGISTRY_PEOPLE:-50000}
+echo "Registry: $registry_actors actors and $registry_people people, then its searches and recording again…" >&2
+dotnet "$load" registry-file --out "$work/registry.jsonl" --actors "$registry_actors" --people "$registry_people"
+timed_import registry registry-import
+dotnet "$load" registry-reads --url "$url" --token "$token" --actors "$registry_actors" --people "$registry_people" | record \
+  || errors=1
+settle
+dotnet "$load" --url "$url" --token "$token" --seconds "$secs" --scenarios 1 \
+  | python3 -c 'import json,sys; d=json.loads(sys.stdin.readline()); d["scenario"]="record-1-client-with-registry"; print(json.dumps({"measure": "http", **d}))' \
+  | record || errors=1
 settle
 # Only its COPY figure is used; pgbench's part is kept to a second.
 with_pg "$baseline" -c 1 -t 1 -n "$statements" | tag pg-copy | record
@@ -184,7 +198,13 @@ for scenario, pg in [("record-1-client", "pg-commit-1"), ("record-8-clients", "p
     line(scenario, "req/s", p["requests_per_s"], b["commit_tps"],
          f"errors {p['errors']}, {p['statements_per_agreement']} statements per agreement at the end")
     line(scenario, "median ms", p["median_ms"], b["commit_latency_ms"], f"p95 {p['p95_ms']}, p99 {p['p99_ms']}")
-for measure, label in [("import", "grouped"), ("import-interleaved", "interleaved")]:
+w, b = by["record-1-client-with-registry"], by["record-1-client"]
+line("record, 1 client, registry full", "req/s", w["requests_per_s"], b["requests_per_s"],
+     "against the same run's 1-client figure before the registry was imported (ratio 1.0 = no slower)")
+for r in rows:
+    if r["measure"] == "registry-search":
+        print(f"{'registry: ' + r['probe']:<32} {'p95 ms':<10} {r['p95_ms']:>10} {50:>10} {r['p95_ms'] / 50:>8.3f}   p50 {r['p50_ms']} ms; baseline = the 50 ms target")
+for measure, label in [("import", "grouped"), ("import-interleaved", "interleaved"), ("registry-import", "registry lines")]:
     i = by[measure]
     line(f"import {i['events']} {label}", "events/s", i["events_per_s"], by["pg-copy"]["copy_rows_per_s"],
          f"{i['seconds']} s; {i['in_process_events_per_s']}/s without the process's start; peak {i['peak_rss_mib']} MiB")

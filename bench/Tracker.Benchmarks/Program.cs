@@ -7,6 +7,8 @@ using Tracker.Benchmarks;
 if (args is ["generate", .. var generateArgs]) return Generator.Run(generateArgs);
 if (args is ["reads", .. var readArgs]) return await ReadBench.MainAsync(readArgs);
 if (args is ["pages", .. var pageArgs]) return await ReadBench.PagesAsync(pageArgs);
+if (args is ["registry-file", .. var fileArgs]) return RegistryBench.File(fileArgs);
+if (args is ["registry-reads", .. var registryArgs]) return await RegistryBench.ReadsAsync(registryArgs);
 
 Options options;
 try

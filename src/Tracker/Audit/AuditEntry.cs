@@ -11,6 +11,7 @@ public sealed class AuditEntry
 {
     public Guid Id { get; set; }
     public long Sequence { get; set; }
+    /// <summary>The stream: an agreement's id, or a registry entry's (<c>actor:RENAULT</c>, <c>person:rustem-umerov</c>).</summary>
     public string AgreementId { get; set; } = "";
     public long Version { get; set; }
     public string EventType { get; set; } = "";
@@ -66,6 +67,16 @@ public partial class AuditTrailProjection : EventProjection
             case StatementRetracted retracted:
                 entry.StatementId = retracted.StatementId;
                 entry.Reason = retracted.Reason;
+                break;
+            // Registry streams (actor:CODE, person:id) are audited like agreements; their reasons are kept.
+            case Registry.Actors.ActorRenamed renamed:
+                entry.Reason = renamed.Reason;
+                break;
+            case Registry.Actors.ActorAliasRemoved removed:
+                entry.Reason = removed.Reason;
+                break;
+            case Registry.Actors.ActorMerged merged:
+                entry.Reason = merged.Reason;
                 break;
         }
         operations.Store(entry);

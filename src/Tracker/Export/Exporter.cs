@@ -36,6 +36,8 @@ public sealed class Exporter(IDocumentStore store)
         await using var chain = await Integrity.ExportedChain.OpenAsync(store, agreementId, knownAt, ct);
         await foreach (var e in events.OrderBy(e => e.Sequence).ToAsyncEnumerable(ct))
         {
+            // A built-in actor taken into the registry: the change that follows takes it in again on import.
+            if (e.Data is Registry.Actors.ActorRegistered { FromBuiltinList: true }) continue;
             var line = LineFor(e.Data);
             if (await chain.LinkAsync(e.Sequence, ct) is { } link) line[Integrity.ExportedChain.Member] = link;
             await output.WriteLineAsync(line.ToJsonString(Json));

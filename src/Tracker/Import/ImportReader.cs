@@ -13,6 +13,9 @@ namespace Tracker.Import;
 public sealed record ImportLine(string File, int Line, IAgreementCommand? Command, IReadOnlyList<FieldError> Errors,
     Func<string, string>? FieldNames = null)
 {
+    /// <summary>A registry line (register-actor, add-person-alias, …): applied in file order, before the lines after it.</summary>
+    public object? RegistryCommand { get; init; }
+
     public string Where(string field) => $"{File}:{Line}:{Name(field)}";
 
     /// <summary>A field as the file names it: the command's path for JSON Lines, the column for CSV.</summary>
@@ -97,7 +100,10 @@ public static class ImportReader
 
         try
         {
-            var command = (IAgreementCommand?)obj.Deserialize(commandType, Json);
+            var parsed = obj.Deserialize(commandType, Json);
+            if (parsed is Registry.Actors.IActorCommand or Registry.People.IPersonCommand)
+                return new ImportLine(file, line, null, []) { RegistryCommand = WithRegistryKeys(parsed) };
+            var command = (IAgreementCommand?)parsed;
             if (command is null) return new ImportLine(file, line, null, [new FieldError("line", "is empty")]);
             return Checked(file, line, command, "agreementId");
         }
@@ -131,6 +137,11 @@ public static class ImportReader
         CorrectStatement c when c.CorrectionId is null => c with { CorrectionId = KeyOf("correction", Canonical(c with { ExpectedVersion = null })) },
         _ => command,
     };
+
+    /// <summary>A person without an id gets the one the API would give it (from the name): a re-import finds it again.</summary>
+    private static object WithRegistryKeys(object command) => command is Registry.People.RegisterPerson { PersonId: null } p
+        ? p with { PersonId = Registry.People.RegisterPerson.IdFor(p.Name) }
+        : command;
 
     private static string Canonical(object command) => JsonSerializer.Serialize(command, command.GetType(), Json);
 

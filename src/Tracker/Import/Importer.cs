@@ -39,13 +39,9 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         var today = Today.Anywhere(clock);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        // A dry run appends nothing, and so takes no event sequence numbers: numbers taken and never committed
-        // would be a gap the async daemon waits for. Read-only, the database itself would refuse an append.
-        if (dryRun)
-        {
-            await using var readOnly = new NpgsqlCommand("set transaction read only", connection, transaction);
-            await readOnly.ExecuteNonQueryAsync(ct);
-        }
+        // A dry run appends nothing for agreement lines (nearly all of a file), and so takes no event sequence numbers
+        // for them: numbers taken and never committed are a gap the async daemon waits on. See ApplyRegistryAsync
+        // for the registry's lines.
         var run = new Run(today, author, dryRun ? new WouldBeWritten() : null);
         var batch = new List<ImportLine>(BatchSize);
         try
@@ -55,7 +51,13 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
                 await foreach (var line in ImportReader.ReadAsync(file, ct))
                 {
                     run.Lines++;
-                    if (line.Command is null) run.Fail(line, line.Errors);
+                    if (line.RegistryCommand is { } registry)
+                    {
+                        // The lines before it are decided first, and the lines after it see it.
+                        await FlushAsync(transaction, batch, run, progress, ct);
+                        await ApplyRegistryAsync(transaction, line, registry, run, ct);
+                    }
+                    else if (line.Command is null) run.Fail(line, line.Errors);
                     else batch.Add(line);
                     if (batch.Count == BatchSize) await FlushAsync(transaction, batch, run, progress, ct);
                     if (run.Errors.Count >= MaxErrors) break;
@@ -100,6 +102,32 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
 
         public void Fail(ImportLine line, IEnumerable<FieldError> errors) =>
             Errors.AddRange(errors.Select(e => new ImportError(line.File, line.Line, line.Name(e.Field), e.Reason)));
+    }
+
+    /// <summary>
+    /// Applies a registry line at once, in the import's transaction, so the lines after it resolve its codes and names.
+    /// A dry run applies it too, and rolls it back with the rest: the registry's tables are kept only by its own
+    /// appends, so these lines are the one kind a dry run takes event sequence numbers for (one per registry event).
+    /// </summary>
+    private async Task ApplyRegistryAsync(NpgsqlTransaction transaction, ImportLine line, object command, Run run, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
+        session.LastModifiedBy = run.Author.UserName;
+        session.CorrelationId = run.Author.CorrelationId;
+        var result = await Registry.RegistryWriter.ExecuteInAsync(session, transaction, command, ct);
+        switch (result.Outcome)
+        {
+            case Accepted accepted:
+                await session.SaveChangesAsync(ct);
+                run.Appended += accepted.Events.Count;
+                break;
+            case AlreadyDone:
+                run.Present++;
+                break;
+            case Rejected rejected:
+                run.Fail(line, rejected.Errors);
+                break;
+        }
     }
 
     private async Task FlushAsync(NpgsqlTransaction transaction, List<ImportLine> batch, Run run, IProgress<int>? progress,

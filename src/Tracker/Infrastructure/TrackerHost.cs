@@ -136,8 +136,6 @@ public static class TrackerHost
         opts.Events.MetadataConfig.UserNameEnabled = true;
         opts.Events.MetadataConfig.HeadersEnabled = true;
         opts.Events.AddEventTypes(AgreementCommands.EventTypes);
-        opts.Events.AddEventTypes(Registry.Actors.ActorStreams.EventTypes);
-        opts.Events.AddEventTypes(Registry.People.PersonStreams.EventTypes);
 
         // Inline: an analyst who records a statement sees it in the next read, and deciders need the latest state.
         // An agreement is stored as its header plus one document per statement, so that a write rewrites what it

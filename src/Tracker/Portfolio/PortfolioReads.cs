@@ -336,32 +336,41 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
             while (await reader.ReadAsync(ct))
                 readings[reader.GetString(0)] = JsonSerializer.Deserialize<StatementContent>(reader.GetString(1), PortfolioJson.Options)!;
         }
-        var gone = await PartiesGoneAsync(conn, rows.SelectMany(r => r.Parties).Distinct(StringComparer.Ordinal).ToArray(), day, ct);
+        var (names, gone) = await PartiesAsync(conn, rows.SelectMany(r => r.Parties).Distinct(StringComparer.Ordinal).ToArray(), day, ct);
         return rows.Select(r => new StatusReportRow(r.AgreementId, r.Title, r.Parties, r.Status,
             [.. CitedStatement.CitedBy(r.Status)
                 .Select(id => readings.TryGetValue(StatementEntry.KeyOf(r.AgreementId, id), out var c) ? CitedStatement.Of(id, c) : null)
                 .OfType<CitedStatement>()], r.Status.IsOverdueOn(day))
         {
             PartiesNoLongerExisting = r.Parties.Any(gone.ContainsKey) ? [.. r.Parties.Where(gone.ContainsKey).Select(p => gone[p])] : null,
+            PartyNames = names,
         }).ToList();
     }
 
-    /// <summary>Of these parties, those the registry says had ceased to exist by the day (a unit goes with its actor).</summary>
-    private static async Task<Dictionary<string, PartyNoLongerExisting>> PartiesGoneAsync(NpgsqlConnection conn, string[] parties,
-        DateOnly day, CancellationToken ct)
+    /// <summary>
+    /// These parties' registry names ("Ukraine", a unit as "Ukraine (MOD)"), and those that had ceased to exist by the
+    /// day (a unit goes with its actor). One indexed lookup for the page's parties.
+    /// </summary>
+    private static async Task<(Dictionary<string, string> Names, Dictionary<string, PartyNoLongerExisting> Gone)> PartiesAsync(
+        NpgsqlConnection conn, string[] parties, DateOnly day, CancellationToken ct)
     {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
         var gone = new Dictionary<string, PartyNoLongerExisting>(StringComparer.Ordinal);
-        if (parties.Length == 0) return gone;
+        if (parties.Length == 0) return (names, gone);
         var heads = parties.ToDictionary(p => p, p => p.Split('-')[0], StringComparer.Ordinal);
-        await using var cmd = Command(conn,
-            $"select actor_id, name, valid_to from {Registry.RegistryReads.Directory} where actor_id = any(@ids) and valid_to < @day",
-            [new("ids", heads.Values.Distinct().ToArray()), new("day", day)]);
-        var ended = new Dictionary<string, (string Name, DateOnly To)>(StringComparer.Ordinal);
+        await using var cmd = Command(conn, $"select actor_id, name, valid_to from {Registry.RegistryReads.Directory} where actor_id = any(@ids)",
+            [new("ids", heads.Values.Distinct().ToArray())]);
+        var found = new Dictionary<string, (string Name, DateOnly? To)>(StringComparer.Ordinal);
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct)) ended[reader.GetString(0)] = (reader.GetString(1), reader.GetFieldValue<DateOnly>(2));
+            while (await reader.ReadAsync(ct))
+                found[reader.GetString(0)] = (reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateOnly>(2));
         foreach (var (party, head) in heads)
-            if (ended.TryGetValue(head, out var e)) gone[party] = new PartyNoLongerExisting(party, e.Name, e.To);
-        return gone;
+        {
+            if (!found.TryGetValue(head, out var actor)) continue;
+            names[party] = party == head ? actor.Name : $"{actor.Name} ({party[(head.Length + 1)..]})";
+            if (actor.To < day) gone[party] = new PartyNoLongerExisting(party, actor.Name, actor.To!.Value);
+        }
+        return (names, gone);
     }
 
     private static string StatusWhere(StatusReportFilter filter, Clocks clocks, DateOnly day, List<NpgsqlParameter> parameters) =>
@@ -427,8 +436,16 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
             var words = ReportRequests.SpeakerWords(speaker).Select(w =>
                 "(" + string.Join(" | ", new[] { w, w.ToLowerInvariant(), char.ToUpperInvariant(w[0]) + w[1..].ToLowerInvariant() }
                     .Distinct(StringComparer.Ordinal).Select(v => v + ":*C")) + ")");
-            said.Add("q.document @@ to_tsquery('simple', @speaker_words)");
+            // A speaker the people registry knows by this spelling is found under every spelling it has (Umerov finds
+            // Умєров once that is his alias), and by the statements linked to them by id.
+            var person = $"(select person_id from {Registry.RegistryProjection.PersonKeys} where key = @speaker_key and removed_at is null)";
+            said.Add($"""
+                (q.document @@ to_tsquery('simple', @speaker_words) or q.person_id in {person}
+                 or (q.person_id is null and q.speaker_key in
+                     (select key from {Registry.RegistryProjection.PersonKeys} where person_id in {person} and removed_at is null)))
+                """);
             parameters.Add(new("speaker_words", string.Join(" & ", words)));
+            parameters.Add(new("speaker_key", Kernel.NameKey.Of(speaker)));
         }
         if (filter.Actor is { } actor)
         {

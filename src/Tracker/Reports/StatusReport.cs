@@ -18,6 +18,15 @@ public sealed record StatusReportRow(string AgreementId, string AgreementTitle, 
     /// registry's validity; what was recorded about them stands. Absent when every party still existed.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<PartyNoLongerExisting>? PartiesNoLongerExisting { get; init; }
+
+    /// <summary>The parties' names in the registry, for documents a person reads ("Ukraine (UKR)"); JSON keeps the codes.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, string>? PartyNames { get; init; }
+
+    /// <summary>"Ukraine (UKR), France (FRA)": each party by its registry name, its code after it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string NamedParties => string.Join(", ", Parties.Select(p =>
+        PartyNames?.GetValueOrDefault(p) is { } name ? $"{name} ({p})" : p));
 }
 
 /// <summary>A party that had ceased to exist by the report's day: its code, registry name and last day.</summary>
@@ -79,7 +88,11 @@ public sealed record StatusReport(
             .OrderBy(a => a.Id, StringComparer.Ordinal)
             .SelectMany(a => StatusRule.EvaluateAll(a, asOf).Select(s => s.Abridged()).Select(s => new StatusReportRow(a.Id, a.Title,
                 a.Parties, s, [.. CitedStatement.CitedBy(s).Select(id => CitedStatement.Of(id, a.Statement(id)!.Current))], s.IsOverdueOn(day))
-                { PartiesNoLongerExisting = PartyNoLongerExisting.Of(a.Parties, day) }))
+                {
+                    PartiesNoLongerExisting = PartyNoLongerExisting.Of(a.Parties, day),
+                    PartyNames = a.Parties.Select(p => (p, Registry.BuiltinActors.Find(p.Split('-')[0])?.Name)).Where(x => x.Name is not null)
+                        .ToDictionary(x => x.p, x => x.p.Contains('-') ? $"{x.Name} ({x.p[(x.p.IndexOf('-') + 1)..]})" : x.Name!),
+                }))
             .Where(r => filter.Category is null || r.Status.Category == filter.Category)
             .Where(r => filter.Stage is null || r.Status.Stage == filter.Stage)
             .Where(r => filter.Contested is null || r.Status.Contested == filter.Contested)

@@ -83,6 +83,29 @@ public class DryRunTests : IAsyncLifetime
         (await SequenceAsync()).ShouldBe(before);
     }
 
+    [Fact]
+    public async Task a_dry_run_applies_a_registry_line_for_the_lines_after_it_and_takes_numbers_for_that_alone()
+    {
+        var file = Write("registry.jsonl",
+        [
+            """{"type":"register-actor","actorId":"DRYCO","kind":"company","name":"Dry Run Defence Company","country":"FRA"}""",
+            """{"type":"open-agreement","agreementId":"with-a-company","title":"Imported","parties":["UKR","DRYCO"]}""",
+            """{"type":"add-commitment","agreementId":"with-a-company","commitmentId":"c1","title":"One","category":"drones"}""",
+            .. Enumerable.Range(0, 20).Select(i => Statement("with-a-company", i, Guid.NewGuid().ToString()).Replace("\"name\":\"S\"", "\"name\":\"S\",\"actor\":\"DRYCO\"")),
+        ]);
+        var before = await SequenceAsync();
+
+        var dryRun = await ImportAsync(file, "--dry-run");
+
+        dryRun.ExitCode.ShouldBe(0, dryRun.ToString());
+        dryRun.Output.ShouldContain("23 lines: would append 23 events, 0 already present");
+        // The registry's tables are kept by its appends alone: its one event is applied, and rolled back, for real.
+        (await SequenceAsync()).LastValue.ShouldBe(before.LastValue + 1);
+        var import = await ImportAsync(file);
+        import.ExitCode.ShouldBe(0, import.ToString());
+        import.Output.ShouldContain("23 lines: appended 23 events, 0 already present");
+    }
+
     private Task<TrackerProcess.Result> ImportAsync(string file, params string[] flags) =>
         TrackerProcess.RunAsync(_env, ["import", file, .. flags]);
 

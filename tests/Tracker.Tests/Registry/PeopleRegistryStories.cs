@@ -40,6 +40,13 @@ public class PeopleRegistryStories(TrackerApp app)
         statements.Single(s => s!["saidOn"]!.GetValue<string>() == "2025-08-01")!["roleOnDate"]!.GetValue<string>()
             .ShouldBe("Secretary of the National Security and Defence Council");
         statements.Single(s => s!["saidOn"]!.GetValue<string>() == "2025-06-05")!["roleOnDate"]!.GetValue<string>().ShouldBe("Minister of Defence");
+
+        // "Everything Umerov said": the report's speaker filter finds him under every spelling.
+        var cyrillicOnly = "cyr-" + tag;
+        await _api.Open(cyrillicOnly, "drones");
+        await _api.Record(cyrillicOnly, WithoutRole(Api.Statement("drones", "raised", speaker: $"Рустем Умєров {tag}")));
+        var report = await _api.Get($"/api/reports/status?speaker={Uri.EscapeDataString($"rustem umerov {tag}")}");
+        report["rows"]!.AsArray().Select(r => r!["agreementId"]!.GetValue<string>()).ShouldContain(cyrillicOnly);
     }
 
     private static object WithoutRole(object statement)

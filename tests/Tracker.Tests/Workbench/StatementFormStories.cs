@@ -30,6 +30,8 @@ public class StatementFormStories(Browser browser) : IClassFixture<Browser>
     public async Task a_statement_with_a_quantity_and_an_archived_copy_is_previewed_saved_and_shown()
     {
         var page = await AgreementWithCommitmentsAsync("ua-fr-drones", "Ukraine–France defence industry");
+        // A company speaks: registered first (it is not one of the agreement's parties), then found from the form.
+        await WorkbenchSteps.RegisterActorAsync(browser, page, "RENAULT", "company", "Renault Group", "FRA");
         await page.GotoAsync(browser.Url + "/agreements/ua-fr-drones/statements/new");
         (await FieldsSharingALineAsync(page)).ShouldBeEmpty();
         (await page.Locator("#quote").GetAttributeAsync("rows")).ShouldBe("6");
@@ -46,7 +48,11 @@ public class StatementFormStories(Browser browser) : IClassFixture<Browser>
         await page.Locator("#a0u").FillAsync("drones a year");
         await page.Locator("#speaker").FillAsync("Renault spokesperson");
         await page.Locator("#role").FillAsync("spokesperson");
-        await page.Locator("#actor").SelectOptionAsync("FRA");
+        await page.Locator("#actor").FillAsync("renault");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Find actor" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Choose RENAULT" }).ClickAsync();
+        (await page.Locator("#actor").InputValueAsync()).ShouldBe("RENAULT");
+        (await page.Locator("#a0n").InputValueAsync()).ShouldBe("1500");
         await page.Locator("#saidOn").FillAsync("2025-06-08");
         await page.Locator("#quote").FillAsync("Renault produira des drones en Ukraine avec un partenaire ukrainien, 1 500 par an.");
         await page.Locator("#language").FillAsync("fr");
@@ -64,6 +70,12 @@ public class StatementFormStories(Browser browser) : IClassFixture<Browser>
         var phone = await browser.SignedInAsync("ana", Phone);
         await phone.GotoAsync(browser.Url + "/agreements/ua-fr-drones/statements/new");
         (await FieldsSharingALineAsync(phone)).ShouldBeEmpty();
+        // The phone's picture shows the company found from the registry, its match listed under the field.
+        await phone.Locator("#speaker").FillAsync("Renault spokesperson");
+        await phone.Locator("#actor").FillAsync("renault");
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Find actor" }).ClickAsync();
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Choose RENAULT" }).WaitForAsync();
+        (await FieldsSharingALineAsync(phone)).ShouldBeEmpty();
         await PictureAsync(phone, "log-statement-phone");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Save statement" }).ClickAsync();
@@ -72,6 +84,8 @@ public class StatementFormStories(Browser browser) : IClassFixture<Browser>
         (await page.Locator("dl.facts").InnerTextAsync()).ShouldContain("Pledged\n1500 drones a year");
         (await page.GetByRole(AriaRole.Link, new() { Name = "archived copy" }).GetAttributeAsync("href"))
             .ShouldBe("https://web.archive.org/web/20250608/https://example.org/renault-drones");
+        await page.GotoAsync(browser.Url + "/actors/RENAULT");
+        (await page.Locator("ol.hits").InnerTextAsync()).ShouldContain("Renault produira des drones en Ukraine");
 
         await page.GotoAsync(browser.Url + "/");
         (await page.Locator("table.commitments").InnerTextAsync()).ShouldContain("Joint drone production in Ukraine");

@@ -24,6 +24,33 @@ public static class WorkbenchSteps
         await page.GetByRole(AriaRole.Link, new() { Name = title }).WaitForAsync();
     }
 
+    /// <summary>Registers an actor on /actors and lands on its page (already registered with these details is fine).</summary>
+    public static async Task RegisterActorAsync(Browser browser, IPage page, string id, string kind, string name, string? country = null)
+    {
+        await page.GotoAsync(browser.Url + "/actors");
+        await page.GetByLabel("Code (capitals").FillAsync(id);
+        await page.Locator("#kind").SelectOptionAsync(kind);
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
+        if (country is not null) await page.GetByLabel("Country").FillAsync(country);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register actor" }).ClickAsync();
+        await browser.ShouldReachAsync(page, $"{browser.Url}/actors/{id}");
+    }
+
+    /// <summary>Registers a person with one role on /people and lands on their page; returns its path.</summary>
+    public static async Task<string> RegisterPersonAsync(Browser browser, IPage page, string name, string role, string actor, string from,
+        string? aliases = null)
+    {
+        await page.GotoAsync(browser.Url + "/people");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
+        if (aliases is not null) await page.GetByLabel("Other spellings").FillAsync(aliases);
+        await page.GetByLabel("Role", new() { Exact = true }).FillAsync(role);
+        await page.GetByLabel("For (actor code").FillAsync(actor);
+        await page.GetByLabel("From (YYYY-MM-DD)").FillAsync(from);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register person" }).ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/people/[a-z0-9-]+$"));
+        return new Uri(page.Url).AbsolutePath;
+    }
+
     /// <summary>
     /// Every word of every visible table cell against the room its cell gives it: a word wider than that is broken
     /// inside ("c a t e g o r y"). A word's width is the sum of its line boxes, so a broken word still measures whole.

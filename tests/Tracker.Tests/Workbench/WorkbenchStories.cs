@@ -17,7 +17,7 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
         await page.Locator("#a0s").SelectOptionAsync(stage);
         await page.Locator("#speaker").FillAsync("Rustem Umerov");
         await page.Locator("#role").FillAsync("Minister of Defence");
-        await page.Locator("#actor").SelectOptionAsync("UKR");
+        await page.Locator("#actor").FillAsync("UKR");
         await page.Locator("#saidOn").FillAsync(saidOn);
         await page.Locator("#quote").FillAsync(quote);
         await page.Locator("#language").FillAsync("de");
@@ -147,10 +147,13 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
         await FillStatementAsync(setup, "air-defence", "announced", "2025-06-05", "Ein Zitat, das lang genug ist, um umzubrechen, wenn der Bildschirm schmal ist.");
         await setup.GetByRole(AriaRole.Button, new() { Name = "Save statement" }).ClickAsync();
         await setup.WaitForURLAsync(new Regex("recorded="));
+        // The registry's pages too (registering the same person again with the same details is fine).
+        var person = await WorkbenchSteps.RegisterPersonAsync(browser, setup, "Rustem Umerov", "Minister of Defence", "UKR", "2023-09-06");
 
         var page = await browser.SignedInAsync("ana", new ViewportSize { Width = width, Height = 800 });
         foreach (var path in new[] { "/", $"/agreements/{id}", $"/agreements/{id}/commitments/air-defence",
-                     $"/agreements/{id}/statements/new", "/agreements/new", "/changes", "/audit", "/search?q=Zitat" })
+                     $"/agreements/{id}/statements/new", "/agreements/new", "/changes", "/audit", "/search?q=Zitat",
+                     "/actors?q=u", "/actors/UKR", "/people?q=umerov", person })
         {
             await page.GotoAsync(browser.Url + path);
             // Wide tables may scroll inside their own box; the page itself must not.
@@ -264,6 +267,11 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
         (await page.GetByRole(AriaRole.Link, new() { Name = "Log a statement" }).CountAsync()).ShouldBe(0);
         (await page.Locator("form[method=post]").CountAsync()).ShouldBe(1); // sign out only
         await Browser.CheckAsync(page, "agreement-as-reader");
+        foreach (var registry in new[] { "/actors", "/people" })
+        {
+            await page.GotoAsync(browser.Url + registry);
+            (await page.Locator("form[method=post]").CountAsync()).ShouldBe(1, $"{registry} offers a reader a register form");
+        }
 
         var before = await browser.EventCountAsync();
         var token = await page.Locator("form.signout input[name=__RequestVerificationToken]").GetAttributeAsync("value");
@@ -276,6 +284,13 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
         forged.Status.ShouldBe(403);
         var statement = await page.APIRequest.GetAsync(browser.Url + "/agreements/reader-view/statements/new", new() { MaxRedirects = 0 });
         statement.Status.ShouldBe(403);
+        var actor = await page.APIRequest.PostAsync(browser.Url + "/actors", new()
+        {
+            Form = page.APIRequest.CreateFormData().Set("__RequestVerificationToken", token!)
+                .Set("Form.ActorId", "FORGED").Set("Form.Kind", "company").Set("Form.Name", "Forged"),
+            MaxRedirects = 0,
+        });
+        actor.Status.ShouldBe(403);
         (await browser.EventCountAsync()).ShouldBe(before);
     }
 

@@ -14,7 +14,12 @@ public sealed record ActorRegistered(
     string? Notes,
     string? EventCode,
     IReadOnlyList<string> Aliases,
-    bool FromBuiltinList = false);
+    bool FromBuiltinList = false) : Agreements.Deciding.IImportLineParts
+{
+    /// <summary>As registered: a built-in actor's taking-in is not exported (its first change takes it in again).</summary>
+    IEnumerable<object> Agreements.Deciding.IImportLineParts.ImportLineParts =>
+        [new { ActorId, Kind, Name, Country, ValidFrom, ValidTo, Notes, EventCode, Aliases }];
+}
 
 public sealed record ActorRenamed(string ActorId, string Name, string? Reason);
 

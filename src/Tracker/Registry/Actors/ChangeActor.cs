@@ -4,6 +4,7 @@ using Tracker.Kernel;
 namespace Tracker.Registry.Actors;
 
 /// <summary>Another code or name the actor goes by (EUE for EU; "Groupe Renault" for RENAULT), in any script.</summary>
+[ImportLine("add-actor-alias", typeof(ActorAliasAdded))]
 public sealed record AddActorAlias(string ActorId, string? Alias) : IActorCommand
 {
     public IEnumerable<string> AliasesNamed => Alias is null ? [] : [Alias];
@@ -22,6 +23,7 @@ public sealed record AddActorAlias(string ActorId, string? Alias) : IActorComman
 }
 
 /// <summary>An alias that was wrong (it named another actor); it stops resolving from now on, not before.</summary>
+[ImportLine("remove-actor-alias", typeof(ActorAliasRemoved))]
 public sealed record RemoveActorAlias(string ActorId, string? Alias, string? Reason) : IActorCommand
 {
     public Outcome Decide(ActorRecord? actor, ActorEntry? builtin, RegistryLookup lookup)
@@ -38,6 +40,7 @@ public sealed record RemoveActorAlias(string ActorId, string? Alias, string? Rea
 }
 
 /// <summary>A new name (a company renamed, a better English form); reports known before it keep the old one.</summary>
+[ImportLine("rename-actor", typeof(ActorRenamed))]
 public sealed record RenameActor(string ActorId, string? Name, [property: OptionalField] string? Reason = null) : IActorCommand
 {
     public Outcome Decide(ActorRecord? actor, ActorEntry? builtin, RegistryLookup lookup)
@@ -54,6 +57,7 @@ public sealed record RenameActor(string ActorId, string? Name, [property: Option
 }
 
 /// <summary>Two entries that are one actor: this code and its aliases lead to <see cref="IntoActorId"/> from now on.</summary>
+[ImportLine("merge-actor", typeof(ActorMerged))]
 public sealed record MergeActor(string ActorId, string? IntoActorId, string? Reason) : IActorCommand
 {
     public IEnumerable<string> ActorsNamed => IntoActorId is null ? [] : [IntoActorId];

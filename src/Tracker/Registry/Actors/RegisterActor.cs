@@ -19,6 +19,7 @@ public interface IActorCommand
 }
 
 /// <summary>Register an actor outside the built-in list: a company, an armed group, a ministry with its own voice.</summary>
+[ImportLine("register-actor", typeof(ActorRegistered))]
 public sealed partial record RegisterActor(
     string? ActorId,
     [property: WireVocabulary(typeof(ActorKind))] string? Kind,

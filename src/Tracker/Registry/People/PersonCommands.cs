@@ -30,6 +30,7 @@ public sealed record RoleInput(string? Role, [property: OptionalField] string? A
 }
 
 /// <summary>Register a speaker with the spellings they appear under (any script) and the roles they held.</summary>
+[ImportLine("register-person", typeof(PersonRegistered))]
 public sealed record RegisterPerson(
     [property: OptionalField] string? PersonId,
     string? Name,
@@ -71,7 +72,7 @@ public sealed record RegisterPerson(
                                            "add aliases or roles to it, or give another personId");
     }
 
-    /// <summary>A readable id from the name's Latin letters (rustem-umerov); a name in another script gets a random one.</summary>
+    /// <summary>A readable id from the name's Latin letters (rustem-umerov); a name in another script gets one from its hash.</summary>
     public static string IdFor(string? name)
     {
         var slug = new StringBuilder();
@@ -80,10 +81,13 @@ public sealed record RegisterPerson(
             else if (c == ' ' && slug.Length > 0 && slug[^1] != '-') slug.Append('-');
         var id = slug.ToString().Trim('-');
         if (id.Length > 80) id = id[..80].Trim('-');
-        return id.Length >= 2 ? id : "person-" + Guid.NewGuid().ToString("N")[..8];
+        // Derived from the name, not random: importing the same person again finds the same id.
+        return id.Length >= 2 ? id : "person-" + Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(NameKey.Of(name ?? ""))))[..10];
     }
 }
 
+[ImportLine("add-person-alias", typeof(PersonAliasAdded))]
 public sealed record AddPersonAlias(string PersonId, string? Alias) : IPersonCommand
 {
     public IEnumerable<string> NamesClaimed => Alias is null ? [] : [Alias];
@@ -99,6 +103,7 @@ public sealed record AddPersonAlias(string PersonId, string? Alias) : IPersonCom
     }
 }
 
+[ImportLine("add-person-role", typeof(PersonRoleAdded))]
 public sealed record AddPersonRole(string PersonId, string? Role, [property: OptionalField] string? Actor = null,
     [property: OptionalField] DateOnly? From = null, [property: OptionalField] DateOnly? To = null) : IPersonCommand
 {

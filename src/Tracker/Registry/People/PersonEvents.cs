@@ -12,7 +12,10 @@ public sealed record PersonRegistered(string PersonId, string Name, IReadOnlyLis
 
 public sealed record PersonAliasAdded(string PersonId, string Alias);
 
-public sealed record PersonRoleAdded(string PersonId, PersonRole Role);
+public sealed record PersonRoleAdded(string PersonId, PersonRole Role) : Agreements.Deciding.IImportLineParts
+{
+    IEnumerable<object> Agreements.Deciding.IImportLineParts.ImportLineParts => [new { PersonId }, Role];
+}
 
 public static class PersonStreams
 {

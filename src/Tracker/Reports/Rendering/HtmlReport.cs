@@ -57,7 +57,7 @@ public static class HtmlReport
         GroupOf: row => row.AgreementId,
         GroupStart: first => new StringBuilder()
             .Append($"<section class=\"agreement\" id=\"agreement-{Escape(first.AgreementId)}\">\n<h2>{Escape(first.AgreementTitle)}</h2>\n")
-            .Append($"<p>Agreement <code>{Escape(first.AgreementId)}</code>; parties: {Escape(string.Join(", ", first.Parties))}{Escape(MarkdownReport.Gone(first))}</p>\n")
+            .Append($"<p>Agreement <code>{Escape(first.AgreementId)}</code>; parties: {Escape(first.NamedParties)}{Escape(MarkdownReport.Gone(first))}</p>\n")
             .Append("<table class=\"commitments\">\n<thead><tr>")
             .Append(string.Concat(StatusColumns.Select(c => $"<th scope=\"col\">{c}</th>")))
             .Append("</tr></thead>\n<tbody>\n")

@@ -46,7 +46,7 @@ public static class MarkdownReport
         GroupOf: row => row.AgreementId,
         GroupStart: first =>
             $"\n## {Escape(first.AgreementTitle)}\n\n" +
-            $"Agreement `{first.AgreementId}`; parties: {Escape(string.Join(", ", first.Parties))}{Escape(Gone(first))}\n\n" +
+            $"Agreement `{first.AgreementId}`; parties: {Escape(first.NamedParties)}{Escape(Gone(first))}\n\n" +
             Header("commitment", "stage", "since", "evidence", "contested", "pledged", "delivered", "target"));
 
     public static readonly ReportLayout<ChangesReportHead, ChangeRow> ChangesLayout = new(

@@ -32,4 +32,14 @@ public sealed class AuditModel(IQuerySession session) : WorkbenchPage
     public string QueryFor(int page) => string.Join("&", new (string, string?)[]
             { ("user", User), ("agreement", Agreement), ("from", From), ("to", To), ("page", page.ToString()) }
         .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}"));
+
+    /// <summary>Where a stream's page is: registry streams (actor:RENAULT, person:rustem-umerov) share the trail with agreements.</summary>
+    public static string StreamPage(string stream) => stream switch
+    {
+        _ when stream.StartsWith(Tracker.Registry.Actors.ActorStreams.Prefix, StringComparison.Ordinal) =>
+            "/actors/" + Uri.EscapeDataString(stream[Tracker.Registry.Actors.ActorStreams.Prefix.Length..]),
+        _ when stream.StartsWith(Tracker.Registry.People.PersonStreams.Prefix, StringComparison.Ordinal) =>
+            "/people/" + Uri.EscapeDataString(stream[Tracker.Registry.People.PersonStreams.Prefix.Length..]),
+        _ => "/agreements/" + stream,
+    };
 }

@@ -41,6 +41,20 @@ public abstract class WorkbenchPage : PageModel
 
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var list) ? string.Join("; ", list) : null;
 
+    /// <summary>Errors for a field and its items (<c>aliases</c> gathers <c>aliases[0]</c>, <c>aliases[2]</c>): a list typed
+    /// into one box shows its items' errors beside that box.</summary>
+    public string? ErrorsUnder(string prefix)
+    {
+        var reasons = Errors.Where(e => Under(e.Key, prefix)).SelectMany(e => e.Value).ToList();
+        return reasons.Count == 0 ? null : string.Join("; ", reasons);
+    }
+
+    public IEnumerable<(string Field, string Reason)> OtherErrorsUnder(params string[] prefixes) =>
+        Errors.Where(e => !prefixes.Any(p => Under(e.Key, p))).SelectMany(e => e.Value.Select(r => (e.Key, r)));
+
+    private static bool Under(string field, string prefix) =>
+        field == prefix || field.StartsWith(prefix + "[", StringComparison.Ordinal) || field.StartsWith(prefix + ".", StringComparison.Ordinal);
+
     /// <summary>Errors for fields the form has no place for (and that the page lists at the top).</summary>
     public IEnumerable<(string Field, string Reason)> OtherErrors(params string[] shown) =>
         Errors.Where(e => !shown.Contains(e.Key)).SelectMany(e => e.Value.Select(r => (e.Key, r)));

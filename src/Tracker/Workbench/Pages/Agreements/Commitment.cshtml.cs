@@ -9,7 +9,7 @@ using Tracker.Kernel;
 namespace Tracker.Workbench.Pages.Agreements;
 
 /// <summary>A commitment's status with all its evidence, on both clocks, and the corrections and retractions.</summary>
-public sealed class CommitmentModel(IQuerySession session, AgreementWriter writer) : WorkbenchPage
+public sealed class CommitmentModel(IQuerySession session, AgreementWriter writer, Npgsql.NpgsqlDataSource dataSource) : WorkbenchPage
 {
     public CommitmentStatus? Status { get; private set; }
     public CommitmentHistory? History { get; private set; }
@@ -20,6 +20,13 @@ public sealed class CommitmentModel(IQuerySession session, AgreementWriter write
     private Agreement? _agreement;
 
     public StatementEntry? Statement(Guid id) => _agreement?.Statement(id);
+
+    /// <summary>Speaker name key → the registry's person, for the names on this page.</summary>
+    private Dictionary<string, string> _people = [];
+
+    /// <summary>The person a statement's speaker is: the one it names by id, else the one whose name or alias it is.</summary>
+    public string? PersonOf(Guid statementId, string speaker) =>
+        Statement(statementId)?.Current.Speaker.PersonId ?? _people.GetValueOrDefault(NameKey.Of(speaker));
 
     public Task<IActionResult> OnGetAsync(string agreementId, string commitmentId, string? asOf, string? knownAt,
         CancellationToken ct) => LoadAsync(agreementId, commitmentId, asOf, knownAt, ct);
@@ -77,6 +84,21 @@ public sealed class CommitmentModel(IQuerySession session, AgreementWriter write
         AgreementTitle = _agreement.Title;
         Status = StatusRule.Evaluate(_agreement, commitment, clocks.AsOf);
         History = CommitmentHistory.Of(_agreement, commitment, clocks.AsOf);
+        _people = await PeopleNamedAsync(History.Entries.Select(e => e.Statement?.Speaker).OfType<string>(), ct);
         return Page();
+    }
+
+    // One query for the page's speakers, as the registry has them now (a link to follow, not evidence).
+    private async Task<Dictionary<string, string>> PeopleNamedAsync(IEnumerable<string> speakers, CancellationToken ct)
+    {
+        var keys = speakers.Select(NameKey.Of).Where(k => k.Length > 0).Distinct().ToArray();
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (keys.Length == 0) return found;
+        await using var cmd = dataSource.CreateCommand(
+            $"select key, person_id from {Tracker.Registry.RegistryProjection.PersonKeys} where removed_at is null and key = any($1)");
+        cmd.Parameters.Add(new() { Value = keys });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) found[reader.GetString(0)] = reader.GetString(1);
+        return found;
     }
 }

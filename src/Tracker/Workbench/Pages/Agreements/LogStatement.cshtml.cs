@@ -12,12 +12,13 @@ namespace Tracker.Workbench.Pages.Agreements;
 
 /// <summary>One form for one statement: a preview of what it will do, then one save (the form carries its id).</summary>
 [Authorize(Policy = WorkbenchSetup.Policies.Write)]
-public sealed class LogStatementModel(IQuerySession session, AgreementWriter writer, Npgsql.NpgsqlDataSource dataSource) : WorkbenchPage
+public sealed class LogStatementModel(IQuerySession session, AgreementWriter writer, Npgsql.NpgsqlDataSource dataSource, TimeProvider clock,
+    Tracker.Registry.Actors.ActorReads actors, Tracker.Registry.People.PeopleReads people) : WorkbenchPage
 {
     public const int AssertionRows = 3;
     public static readonly string[] Shown =
     [
-        "saidOn", "speaker", "speaker.name", "speaker.actor", "quote", "language", "translation", "assertions",
+        "saidOn", "speaker", "speaker.name", "speaker.role", "speaker.actor", "speaker.personId", "quote", "language", "translation", "assertions",
         "source.outlet", "source.kind", "source.url", "source.archiveUrl", "source.reliability", "source.credibility",
         .. Enumerable.Range(0, AssertionRows).SelectMany(i => new[]
         {
@@ -33,6 +34,9 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
     public List<string> Parties { get; private set; } = [];
     public List<string>? Preview { get; private set; }
     public bool Saved { get; private set; }
+    public SpeakerPicker Picker { get; } = new(actors, people);
+    /// <summary>The writer's "today" (anywhere on Earth): what the form shows and checks agrees with what Save records.</summary>
+    private DateOnly Today => global::Tracker.Agreements.Deciding.Today.Anywhere(clock);
 
     public async Task<IActionResult> OnGetAsync(string agreementId, CancellationToken ct)
     {
@@ -44,8 +48,9 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
     {
         if (await LoadAsync(agreementId, ct) is not { } agreement) return NotFound();
         var (command, formErrors) = Form.ToCommand(agreementId);
-        var actors = await Registry.RegistryReads.DirectoryAsync(dataSource, command, ct);
-        var outcome = writer.Decide(command, agreement, actors);
+        await Picker.LoadLinkedAsync(Form, ct);
+        var directory = await Tracker.Registry.RegistryReads.DirectoryAsync(dataSource, command, ct);
+        var outcome = writer.Decide(command, agreement, directory);
         if (formErrors.Count > 0)
         {
             Refuse([.. formErrors, .. (outcome as Rejected)?.Errors ?? []], StatusCodes.Status400BadRequest);
@@ -71,12 +76,13 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
     public async Task<IActionResult> OnPostSaveAsync(string agreementId, CancellationToken ct)
     {
         if (await LoadAsync(agreementId, ct) is not { } agreement) return NotFound();
+        await Picker.LoadLinkedAsync(Form, ct);
         var (command, formErrors) = Form.ToCommand(agreementId);
         if (formErrors.Count > 0)
         {
             // Nothing is written, but the API's view of the rest of the form is shown too, so one round trip shows all.
-            var actors = await Registry.RegistryReads.DirectoryAsync(dataSource, command, ct);
-            var rest = writer.Decide(command, agreement, actors) as Rejected;
+            var directory = await Tracker.Registry.RegistryReads.DirectoryAsync(dataSource, command, ct);
+            var rest = writer.Decide(command, agreement, directory) as Rejected;
             Refuse([.. formErrors, .. rest?.Errors ?? []], StatusCodes.Status400BadRequest);
             return Page();
         }
@@ -87,6 +93,38 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
             return Page();
         }
         return Redirect($"/agreements/{agreementId}?recorded={Form.StatementId}");
+    }
+
+    // The pickers: each re-renders the form as posted, with the registry's matches or the choice made.
+    public Task<IActionResult> OnPostFindActorAsync(string agreementId, CancellationToken ct) =>
+        RenderAsync(agreementId, () => Picker.FindActorsAsync(Form, ct), ct);
+
+    public Task<IActionResult> OnPostPickActorAsync(string agreementId, string? pick, CancellationToken ct) =>
+        RenderAsync(agreementId, () =>
+        {
+            Form.SpeakerActor = pick;
+            return Task.CompletedTask;
+        }, ct);
+
+    public Task<IActionResult> OnPostFindPersonAsync(string agreementId, CancellationToken ct) =>
+        RenderAsync(agreementId, () => Picker.FindPeopleAsync(Form, ct), ct);
+
+    public Task<IActionResult> OnPostPickPersonAsync(string agreementId, string? pick, CancellationToken ct) =>
+        RenderAsync(agreementId, () => Picker.PickPersonAsync(Form, pick, Today, ct), ct);
+
+    public Task<IActionResult> OnPostUnlinkPersonAsync(string agreementId, CancellationToken ct) =>
+        RenderAsync(agreementId, () =>
+        {
+            Form.PersonId = null;
+            return Task.CompletedTask;
+        }, ct);
+
+    private async Task<IActionResult> RenderAsync(string agreementId, Func<Task> pick, CancellationToken ct)
+    {
+        if (await LoadAsync(agreementId, ct) is null) return NotFound();
+        await pick();
+        await Picker.LoadLinkedAsync(Form, ct);
+        return Page();
     }
 
     private static IEnumerable<string> Describe(Dictionary<string, CommitmentStatus> before, IReadOnlyList<CommitmentStatus> after,

@@ -20,6 +20,8 @@ public sealed class StatementForm
     public string? SpeakerName { get; set; }
     public string? SpeakerRole { get; set; }
     public string? SpeakerActor { get; set; }
+    /// <summary>The registry's person, set by choosing them in "Find person" (a hidden field).</summary>
+    public string? PersonId { get; set; }
     public string? SaidOn { get; set; }
     public string? Place { get; set; }
     public string? Quote { get; set; }
@@ -50,7 +52,7 @@ public sealed class StatementForm
             assertions.Add(new AssertionInput(a.CommitmentId, a.Stage, QuantityOf(a, field, errors)));
         }
         var command = new RecordStatement(agreementId, StatementId, Blank(SaidOn),
-            Blank(SpeakerName) is null ? null : new SpeakerInput(SpeakerName, Blank(SpeakerRole), Blank(SpeakerActor)),
+            Blank(SpeakerName) is null ? null : new SpeakerInput(SpeakerName, Blank(SpeakerRole), Blank(SpeakerActor), Blank(PersonId)),
             Blank(Place), Blank(Quote), Blank(Language), Blank(Translation),
             new SourceInput(Blank(Outlet), Blank(Kind), Blank(Url), null, Blank(Reliability), Credibility, Blank(ArchiveUrl)),
             assertions);
