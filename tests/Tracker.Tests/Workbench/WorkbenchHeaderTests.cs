@@ -19,13 +19,18 @@ public partial class WorkbenchHeaderTests(TrackerApp app)
     {
         var id = "hdr-" + Guid.NewGuid().ToString("N")[..8];
         await new Api(app).Open(id, "air-defence");
+        var person = "Header Test " + id;
+        var personId = (await new Api(app).Post("/api/people", new { name = person }))["personId"]!.GetValue<string>();
+        var values = new Dictionary<string, string>
+        {
+            ["{agreementId}"] = id, ["{commitmentId}"] = "air-defence", ["{actorId}"] = "UKR", ["{personId}"] = personId,
+        };
         using var analyst = new WorkbenchClient(app.Host);
         await analyst.SignInAsync(TrackerApp.Analyst, app.AnalystToken);
 
         var pages = app.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<PageActionDescriptor>() is not null)
-            .Select(e => "/" + RouteParameter().Replace(e.RoutePattern.RawText!.TrimStart('/'),
-                m => m.Value.StartsWith("{agreementId", StringComparison.Ordinal) ? id : "air-defence"))
+            .Select(e => "/" + RouteParameter().Replace(e.RoutePattern.RawText!.TrimStart('/'), m => values[m.Value]))
             .Distinct().ToList();
         pages.ShouldContain($"/agreements/{id}/statements/new");
         pages.Count.ShouldBeGreaterThan(8, "the enumeration must see the workbench's pages");
@@ -35,7 +40,7 @@ public partial class WorkbenchHeaderTests(TrackerApp app)
             var response = await analyst.GetAsync(page);
             response.Status.ShouldBeOneOf([HttpStatusCode.OK, HttpStatusCode.Redirect], page); // GET /signout goes home
             response.Headers["Content-Security-Policy"].ShouldBe(
-                "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'", page);
+                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'", page);
             response.Headers["X-Frame-Options"].ShouldBe("DENY", page);
         }
 
