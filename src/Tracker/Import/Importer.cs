@@ -25,6 +25,8 @@ public sealed record ImportResult(int Lines, int Appended, int AlreadyPresent, I
 /// own decision, and appends what they decide. Any invalid line, a crash or a kill at any point, and the
 /// transaction never commits: nothing is imported. Memory is one batch (and what the inline projections read for
 /// it), however long the file; each batch costs the same few queries whatever the order of its lines. Every command is idempotent, so a re-import appends nothing.
+/// A dry run decides every line the same way but appends nothing: later batches see what earlier ones would have
+/// written in <see cref="WouldBeWritten"/>.
 /// </summary>
 public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
 {
@@ -37,7 +39,10 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         var today = Today.Anywhere(clock);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var run = new Run(today, author);
+        // A dry run appends nothing for agreement lines (nearly all of a file), and so takes no event sequence numbers
+        // for them: numbers taken and never committed are a gap the async daemon waits on. See ApplyRegistryAsync
+        // for the registry's lines.
+        var run = new Run(today, author, dryRun ? new WouldBeWritten() : null);
         var batch = new List<ImportLine>(BatchSize);
         try
         {
@@ -86,10 +91,12 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         await vacuum.ExecuteNonQueryAsync(ct);
     }
 
-    private sealed class Run(DateOnly today, Author author)
+    private sealed class Run(DateOnly today, Author author, WouldBeWritten? dryRun)
     {
         public DateOnly Today { get; } = today;
         public Author Author { get; } = author;
+        /// <summary>Set for a dry run: what its earlier batches would have written.</summary>
+        public WouldBeWritten? DryRun { get; } = dryRun;
         public int Lines, Appended, Present;
         public bool RegistryTurnHeld;
         public List<ImportError> Errors { get; } = [];
@@ -98,6 +105,11 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
             Errors.AddRange(errors.Select(e => new ImportError(line.File, line.Line, line.Name(e.Field), e.Reason)));
     }
 
+    /// <summary>
+    /// Applies a registry line at once, in the import's transaction, so the lines after it resolve its codes and names.
+    /// A dry run applies it too, and rolls it back with the rest: the registry's tables are kept only by its own
+    /// appends, so these lines are the one kind a dry run takes event sequence numbers for (one per registry event).
+    /// </summary>
     private async Task ApplyRegistryAsync(NpgsqlTransaction transaction, ImportLine line, object command, Run run, CancellationToken ct)
     {
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
@@ -136,8 +148,12 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         var headersLoading = query.LoadMany<AgreementHeader>().ById(agreementIds);
         var statementsLoading = query.LoadMany<StatementEntry>().ById(statementKeys);
         await query.Execute(ct);
-        var statements = (await statementsLoading).ToLookup(s => s.AgreementId, StringComparer.Ordinal);
-        var states = (await headersLoading).ToDictionary(h => h.Id,
+        IReadOnlyList<AgreementHeader> headers = await headersLoading;
+        IReadOnlyList<StatementEntry> stored = await statementsLoading;
+        if (run.DryRun is { } written)
+            (headers, stored) = (written.Headers(agreementIds, headers), written.Statements(statementKeys, stored));
+        var statements = stored.ToLookup(s => s.AgreementId, StringComparer.Ordinal);
+        var states = headers.ToDictionary(h => h.Id,
             h => (Start: h.Version, State: (Agreement?)Agreement.Assemble(h, statements[h.Id])), StringComparer.Ordinal);
 
         // The batch's actor codes and people, resolved in the registry at once (registry lines earlier in the file included).
@@ -165,14 +181,21 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
             }
         }
 
-        foreach (var (agreementId, events) in pending)
+        if (run.DryRun is { } dryRun)
         {
-            var start = states[agreementId].Start;
-            // The version the stream must reach: a writer that slipped in since we read it makes the import fail whole.
-            if (start == 0) session.Events.StartStream<AgreementHeader>(agreementId, events);
-            else session.Events.Append(agreementId, start + events.Count, events);
+            foreach (var agreementId in pending.Keys) dryRun.Keep(states[agreementId].State!);
         }
-        await session.SaveChangesAsync(ct);
+        else
+        {
+            foreach (var (agreementId, events) in pending)
+            {
+                var start = states[agreementId].Start;
+                // The version the stream must reach: a writer that slipped in since we read it makes the import fail whole.
+                if (start == 0) session.Events.StartStream<AgreementHeader>(agreementId, events);
+                else session.Events.Append(agreementId, start + events.Count, events);
+            }
+            await session.SaveChangesAsync(ct);
+        }
         progress?.Report(run.Lines);
         batch.Clear();
     }

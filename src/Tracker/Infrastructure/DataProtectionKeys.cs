@@ -8,7 +8,7 @@ using Npgsql;
 namespace Tracker.Infrastructure;
 
 /// <summary>
-/// Where the keys that protect workbench cookies and antiforgery tokens live: in the database (migration 0006), so
+/// Where the keys that protect workbench cookies and antiforgery tokens live: in the database (migration 0009), so
 /// that all instances serving one database share them and they outlive a process, a home folder or a container.
 /// By default they went to ~/.aspnet/DataProtection-Keys, one set per machine and user, and every start logged a
 /// warning about it.

@@ -11,21 +11,27 @@ public sealed record IssuedToken(string UserName, string Role, string Token);
 /// <summary>Adds, lists and revokes API users. Used by the <c>users</c> verb and by the Development start-up.</summary>
 public sealed partial class UserAdministration(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
 {
+    /// <summary>
+    /// Adds the user and issues their token, unless an active user has the name. Changes to users take turns (over
+    /// HTTP, at the command line, on any instance), so of several adding one name at once exactly one is handed a
+    /// token, and the others are told the name is taken.
+    /// </summary>
     public async Task<IssuedToken> AddAsync(string name, string role, CancellationToken ct = default)
     {
         Validate(name, role);
-        await using var session = store.LightweightSession();
-        if (await session.LoadAsync<ApiUser>(name, ct) is { RevokedAt: null })
-            throw new UserAdministrationException(UserProblem.Exists, "name", $"user '{name}' already exists; revoke it first to issue a new token");
-        return await IssueAsync(session, name, role, ct);
+        return await InTurnAsync(async session =>
+        {
+            if (await session.LoadAsync<ApiUser>(name, ct) is { RevokedAt: null })
+                throw new UserAdministrationException(UserProblem.Exists, "name", $"user '{name}' already exists; revoke it first to issue a new token");
+            return await IssueAsync(session, name, role, ct);
+        }, ct);
     }
 
     /// <summary>Gives the user a fresh token (creating the user if needed); earlier tokens stop working.</summary>
     public async Task<IssuedToken> ReissueAsync(string name, string role, CancellationToken ct = default)
     {
         Validate(name, role);
-        await using var session = store.LightweightSession();
-        return await IssueAsync(session, name, role, ct);
+        return await InTurnAsync(session => IssueAsync(session, name, role, ct), ct);
     }
 
     public async Task<IReadOnlyList<ApiUser>> ListAsync(CancellationToken ct = default)
@@ -38,14 +44,10 @@ public sealed partial class UserAdministration(IDocumentStore store, NpgsqlDataS
     /// Revokes the user's token. The last admin cannot be revoked (nobody could manage users any more); two admins
     /// revoking each other at once take turns, so one of them remains.
     /// </summary>
-    public async Task RevokeAsync(string name, CancellationToken ct = default)
+    public Task RevokeAsync(string name, CancellationToken ct = default) => InTurnAsync(async session =>
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await Turns.TakeAsync(connection, transaction, Turns.Users, ct);
-        await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
         var user = await session.LoadAsync<ApiUser>(name, ct) ?? throw new UserAdministrationException(UserProblem.NotFound, "name", $"no user '{name}'");
-        if (user.RevokedAt is not null) return;
+        if (user.RevokedAt is not null) return true;
         if (user.Role == Roles.Admin &&
             await session.Query<ApiUser>().CountAsync(u => u.Role == Roles.Admin && u.RevokedAt == null && u.Id != name, ct) == 0)
             throw new UserAdministrationException(UserProblem.LastAdmin, "name",
@@ -53,7 +55,22 @@ public sealed partial class UserAdministration(IDocumentStore store, NpgsqlDataS
         user.RevokedAt = clock.GetUtcNow();
         session.Store(user);
         await session.SaveChangesAsync(ct);
+        return true;
+    }, ct);
+
+    /// <summary>
+    /// Runs a change to users in their turn: a transaction that first takes the users' advisory lock, so what the
+    /// change reads (is the name taken? is this the last admin?) still holds when it commits.
+    /// </summary>
+    private async Task<T> InTurnAsync<T>(Func<IDocumentSession, Task<T>> change, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await Turns.TakeAsync(connection, transaction, Turns.Users, ct);
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
+        var result = await change(session);
         await transaction.CommitAsync(ct);
+        return result;
     }
 
     public async Task<ApiUser?> FindByTokenHashAsync(string hash, CancellationToken ct = default)

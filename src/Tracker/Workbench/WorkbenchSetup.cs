@@ -58,6 +58,7 @@ public static class WorkbenchSetup
 
     public static WebApplication UseWorkbench(this WebApplication app)
     {
+        app.UseWorkbenchHeaders();
         app.UseStaticFiles();
         app.MapRazorPages();
         return app;

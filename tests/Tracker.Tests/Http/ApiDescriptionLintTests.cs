@@ -6,7 +6,7 @@ namespace Tracker.Tests.Http;
 
 /// <summary>
 /// The description as a client generator's linter sees it: Redocly's recommended rules (pinned in
-/// tools/openapi-lint, installed by .ci/run with <c>npm ci</c>) find no error in the description the service serves.
+/// tools/openapi-lint, installed by <c>./tracker test</c> with <c>npm ci</c>) find no error in the description the service serves.
 /// </summary>
 [Collection(AppCollection.Name)]
 public class ApiDescriptionLintTests(TrackerApp app)
@@ -18,7 +18,7 @@ public class ApiDescriptionLintTests(TrackerApp app)
     public async Task redocly_finds_no_error_in_the_served_description()
     {
         File.Exists(Redocly).ShouldBeTrue(
-            $"the linter is not installed: run 'npm ci --prefix {Tools}' (.ci/run does, before the tests)");
+            $"the linter is not installed: run the suite with './tracker test', which installs it (or './tracker setup test')");
         var description = await new Api(app).Anonymous().Get("/openapi/v1.json");
         var file = Path.Combine(Path.GetTempPath(), $"tracker-openapi-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, description.ToJsonString());

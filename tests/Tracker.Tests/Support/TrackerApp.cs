@@ -3,6 +3,7 @@ using JasperFx.CommandLine;
 using Marten;
 using Marten.Events;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tracker.Security;
@@ -41,7 +42,11 @@ public sealed class TrackerApp : IAsyncLifetime
     }
 
     /// <summary>The service (Program, test profile) on the given database, with any further settings.</summary>
-    public static Task<IAlbaHost> StartAsync(string database, params (string Key, string Value)[] settings)
+    public static Task<IAlbaHost> StartAsync(string database, params (string Key, string Value)[] settings) =>
+        StartAsync(database, TimeProvider.System, settings);
+
+    /// <summary>The same service, its clock standing still at <paramref name="clock"/>'s time.</summary>
+    public static Task<IAlbaHost> StartAsync(string database, TimeProvider clock, params (string Key, string Value)[] settings)
     {
         JasperFxEnvironment.AutoStartHost = true;
         return AlbaHost.For<Program>(b =>
@@ -49,7 +54,14 @@ public sealed class TrackerApp : IAsyncLifetime
             b.UseEnvironment("Testing");
             b.UseSetting("TRACKER_DB", database);
             foreach (var (key, value) in settings) b.UseSetting(key, value);
+            if (clock != TimeProvider.System) b.ConfigureTestServices(s => s.AddSingleton(clock));
         });
+    }
+
+    /// <summary>A clock that always says the same instant.</summary>
+    public sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 
     public Task WaitForAuditAsync() => Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));

@@ -8,7 +8,7 @@ namespace Tracker.Tests.Workbench;
 
 /// <summary>
 /// The built service on a database of its own, and Debian's Chromium driven by Playwright (nothing is downloaded:
-/// <c>apt-get install chromium</c>, as .ci/run does). One per test class.
+/// <c>apt-get install chromium</c>, as <c>./tracker test</c> does). One per test class.
 /// </summary>
 public sealed class Browser : IAsyncLifetime
 {
@@ -28,7 +28,7 @@ public sealed class Browser : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
-            throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install -y chromium (.ci/run does).");
+            throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install -y chromium (./tracker test does).");
         Database = await TestCluster.NewDatabaseAsync("workbench");
         var environment = _environment = new Dictionary<string, string?>
         {

@@ -170,6 +170,79 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
         await Browser.CheckAsync(page, $"commitment-{width}px");
     }
 
+    /// <summary>What every workbench page says a browser may do with it: run no inline script, take scripts, styles and
+    /// images from this site's files only, submit forms only here, never be framed, and resolve no link against a
+    /// planted base.</summary>
+    private const string Policy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    [Fact]
+    public async Task every_page_forbids_what_it_does_not_use_and_the_browser_finds_nothing_it_had_to_block()
+    {
+        var setup = await browser.SignedInAsync("ana");
+        await OpenAgreementAsync(setup, browser.Url, "strict");
+        await AddCommitmentAsync(setup, "air-defence", "Joint production of air defence", "air-defence");
+        await setup.GotoAsync(browser.Url + "/agreements/strict/statements/new");
+        await FillStatementAsync(setup, "air-defence", "announced", "2025-06-05", "Wir prüfen die gemeinsame Produktion.");
+        await setup.GetByRole(AriaRole.Button, new() { Name = "Save statement" }).ClickAsync();
+        await setup.WaitForURLAsync(new Regex("recorded="));
+
+        // Whatever the browser refuses under the policy, or fails to load (a missing icon), it reports on the console.
+        var complaints = new List<string>();
+        var context = await browser.Chromium.NewContextAsync();
+        context.SetDefaultTimeout(90_000);
+        await context.AddInitScriptAsync("""
+            document.addEventListener('securitypolicyviolation',
+              e => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'}`));
+            """);
+        var page = await context.NewPageAsync();
+        page.Console += (_, m) => { if (m.Type == "error") complaints.Add($"{page.Url}: {m.Text}"); };
+        page.PageError += (_, e) => complaints.Add($"{page.Url}: {e}");
+
+        async Task ShouldBeStrictAsync(IResponse? response, string name)
+        {
+            response.ShouldNotBeNull(name);
+            var headers = await response.AllHeadersAsync();
+            headers["content-security-policy"].ShouldBe(Policy, name);
+            headers["x-frame-options"].ShouldBe("DENY", name);
+            headers["x-content-type-options"].ShouldBe("nosniff", name);
+            headers["referrer-policy"].ShouldBe("same-origin", name);
+            // The icon every page names is there (a browser asks for it on each page).
+            var icon = await page.Locator("link[rel=icon]").GetAttributeAsync("href");
+            icon.ShouldNotBeNull(name);
+            var fetched = await page.APIRequest.GetAsync(browser.Url + icon);
+            fetched.Status.ShouldBe(200, name);
+            fetched.Headers["content-type"].ShouldStartWith("image/svg+xml");
+        }
+
+        await ShouldBeStrictAsync(await page.GotoAsync(browser.Url + "/signin"), "sign-in");
+        await page.GetByLabel("User name").FillAsync("ana");
+        await page.GetByLabel("Token").FillAsync(browser.Tokens["ana"]);
+        var signedIn = page.WaitForResponseAsync(r => r.Url == browser.Url + "/");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await ShouldBeStrictAsync(await signedIn, "portfolio");
+        await Browser.CheckAsync(page, "portfolio-strict");
+        foreach (var path in new[] { "/agreements/strict", "/agreements/strict/commitments/air-defence", "/agreements/strict/statements/new",
+                     "/agreements/new", "/changes", "/audit", "/search?q=Produktion", "/actors", "/actors/UKR", "/people" })
+            await ShouldBeStrictAsync(await page.GotoAsync(browser.Url + path), path);
+        await Browser.CheckAsync(page, "search-strict");
+
+        // A page answering a form: the preview.
+        await page.GotoAsync(browser.Url + "/agreements/strict/statements/new");
+        await FillStatementAsync(page, "air-defence", "signed", "2025-07-01", "Wir haben unterzeichnet.");
+        var previewed = page.WaitForResponseAsync(r => r.Request.Method == "POST");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+        await ShouldBeStrictAsync(await previewed, "preview");
+        (await page.Locator(".preview").InnerTextAsync()).ShouldContain("air-defence: announced → signed");
+
+        // The totals' bars are drawn without a style attribute the policy would refuse, and still drawn.
+        await page.GotoAsync(browser.Url + "/");
+        (await page.EvaluateAsync<double>("Math.max(...[...document.querySelectorAll('table.totals .share rect')].map(r => r.getBoundingClientRect().width))"))
+            .ShouldBeGreaterThan(0);
+        complaints.Distinct().ToList().ShouldBeEmpty();
+        await context.CloseAsync();
+    }
+
     [Fact]
     public async Task a_revoked_user_is_signed_out_on_their_next_request()
     {

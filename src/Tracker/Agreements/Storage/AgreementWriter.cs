@@ -53,6 +53,13 @@ public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataS
         }
     }
 
+    /// <summary>
+    /// What <see cref="ExecuteAsync"/> would decide on the agreement and actors as given, appending nothing: a preview
+    /// judges dates by the same "today" as the write it previews.
+    /// </summary>
+    public Outcome Decide(IAgreementCommand command, Agreement? agreement, Registry.ActorDirectory actors) =>
+        command.Decide(agreement, Today.Anywhere(clock), actors);
+
     private async Task<WriteResult> AttemptAsync(IAgreementCommand command, Author author, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -76,20 +83,19 @@ public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataS
             throw new InvalidOperationException($"agreement '{command.AgreementId}' has events but no stored header");
 
         var state = header is null ? null : Agreement.Assemble(header, await touched is { } s ? [s] : []);
-        var today = Today.Anywhere(clock);
         // Read inside the agreement's turn: a code is resolved against the registry as it stands at this write.
         var actors = await Registry.RegistryReads.DirectoryAsync(connection, transaction, command.ActorCodes, command.PersonIds, null, ct);
         if (command.ExpectedVersion is { } expected && expected != current)
         {
             // A stale client: if what it asks for is already done (a retry of its own write that went through),
             // that is the answer; otherwise a conflict naming the current version. Nothing is appended either way.
-            if (command.Decide(state, today, actors) is AlreadyDone done) return new WriteResult(done, done.Version);
+            if (Decide(command, state, actors) is AlreadyDone done) return new WriteResult(done, done.Version);
             return new WriteResult(Outcome.Conflict("expectedVersion",
                     $"agreement '{command.AgreementId}' is at version {current}, not {expected}; reload and retry"),
                 current, StaleVersion: expected);
         }
 
-        var outcome = command.Decide(state, today, actors);
+        var outcome = Decide(command, state, actors);
         var notices = NoticesFor(command, actors);
         if (outcome is not Accepted accepted) return new WriteResult(outcome, current) { Notices = notices };
 

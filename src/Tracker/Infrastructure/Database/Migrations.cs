@@ -21,6 +21,16 @@ public static class Migrations
 
     public static IReadOnlyList<Migration> Embedded { get; } = Load();
 
+    /// <summary>
+    /// Migrations that were applied under another name. Two files once shared the number 0006, so which ran first was
+    /// only the order of their names; the data-protection keys' table, which nothing else depends on, now comes after
+    /// the others. The file is unchanged (the same checksum): a store that applied it under the old name has it.
+    /// </summary>
+    internal static readonly IReadOnlyList<(string Before, string Now)> Renamed =
+    [
+        ("0006_data-protection-keys.sql", "0009_data-protection-keys.sql"),
+    ];
+
     private static IReadOnlyList<Migration> Load()
     {
         var assembly = typeof(Migrations).Assembly;
@@ -54,6 +64,7 @@ public static class Migrations
         await Execute(conn, null, $"select pg_advisory_lock({AdvisoryLockKey})", ct);
         try
         {
+            await RecordRenamedAsync(conn, log, ct);
             var applied = await AppliedAsync(conn, ct);
             var newlyApplied = new List<string>();
             foreach (var migration in Embedded)
@@ -85,6 +96,26 @@ public static class Migrations
         finally
         {
             await Execute(conn, null, $"select pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Records each renamed migration this store applied under its old name under its new name too, with the
+    /// checksum and time it was applied. The old row stays: an earlier Tracker still serving the store (during a
+    /// rolling upgrade) looks for that name, and would otherwise report its schema as behind.
+    /// </summary>
+    private static async Task RecordRenamedAsync(NpgsqlConnection conn, Action<string> log, CancellationToken ct)
+    {
+        foreach (var (before, now) in Renamed)
+        {
+            await using var record = new NpgsqlCommand("""
+                insert into public.tracker_migrations(name, checksum, applied_at)
+                select $2, checksum, applied_at from public.tracker_migrations where name = $1
+                on conflict (name) do nothing
+                """, conn);
+            record.Parameters.Add(new() { Value = before });
+            record.Parameters.Add(new() { Value = now });
+            if (await record.ExecuteNonQueryAsync(ct) > 0) log($"Recorded migration {before}, applied earlier, under its new name {now}.");
         }
     }
 

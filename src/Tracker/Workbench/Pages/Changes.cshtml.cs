@@ -15,7 +15,8 @@ public sealed class ChangesModel(PortfolioReads portfolio, TimeProvider clock) :
 
     public async Task OnGetAsync(string? from, string? to, string? knownAt, int? page, CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        // The API's default period ends on the same day (nothing said anywhere today is left out).
+        var today = Tracker.Agreements.Deciding.Today.Anywhere(clock);
         From = string.IsNullOrWhiteSpace(from) ? ReportText.Date(today.AddDays(-30)) : from;
         To = string.IsNullOrWhiteSpace(to) ? ReportText.Date(today) : to;
         KnownAt = knownAt;

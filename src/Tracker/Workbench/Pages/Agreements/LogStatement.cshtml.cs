@@ -35,7 +35,8 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
     public List<string>? Preview { get; private set; }
     public bool Saved { get; private set; }
     public SpeakerPicker Picker { get; } = new(actors, people);
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    /// <summary>The writer's "today" (anywhere on Earth): what the form shows and checks agrees with what Save records.</summary>
+    private DateOnly Today => global::Tracker.Agreements.Deciding.Today.Anywhere(clock);
 
     public async Task<IActionResult> OnGetAsync(string agreementId, CancellationToken ct)
     {
@@ -49,7 +50,7 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
         var (command, formErrors) = Form.ToCommand(agreementId);
         await Picker.LoadLinkedAsync(Form, ct);
         var directory = await Tracker.Registry.RegistryReads.DirectoryAsync(dataSource, command, ct);
-        var outcome = command.Decide(agreement, Today, directory);
+        var outcome = writer.Decide(command, agreement, directory);
         if (formErrors.Count > 0)
         {
             Refuse([.. formErrors, .. (outcome as Rejected)?.Errors ?? []], StatusCodes.Status400BadRequest);
@@ -81,7 +82,7 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
         {
             // Nothing is written, but the API's view of the rest of the form is shown too, so one round trip shows all.
             var directory = await Tracker.Registry.RegistryReads.DirectoryAsync(dataSource, command, ct);
-            var rest = command.Decide(agreement, Today, directory) as Rejected;
+            var rest = writer.Decide(command, agreement, directory) as Rejected;
             Refuse([.. formErrors, .. rest?.Errors ?? []], StatusCodes.Status400BadRequest);
             return Page();
         }
