@@ -29,6 +29,9 @@ public sealed class ActorDirectory(
     public ActorResolution Resolve(string code)
     {
         if (Find(code) is { } whole) return Followed(code, whole, code, null);
+        // An alias is matched whole before a hyphen is read as a unit: "Jean-Yves", "RHM-AG" are aliases as written.
+        if (AliasOwner(code) is { } wholeOwner && Find(wholeOwner) is { } named)
+            return Followed(code, named, wholeOwner, $"'{code}' is an alias of {wholeOwner} ({named.Name}): stored as {wholeOwner}");
         var dash = code.IndexOf('-');
         var head = dash < 0 ? code : code[..dash];
         var units = dash < 0 ? "" : code[dash..];

@@ -33,6 +33,17 @@ public class RegistryVerbTests(TrackerApp app)
         var page = await _api.Get($"/api/people/armin-papperger-{tag}");
         page["roles"]![0]!["actor"]!.GetValue<string>().ShouldBe(code);
         (await _api.Get($"/api/actors/{code}"))["registeredBy"]!.GetValue<string>().ShouldBe("olena");
+
+        // The company speaks: recorded from the terminal under its alias, stored as its code, listed on its page.
+        var agreement = "rhm-" + tag;
+        await _api.Open(agreement, "shells");
+        var recorded = await Tracker("record", "-a", agreement, "-d", "2025-06-08", "-n", "Rheinmetall spokesperson",
+            "--actor", "RHM-AG-" + tag, "-q", "Production of shells in Ukraine begins this year.", "-l", "en",
+            "-o", "Reuters", "-k", "media-report", "-c", "shells", "-s", "announced");
+        recorded.ExitCode.ShouldBe(0, recorded.ToString());
+        recorded.Error.ShouldContain($"stored as {code}");
+        (await _api.Get($"/api/actors/{code}"))["statements"]!["items"]!.AsArray()
+            .Select(s => s!["agreementId"]!.GetValue<string>()).ShouldContain(agreement);
     }
 
     [Fact]

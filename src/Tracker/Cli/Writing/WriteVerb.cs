@@ -118,6 +118,8 @@ public abstract class WriteVerb<TInput, TCommand> : JasperFxAsyncCommand<TInput>
                 ? $"nothing was written; '{command.AgreementId}' is at version {result.Version}"
                 : "nothing was written"]);
         Console.Out.WriteLine(JsonSerializer.Serialize(Written(command, result.Version), CliJson.Options));
+        // What the API's answer says under "notices" (an alias stored as its actor's code), said here too.
+        foreach (var notice in result.Notices) Console.Error.WriteLine($"{Verb}: {notice}");
         Console.Error.WriteLine(result.Appended
             ? $"{Done(command)}; '{command.AgreementId}' is now at version {result.Version}."
             : $"{Done(command)} already (version {result.Version}): nothing was appended.");
