@@ -109,6 +109,18 @@ public class HostileInputTests(TrackerApp app)
         }),
         new("retract", $"/api/agreements/{Agreement}/statements/{StatementId}/retraction", new JsonObject { ["reason"] = "hoax" }),
         new("user", "/api/users", new JsonObject { ["name"] = "hostile.user", ["role"] = "reader" }, "admin"),
+        new("actor", "/api/actors", new JsonObject
+        {
+            ["actorId"] = "HOSTILECO", ["kind"] = "company", ["name"] = "Hostile Co", ["country"] = "FRA",
+            ["aliases"] = new JsonArray("Hostile Group"),
+        }),
+        new("actor alias", "/api/actors/FRA/aliases", new JsonObject { ["alias"] = "Hostile France" }),
+        new("person", "/api/people", new JsonObject
+        {
+            ["name"] = "Hostile Person", ["aliases"] = new JsonArray("Хостайл Персон"),
+            ["roles"] = new JsonArray(new JsonObject { ["role"] = "Minister", ["actor"] = "UKR", ["from"] = "2020-01-01" }),
+        }),
+        new("person role", "/api/people/hostile-person/roles", new JsonObject { ["role"] = "Minister", ["actor"] = "UKR" }),
     ];
 
     private static readonly string[] Reads =
@@ -116,7 +128,7 @@ public class HostileInputTests(TrackerApp app)
         "/api/agreements", $"/api/agreements/{Agreement}", $"/api/agreements/{Agreement}/commitments/{Commitment}",
         $"/api/agreements/{Agreement}/commitments/{Commitment}/history", $"/api/agreements/{Agreement}/statements",
         $"/api/agreements/{Agreement}/statements/{StatementId}", "/api/reports/status", "/api/reports/changes", "/api/audit",
-        "/api/users",
+        "/api/users", "/api/actors", "/api/actors/FRA", "/api/people", "/api/people/hostile-person",
     ];
 
     /// <summary>Every string-valued leaf of a body, as (path, setter) pairs.</summary>
@@ -275,7 +287,20 @@ public class HostileInputTests(TrackerApp app)
                      })
                 Add($"GET {read}: {label}", "GET", $"{read}?{query}", null);
         }
-        foreach (var read in Reads.Where(r => r is not ("/api/users" or "/api/audit")))
+        // The registry's reads take no clocks: their own parameters, and route values the database cannot compare.
+        foreach (var read in new[] { "/api/actors", "/api/people" })
+        {
+            Add($"GET {read}: q U+0000", "GET", $"{read}?q=a%00", null);
+            Add($"GET {read}: q bell", "GET", $"{read}?q=a%07", null);
+            Add($"GET {read}: q 201 characters", "GET", $"{read}?q={new string('a', 201)}", null);
+            Add($"GET {read}: page 0", "GET", $"{read}?page=0", null);
+        }
+        Add("GET /api/actors: kind bogus", "GET", "/api/actors?kind=corporation", null);
+        Add("GET /api/actors/{id}: a bell", "GET", "/api/actors/FR%07A", null);
+        Add("GET /api/actors/{id}: page 0", "GET", "/api/actors/FRA?page=0", null);
+        Add("GET /api/people/{id}: a bell", "GET", "/api/people/hostile%07person", null);
+        Add("GET /api/people/{id}: pageSize 501", "GET", "/api/people/hostile-person?pageSize=501", null);
+        foreach (var read in Reads.Where(r => r is not ("/api/users" or "/api/audit") && !r.StartsWith("/api/actors") && !r.StartsWith("/api/people")))
         {
             Add($"GET {read}: asOf month 13", "GET", $"{read}?asOf=2025-13-01", null);
             Add($"GET {read}: knownAt in a locale's format", "GET", $"{read}?knownAt=06/07/2025", null);

@@ -159,6 +159,7 @@ public class ActorRegistryStories(TrackerApp app)
     [InlineData("""{"actorId":"ACME3","kind":"company","name":"Acme","aliases":["EUE"]}""", "aliases[0]")]
     [InlineData("""{"actorId":"ACME4","kind":"company","name":"Acme","validFrom":"2020-01-01","validTo":"2019-01-01"}""", "validTo")]
     [InlineData("""{"actorId":"ACME5","kind":"company","name":"Acme","country":"XXX"}""", "country")]
+    [InlineData("""{"actorId":"USSR","kind":"company","name":"A company called USSR"}""", "actorId")]
     public async Task bad_registrations_are_refused_naming_the_field_and_store_nothing(string body, string field)
     {
         var (status, problem, _) = await _api.Send(HttpMethod.Post, "/api/actors", body);

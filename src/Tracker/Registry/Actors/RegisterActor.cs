@@ -38,7 +38,9 @@ public sealed partial record RegisterActor(
     public Outcome Decide(ActorRecord? actor, ActorEntry? builtin, RegistryLookup lookup)
     {
         var check = new Checks();
-        ActorCode(check, "actorId", ActorId);
+        if (ActorCode(check, "actorId", ActorId) && BuiltinActors.Hints.TryGetValue(ActorId!, out var meant))
+            // Registered, the code would stop pointing writers at the actor they meant (UK → GBR).
+            check.Fail("actorId", $"'{ActorId}' is what people write for {meant} ({BuiltinActors.Find(meant)?.Name}); register the actor under a code of its own");
         check.Vocabulary<ActorKind>("kind", Kind, out var kind);
         check.Required("name", Name, Checks.MaxNameLength);
         if (Country is not null && lookup.Actor(Country) is not { Kind: ActorKind.State or ActorKind.FormerState })
