@@ -9,7 +9,7 @@ namespace Tracker.Cli;
 /// </summary>
 public static class StandardOutput
 {
-    private static readonly HashSet<string> DataVerbs = new(StringComparer.OrdinalIgnoreCase) { "report", "export", "history", "audit" };
+    private static readonly HashSet<string> DataVerbs = new(StringComparer.OrdinalIgnoreCase) { "report", "export", "history", "audit", "feed" };
 
     public static void ReserveForData(WebApplicationBuilder builder, string[] args)
     {

@@ -19,7 +19,7 @@ public static class TrackerHelp
             ("open", null), ("add-commitment", null), ("record", null), ("correct", null), ("retract", null), ("import", null),
             ("actors", null), ("people", null),
         ]),
-        ("Reading", [("report", null), ("history", null), ("audit", null), ("export", null)]),
+        ("Reading", [("report", null), ("history", null), ("audit", null), ("feed", null), ("export", null)]),
         ("Operating",
         [
             ("run", "Serve the API and the workbench (the default when no verb is given)"),

@@ -54,6 +54,13 @@ public sealed class PortfolioProjection : IProjection
         private readonly Dictionary<(string, long), PortfolioRows.NowRow> now = new();
         /// <summary>Facts written (or, when null, removed) per commitment file and statement.</summary>
         private readonly Dictionary<(string File, Guid Statement), StatementFacts?> facts = new();
+        /// <summary>The change log's rows (<see cref="Following.ChangeLog"/>): each commitment's status before this page
+        /// touched it and the last event that did; files added in this page have no before and are not followed.</summary>
+        private readonly Dictionary<string, (CommitmentStatus Before, IEvent Cause)> followed = new(StringComparer.Ordinal);
+        private readonly HashSet<string> addedInPage = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, CommitmentStatus> latestStatus = new(StringComparer.Ordinal);
+        private readonly List<Following.ChangeLog.Row> lifecycle = [];
+        private IEvent? current;
 
         /// <summary>Three lookups at most per page: the statements it corrects or retracts, then the commitments touched
         /// and their statements.</summary>
@@ -115,6 +122,7 @@ public sealed class PortfolioProjection : IProjection
         public void Apply(IEvent e)
         {
             var at = Recording.Of(e).At;
+            current = e;
             switch (e.Data)
             {
                 case AgreementOpened o:
@@ -134,6 +142,7 @@ public sealed class PortfolioProjection : IProjection
                         LastKnownFrom = at,
                     };
                     files[file.Id] = file;
+                    addedInPage.Add(file.Id);
                     Changing(file, at, StatusPieces.Beginning);
                     break;
                 }
@@ -150,6 +159,7 @@ public sealed class PortfolioProjection : IProjection
                     routes[route.Key] = route;
                     changedRoutes.Add(route.Key);
                     statements.Open((r.AgreementId, r.StatementId, at), StatementRow(route));
+                    Lifecycle(e, Following.ChangeLog.Kinds.Recorded, r.AgreementId, r.StatementId, null, route.Facts.CommitmentIds);
                     foreach (var id in route.Facts.CommitmentIds)
                         if (File(r.AgreementId, id) is { } file)
                         {
@@ -164,6 +174,8 @@ public sealed class PortfolioProjection : IProjection
                 {
                     var before = route.Facts;
                     var after = before.With(c.Changes);
+                    Lifecycle(e, Following.ChangeLog.Kinds.Corrected, c.AgreementId, c.StatementId, c.Reason,
+                        before.CommitmentIds.Union(after.CommitmentIds, StringComparer.Ordinal));
                     route.Facts = after;
                     if (after.SaidOn != before.SaidOn) Reopen(route, at);
                     if (!route.Retracted)
@@ -183,6 +195,7 @@ public sealed class PortfolioProjection : IProjection
                 {
                     route.Retracted = true;
                     Reopen(route, at);
+                    Lifecycle(e, Following.ChangeLog.Kinds.Retracted, r.AgreementId, r.StatementId, r.Reason, route.Facts.CommitmentIds);
                     foreach (var id in route.Facts.CommitmentIds)
                         if (File(r.AgreementId, id) is { } file)
                         {
@@ -192,6 +205,44 @@ public sealed class PortfolioProjection : IProjection
                         }
                     break;
                 }
+            }
+        }
+
+        /// <summary>A statement's own entry in the change log, with the categories of the commitments it speaks of
+        /// (before and after, for a correction), so that a feed filtered by category shows it.</summary>
+        private void Lifecycle(IEvent e, string kind, string agreementId, Guid statementId, string? reason,
+            IEnumerable<string> commitmentIds)
+        {
+            var categories = commitmentIds.Select(id => File(agreementId, id)).OfType<CommitmentFile>()
+                .Select(f => Vocabulary.NameOf(f.Commitment.Category)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+                .ToArray();
+            var recording = Recording.Of(e);
+            lifecycle.Add(new Following.ChangeLog.Row(e.Sequence, 0, kind, agreementId, null, categories, statementId, reason,
+                recording.At, recording.By, null, null));
+        }
+
+        /// <summary>The status changes of this page: one per commitment whose current status moved, caused by the last
+        /// event that touched it (a write of one statement: that statement).</summary>
+        private IEnumerable<Following.ChangeLog.Row> StatusChanges()
+        {
+            foreach (var (id, (beforeStatus, cause)) in followed)
+            {
+                var file = files[id];
+                var recording = Recording.Of(cause);
+                var day = DateOnly.FromDateTime(recording.At.UtcDateTime);
+                var before = Following.StatusNow.Of(beforeStatus, day);
+                var after = Following.StatusNow.Of(latestStatus[id], day);
+                if (before == after) continue;
+                (Guid? statementId, string? reason) = cause.Data switch
+                {
+                    StatementRecorded r => ((Guid?)r.StatementId, (string?)null),
+                    StatementCorrected c => (c.StatementId, c.Reason),
+                    StatementRetracted r => (r.StatementId, r.Reason),
+                    _ => (null, null),
+                };
+                yield return new Following.ChangeLog.Row(cause.Sequence, file.Ordinal, Following.ChangeLog.Kinds.StatusChanged,
+                    file.AgreementId, file.Commitment.Id, [Vocabulary.NameOf(file.Commitment.Category)], statementId, reason,
+                    recording.At, recording.By, before, after);
             }
         }
 
@@ -220,6 +271,12 @@ public sealed class PortfolioProjection : IProjection
         /// <summary>Before a file changes at an instant: what it became at an earlier instant is written first.</summary>
         private void Changing(CommitmentFile file, DateTimeOffset at, DateOnly saidFrom)
         {
+            // Its status before this page, taken before the first change to its statements (every caller changes them
+            // after this call).
+            if (!addedInPage.Contains(file.Id))
+                followed[file.Id] = followed.TryGetValue(file.Id, out var seen)
+                    ? seen with { Cause = current! }
+                    : (StatusRule.Evaluate(file.AgreementId, file.Commitment, file.Statements), current!);
             if (unsettled.TryGetValue(file.Id, out var earlier) && earlier != at) Recompute(file, earlier);
             unsettled[file.Id] = at;
             changedFrom[file.Id] = changedFrom.TryGetValue(file.Id, out var from) ? Earlier(from, saidFrom) : saidFrom;
@@ -265,6 +322,7 @@ public sealed class PortfolioProjection : IProjection
             file.Pieces = next;
 
             var latest = pieces[^1].Status!; // never taken unchanged: it ends at infinity
+            latestStatus[file.Id] = latest;
             now[(file.AgreementId, file.Ordinal)] = new PortfolioRows.NowRow(file.AgreementId, file.Ordinal,
                 Vocabulary.NameOf(file.Commitment.Category), latest.Stage is { } stage ? stage.Name() : null, latest.Contested);
             var changes = latest.Transitions
@@ -294,6 +352,7 @@ public sealed class PortfolioProjection : IProjection
             if (changedFiles.Count > 0) operations.Store(changedFiles.Select(k => files[k]).ToArray());
             if (changedRoutes.Count > 0) operations.Store(changedRoutes.Select(k => routes[k]).ToArray());
             PortfolioRows.Write(operations, agreements, status, transitions, statements, now.Values, facts);
+            Following.ChangeLog.Queue(operations, [.. lifecycle, .. StatusChanges()]);
         }
     }
 }

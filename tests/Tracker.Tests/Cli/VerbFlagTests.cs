@@ -39,7 +39,7 @@ public class VerbFlagTests
     public void every_tracker_verb_is_checked_and_the_report_verbs_letters_mean_what_they_say()
     {
         Verbs().Select(v => (string)v[0]).ShouldBe(
-            ["actors", "add-commitment", "audit", "checkpoint", "correct", "export", "history", "import", "migrate", "migrations-new", "open", "people", "record",
+            ["actors", "add-commitment", "audit", "checkpoint", "correct", "export", "feed", "history", "import", "migrate", "migrations-new", "open", "people", "record",
              "report", "retract", "users", "verify"], ignoreOrder: true);
         var report = FlagsOf(typeof(ReportCommand)).Where(f => !f.LongFormOnly).ToDictionary(f => f.ShortForm, f => f.LongForm);
         report["-f"].ShouldBe("--format");
@@ -63,7 +63,7 @@ public class VerbFlagTests
         var output = run.Output;
         var framework = output.IndexOf("Framework tools", StringComparison.Ordinal);
         framework.ShouldBeGreaterThan(0, output);
-        foreach (var verb in new[] { "open", "add-commitment", "record", "correct", "retract", "import", "report", "history", "audit", "users", "run" })
+        foreach (var verb in new[] { "open", "add-commitment", "record", "correct", "retract", "import", "report", "history", "audit", "feed", "users", "run" })
         {
             var at = output.IndexOf($"\n  {verb} ", StringComparison.Ordinal);
             at.ShouldBeGreaterThan(0, $"'{verb}' is not listed with its explanation:\n{output}");

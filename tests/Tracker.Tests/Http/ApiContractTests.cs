@@ -300,6 +300,11 @@ public class ApiContractTests(TrackerApp app)
             C(200, "a page", w => w.Get($"/api/audit?agreement={w.AgreementId}")),
             C(400, "from not an instant", w => w.Get("/api/audit?from=yesterday")),
         ],
+        ["GET /api/feed"] =
+        [
+            C(200, "a page of one agreement", w => w.Get($"/api/feed?agreement={w.AgreementId}&limit=10")),
+            C(400, "a cursor it never gave out", w => w.Get("/api/feed?after=not-a-cursor")),
+        ],
     };
 
     public static TheoryData<string> Operations() => new(Cases.Keys);

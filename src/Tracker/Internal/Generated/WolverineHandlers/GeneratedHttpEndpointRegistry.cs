@@ -9,7 +9,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         public override System.Type[] EndpointTypes()
         {
-            return new System.Type[] { typeof(Tracker.Agreements.AddCommitmentEndpoint), typeof(Tracker.Agreements.AgreementReadEndpoints), typeof(Tracker.Agreements.CorrectStatementEndpoint), typeof(Tracker.Agreements.OpenAgreementEndpoint), typeof(Tracker.Agreements.RecordStatementEndpoint), typeof(Tracker.Agreements.RetractStatementEndpoint), typeof(Tracker.Audit.AuditEndpoint), typeof(Tracker.Health.HealthEndpoint), typeof(Tracker.Integrity.IntegrityEndpoint), typeof(Tracker.Registry.Actors.ActorEndpoints), typeof(Tracker.Registry.People.PeopleEndpoints), typeof(Tracker.Reports.EvidenceEndpoint), typeof(Tracker.Reports.ReportEndpoints), typeof(Tracker.Security.UserEndpoints) };
+            return new System.Type[] { typeof(Tracker.Agreements.AddCommitmentEndpoint), typeof(Tracker.Agreements.AgreementReadEndpoints), typeof(Tracker.Agreements.CorrectStatementEndpoint), typeof(Tracker.Agreements.OpenAgreementEndpoint), typeof(Tracker.Agreements.RecordStatementEndpoint), typeof(Tracker.Agreements.RetractStatementEndpoint), typeof(Tracker.Audit.AuditEndpoint), typeof(Tracker.Following.FeedEndpoint), typeof(Tracker.Health.HealthEndpoint), typeof(Tracker.Integrity.IntegrityEndpoint), typeof(Tracker.Registry.Actors.ActorEndpoints), typeof(Tracker.Registry.People.PeopleEndpoints), typeof(Tracker.Reports.EvidenceEndpoint), typeof(Tracker.Reports.ReportEndpoints), typeof(Tracker.Security.UserEndpoints) };
         }
     }
 
@@ -32,6 +32,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_agreements_agreementId_statements))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_agreements_agreementId_statements_statementId))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_audit))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_feed))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_integrity))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_people))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_people_personId))]
@@ -62,6 +63,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Tracker.Agreements.RecordStatementEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Tracker.Agreements.RetractStatementEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Tracker.Audit.AuditEndpoint))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Tracker.Following.FeedEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Tracker.Health.HealthEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Tracker.Integrity.IntegrityEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Tracker.Registry.Actors.ActorEndpoints))]
@@ -103,6 +105,8 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Wolverine.Http.HttpChain.Applier<Tracker.Http.Listed<Tracker.Agreements.PageOf<Tracker.Registry.Actors.ActorSummary>>>))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Tracker.Http.Listed<Tracker.Agreements.PageOf<Tracker.Registry.People.PersonSummary>>))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Wolverine.Http.HttpChain.Applier<Tracker.Http.Listed<Tracker.Agreements.PageOf<Tracker.Registry.People.PersonSummary>>>))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Tracker.Http.Listed<Tracker.Following.FeedPage>))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Wolverine.Http.HttpChain.Applier<Tracker.Http.Listed<Tracker.Following.FeedPage>>))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Tracker.Http.Opened<Tracker.Agreements.AgreementWritten>))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Wolverine.Http.HttpChain.Applier<Tracker.Http.Opened<Tracker.Agreements.AgreementWritten>>))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Tracker.Http.Opened<Tracker.Registry.Actors.ActorWritten>))]
