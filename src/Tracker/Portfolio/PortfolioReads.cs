@@ -336,11 +336,19 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
             while (await reader.ReadAsync(ct))
                 readings[reader.GetString(0)] = JsonSerializer.Deserialize<StatementContent>(reader.GetString(1), PortfolioJson.Options)!;
         }
+        var people = await Registry.People.SpeakerPeople.ReadAsync(conn, readings.Values.Select(c => c.Speaker).ToList(), knownAt, ct);
+        CitedStatement Cited(Guid id, StatementContent c) => people.Of(c.Speaker) is { } person
+            ? CitedStatement.Of(id, c) with
+            {
+                Person = person.Name,
+                RoleOnDate = c.Speaker.Role is null ? person.RoleOn(c.SaidOn.Start)?.Role : null,
+            }
+            : CitedStatement.Of(id, c);
         var (names, gone) = await PartiesAsync(conn, rows.SelectMany(r => r.Parties).Distinct(StringComparer.Ordinal).ToArray(), day,
             knownAt, ct);
         return rows.Select(r => new StatusReportRow(r.AgreementId, r.Title, r.Parties, r.Status,
             [.. CitedStatement.CitedBy(r.Status)
-                .Select(id => readings.TryGetValue(StatementEntry.KeyOf(r.AgreementId, id), out var c) ? CitedStatement.Of(id, c) : null)
+                .Select(id => readings.TryGetValue(StatementEntry.KeyOf(r.AgreementId, id), out var c) ? Cited(id, c) : null)
                 .OfType<CitedStatement>()], r.Status.IsOverdueOn(day))
         {
             PartiesNoLongerExisting = r.Parties.Any(gone.ContainsKey) ? [.. r.Parties.Where(gone.ContainsKey).Select(p => gone[p])] : null,

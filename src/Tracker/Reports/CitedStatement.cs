@@ -24,6 +24,15 @@ public sealed record CitedStatement(
     string? ArchiveUrl,
     DateOnly? PublishedOn)
 {
+    /// <summary>The speaker's person in the people registry (by id, or by a name or alias the speaker's name matches),
+    /// as its registry name; absent when the registry has no such person.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Person { get; init; }
+
+    /// <summary>For a statement that gives no role: the role its person held on its said-on date, from the registry.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? RoleOnDate { get; init; }
+
     public static CitedStatement Of(Guid statementId, StatementContent c) => new(statementId, c.SaidOn, c.Speaker.Name,
         c.Speaker.Role, c.Speaker.Actor, c.Place, c.Quote, c.Language, c.Translation, c.Source.Outlet, c.Source.Kind,
         c.Source.Url, c.Source.ArchiveUrl, c.Source.PublishedOn);

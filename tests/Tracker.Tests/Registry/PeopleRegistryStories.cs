@@ -47,6 +47,12 @@ public class PeopleRegistryStories(TrackerApp app)
         await _api.Record(cyrillicOnly, WithoutRole(Api.Statement("drones", "raised", speaker: $"Рустем Умєров {tag}")));
         var report = await _api.Get($"/api/reports/status?speaker={Uri.EscapeDataString($"rustem umerov {tag}")}");
         report["rows"]!.AsArray().Select(r => r!["agreementId"]!.GetValue<string>()).ShouldContain(cyrillicOnly);
+
+        // Reports name him as the registry does, with the spelling the source used, and the role he held that day.
+        var cited = await _api.Get($"/api/reports/status?agreement={cyrillicOnly}");
+        cited["rows"]![0]!["statements"]![0]!["person"]!.GetValue<string>().ShouldBe($"Rustem Umerov {tag}");
+        (await _api.Text($"/api/reports/status?agreement={cyrillicOnly}&format=html"))
+            .ShouldContain($"Rustem Umerov {tag} [as “Рустем Умєров {tag}”] (Minister of Defence, per the registry, UKR)");
     }
 
     private static object WithoutRole(object statement)

@@ -85,7 +85,7 @@ public static class Html
             .Append($"<blockquote lang=\"{Escape(s.Language)}\">{Escape(s.Quote)}</blockquote>");
         if (s.Translation is { Length: > 0 } translation) html.Append($"<p class=\"translation\">Translation: {Escape(translation)}</p>");
         var links = new List<string>();
-        if (s.Role is { Length: > 0 }) links.Add(Escape(ReportText.SpeakerWithRole(s)));
+        if (s.Role is { Length: > 0 } || s.Person is not null) links.Add(Escape(ReportText.SpeakerWithRole(s)));
         if (s.Url is { Length: > 0 } url) links.Add($"<a href=\"{Escape(url)}\">source</a>");
         if (s.ArchiveUrl is { Length: > 0 } archive) links.Add($"<a href=\"{Escape(archive)}\">archived copy</a>");
         links.Add($"statement <code>{s.StatementId}</code>");

@@ -49,7 +49,7 @@ public static class Markdown
     {
         if (s is null) return Escape(text);
         var cell = new StringBuilder(Escape(text)).Append(": ").Append(Escape(ReportText.Words(s)));
-        if (s.Role is { Length: > 0 }) cell.Append(" — ").Append(Escape(ReportText.SpeakerWithRole(s)));
+        if (s.Role is { Length: > 0 } || s.Person is not null) cell.Append(" — ").Append(Escape(ReportText.SpeakerWithRole(s)));
         if (s.Url is { Length: > 0 } url) cell.Append(' ').Append(Link("source", url));
         if (s.ArchiveUrl is { Length: > 0 } archive) cell.Append(' ').Append(Link("archived", archive));
         return cell.Append(" (statement `").Append(s.StatementId).Append("`)").ToString();

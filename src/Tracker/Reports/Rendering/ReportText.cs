@@ -67,7 +67,11 @@ public static class ReportText
     }
 
     /// <summary>"Rustem Umerov (Minister of Defence, UKR)": the speaker with the role and actor the statement gives.</summary>
-    public static string SpeakerWithRole(CitedStatement s) => SpeakerWithRole(s.Speaker, s.Role, s.Actor);
+    /// <summary>A registry person is named as the registry names them, the spelling the source used after it; a statement
+    /// without a role shows the role they held that day, said to come from the registry.</summary>
+    public static string SpeakerWithRole(CitedStatement s) => SpeakerWithRole(
+        s.Person is { } person && person != s.Speaker ? $"{person} [as “{s.Speaker}”]" : s.Speaker,
+        s.Role ?? (s.RoleOnDate is { } held ? $"{held}, per the registry" : null), s.Actor);
 
     public static string SpeakerWithRole(string speaker, string? role, string? actor) =>
         (role, actor) switch
