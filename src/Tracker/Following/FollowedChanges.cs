@@ -11,6 +11,8 @@ namespace Tracker.Following;
 public sealed record FollowedChange(long Sequence, long Slot, long Position, string Kind, string AgreementId, string? CommitmentId,
     Guid? StatementId, string? Reason, DateTimeOffset RecordedAt, StatusNow? Before, StatusNow? After, string? Quote)
 {
+    public FeedCursor Cursor => new(Position, Slot);
+
     /// <summary>What changed, in a line: "air-defence-joint-production: under-examination → announced".</summary>
     public string Title => Kind == ChangeLog.Kinds.StatusChanged
         ? $"{CommitmentId}: {Describe(Before)} → {Describe(After)}"
@@ -22,13 +24,13 @@ public sealed record FollowedChange(long Sequence, long Slot, long Position, str
 
 /// <summary>
 /// The newest entries of the change feed that a user's watchlist (or one agreement) matches, newest first in commit
-/// order (the chain's positions), a page at a time: <c>before</c> is the last page's oldest position.
+/// order (the chain's positions), a page at a time: <c>before</c> is the last page's oldest entry.
 /// </summary>
 public static class FollowedChanges
 {
     public const int PageSize = 50;
 
-    public static Task<IReadOnlyList<FollowedChange>> ForUserAsync(NpgsqlDataSource dataSource, string user, long? before, int limit, CancellationToken ct) =>
+    public static Task<IReadOnlyList<FollowedChange>> ForUserAsync(NpgsqlDataSource dataSource, string user, FeedCursor? before, int limit, CancellationToken ct) =>
         ReadAsync(dataSource, $"""
             exists (select 1 from {Watchlist.Table} w where w.user_name = @user
                       and (w.agreement_id is null or w.agreement_id = f.agreement_id)
@@ -38,11 +40,11 @@ public static class FollowedChanges
                            (select agreement_id from {PortfolioRows.Agreements} where parties @> array[w.party])))
             """, "user", user, before, limit, ct);
 
-    public static Task<IReadOnlyList<FollowedChange>> ForAgreementAsync(NpgsqlDataSource dataSource, string agreementId, long? before, int limit, CancellationToken ct) =>
+    public static Task<IReadOnlyList<FollowedChange>> ForAgreementAsync(NpgsqlDataSource dataSource, string agreementId, FeedCursor? before, int limit, CancellationToken ct) =>
         ReadAsync(dataSource, "f.agreement_id = @agreement", "agreement", agreementId, before, limit, ct);
 
     private static async Task<IReadOnlyList<FollowedChange>> ReadAsync(NpgsqlDataSource dataSource, string match, string name, string value,
-        long? before, int limit, CancellationToken ct)
+        FeedCursor? before, int limit, CancellationToken ct)
     {
         var sql = new StringBuilder($"""
             select f.seq_id, f.slot, c.position, f.kind, f.agreement_id, f.commitment_id, f.statement_id, f.reason, f.recorded_at,
@@ -56,8 +58,9 @@ public static class FollowedChanges
         cmd.Parameters.AddWithValue(name, value);
         if (before is { } b)
         {
-            sql.Append(" and c.position < @before");
-            cmd.Parameters.AddWithValue("before", b);
+            sql.Append(" and (c.position, f.slot) < (@position, @slot)");
+            cmd.Parameters.AddWithValue("position", b.Position);
+            cmd.Parameters.AddWithValue("slot", b.Slot);
         }
         sql.Append(" order by c.position desc, f.slot desc limit @limit");
         cmd.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });

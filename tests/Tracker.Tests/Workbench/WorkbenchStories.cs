@@ -266,7 +266,8 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
         var page = await browser.SignedInAsync("rita");
         await page.GotoAsync(browser.Url + "/agreements/reader-view");
         (await page.GetByRole(AriaRole.Link, new() { Name = "Log a statement" }).CountAsync()).ShouldBe(0);
-        (await page.Locator("form[method=post]").CountAsync()).ShouldBe(1); // sign out only
+        (await page.Locator("form[method=post]").CountAsync()).ShouldBe(2); // sign out, and Follow (following is reading)
+        (await page.GetByRole(AriaRole.Button, new() { Name = "Follow", Exact = true }).CountAsync()).ShouldBe(1);
         await Browser.CheckAsync(page, "agreement-as-reader");
         foreach (var registry in new[] { "/actors", "/people" })
         {
