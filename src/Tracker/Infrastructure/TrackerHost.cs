@@ -22,6 +22,8 @@ using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
+using Tracker.Following;
+
 namespace Tracker.Infrastructure;
 
 public static class TrackerHost
@@ -237,6 +239,8 @@ public static class TrackerHost
             opts.AddPolicy<DocumentedRefusals>();
         });
         app.UseWorkbench();
+        // Atom feeds are polled by feed readers, without a session: the feed key in the URL is the credential.
+        app.MapAtomFeeds();
         // The workbench downloads the reports it shows: the same endpoints, on the session's cookie.
         app.MapGet("/reports/status", Reports.ReportEndpoints.Status).RequireAuthorization(WorkbenchSetup.Policies.Read).ExcludeFromDescription();
         app.MapGet("/reports/changes", Reports.ReportEndpoints.Changes).RequireAuthorization(WorkbenchSetup.Policies.Read).ExcludeFromDescription();

@@ -52,6 +52,13 @@ public partial class AccessTests(TrackerApp app)
                 continue;
             }
             if (url == "/signin") continue; // the one page anyone may open
+            // Atom feeds are polled by feed readers without a session: the feed key in the URL is the credential,
+            // and a key that is no user's current key reads nothing (WatchlistStories).
+            if (url.StartsWith("/feeds/", StringComparison.Ordinal))
+            {
+                status.ShouldBe(HttpStatusCode.NotFound, $"{method} {url}");
+                continue;
+            }
             if (IsWorkbenchPage(url))
             {
                 // A person in a browser is sent to sign in (and back afterwards), not shown a 401.

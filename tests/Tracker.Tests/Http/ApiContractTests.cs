@@ -305,6 +305,32 @@ public class ApiContractTests(TrackerApp app)
             C(200, "a page of one agreement", w => w.Get($"/api/feed?agreement={w.AgreementId}&limit=10")),
             C(400, "a cursor it never gave out", w => w.Get("/api/feed?after=not-a-cursor")),
         ],
+        ["GET /api/watchlist"] = [C(200, "the caller's follows", w => w.Get("/api/watchlist"))],
+        ["POST /api/watchlist"] =
+        [
+            C(201, "follow", w => w.Post("/api/watchlist", new { agreement = w.AgreementId, commitment = Commitment })),
+            C(200, "the same again", async w =>
+            {
+                await w.Post("/api/watchlist", new { agreement = w.AgreementId });
+                return await w.Post("/api/watchlist", new { agreement = w.AgreementId });
+            }),
+            C(400, "an unknown category", w => w.Post("/api/watchlist", new { category = "air-defense-typo" })),
+        ],
+        ["POST /api/watchlist/{id}/removal"] =
+        [
+            C(204, "unfollow", async w =>
+            {
+                var follow = await w.Post("/api/watchlist", new { agreement = w.AgreementId });
+                return await w.Post($"/api/watchlist/{JsonNode.Parse(follow.Text)!["id"]}/removal", null);
+            }),
+            C(400, "a query parameter", w => w.Post($"/api/watchlist/{Guid.NewGuid()}/removal?now=true", null)),
+            C(404, "not a follow of the caller's", w => w.Post($"/api/watchlist/{Guid.NewGuid()}/removal", null)),
+        ],
+        ["POST /api/watchlist/feed-key"] =
+        [
+            C(201, "rotate", w => w.Post("/api/watchlist/feed-key", null)),
+            C(400, "a query parameter", w => w.Post("/api/watchlist/feed-key?now=true", null)),
+        ],
     };
 
     public static TheoryData<string> Operations() => new(Cases.Keys);

@@ -257,6 +257,35 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
     }
 
     [Fact]
+    public async Task a_reader_follows_a_commitment_and_the_following_page_shows_its_change_with_the_quote()
+    {
+        var ana = await browser.SignedInAsync("ana");
+        await OpenAgreementAsync(ana, browser.Url, "follow-view");
+        await AddCommitmentAsync(ana, "air-defence", "Joint production of air defence", "air-defence");
+
+        var rita = await browser.SignedInAsync("rita");
+        await rita.GotoAsync(browser.Url + "/agreements/follow-view/commitments/air-defence");
+        await rita.GetByRole(AriaRole.Button, new() { Name = "Follow", Exact = true }).ClickAsync();
+        await rita.WaitForURLAsync(new Regex("/agreements/follow-view/commitments/air-defence$"));
+
+        await ana.GotoAsync(browser.Url + "/agreements/follow-view/statements/new");
+        await FillStatementAsync(ana, "air-defence", "announced", "2025-07-15", "Die Produktion ist angekündigt.");
+        await ana.GetByRole(AriaRole.Button, new() { Name = "Save statement" }).ClickAsync();
+        await ana.WaitForURLAsync(new Regex("recorded="));
+
+        await rita.GetByRole(AriaRole.Link, new() { Name = "Following" }).ClickAsync();
+        var row = rita.Locator("tr", new() { HasText = "air-defence: none → announced" });
+        (await row.InnerTextAsync()).ShouldContain("Die Produktion ist angekündigt.");
+        (await rita.Locator("li", new() { HasText = "commitment air-defence" }).CountAsync()).ShouldBe(1);
+        await rita.GetByRole(AriaRole.Button, new() { Name = "Issue a feed key" }).ClickAsync();
+        var feedUrl = await rita.Locator("#feed-url").InnerTextAsync();
+        var atom = await rita.APIRequest.GetAsync(feedUrl);
+        atom.Status.ShouldBe(200);
+        (await atom.TextAsync()).ShouldContain("Die Produktion ist angekündigt.");
+        await Browser.CheckAsync(rita, "following");
+    }
+
+    [Fact]
     public async Task a_reader_sees_no_write_controls_and_a_forged_write_is_refused_and_stores_nothing()
     {
         var ana = await browser.SignedInAsync("ana");
@@ -266,7 +295,8 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
         var page = await browser.SignedInAsync("rita");
         await page.GotoAsync(browser.Url + "/agreements/reader-view");
         (await page.GetByRole(AriaRole.Link, new() { Name = "Log a statement" }).CountAsync()).ShouldBe(0);
-        (await page.Locator("form[method=post]").CountAsync()).ShouldBe(1); // sign out only
+        (await page.Locator("form[method=post]").CountAsync()).ShouldBe(2); // sign out, and Follow (following is reading)
+        (await page.GetByRole(AriaRole.Button, new() { Name = "Follow", Exact = true }).CountAsync()).ShouldBe(1);
         await Browser.CheckAsync(page, "agreement-as-reader");
         foreach (var registry in new[] { "/actors", "/people" })
         {

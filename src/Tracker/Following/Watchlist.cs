@@ -1,0 +1,120 @@
+using Npgsql;
+using Tracker.Agreements;
+using Tracker.Infrastructure;
+using Tracker.Kernel;
+using Tracker.Portfolio;
+using Tracker.Reports;
+using Tracker.Reports.Rendering;
+
+namespace Tracker.Following;
+
+/// <summary>What a user asks to follow: at least one field; an entry matches when it matches every field given.</summary>
+public sealed record FollowRequest(string? Agreement = null, string? Commitment = null, string? Party = null, string? Category = null);
+
+/// <summary>One follow of the caller's: its id (to remove it by) and what it names, as stored (a party as its code).</summary>
+public sealed record Follow(Guid Id, string? Agreement, string? Commitment, string? Party, string? Category, DateTimeOffset CreatedAt);
+
+/// <summary>The watchlists (<c>migrations/0011_watchlists.sql</c>): one row per follow, keyed by its user's name.</summary>
+public static class Watchlist
+{
+    public const string Table = TrackerHost.MartenSchema + ".watchlist";
+
+    /// <summary>Checks and resolves a follow as the feed's filters are (a party code or alias through the registry);
+    /// an unknown value is an error naming its field.</summary>
+    public static async Task<(List<FieldError> Errors, FollowRequest? Resolved)> ResolveAsync(NpgsqlDataSource dataSource,
+        PortfolioReads portfolio, FollowRequest request, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        string? Given(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+        var (agreement, commitment, party, category) = (Given(request.Agreement), Given(request.Commitment), Given(request.Party), Given(request.Category));
+        if (agreement is null && commitment is null && party is null && category is null)
+        {
+            errors.Add(new FieldError("agreement", "name at least one of agreement, commitment, party or category to follow"));
+            return (errors, null);
+        }
+        var (filterErrors, status) = await ReportRequests.ParseStatusAsync(dataSource, new StatusFilterText(agreement, party, category),
+            null, null, null, ReportFormat.Json, ct);
+        errors.AddRange(filterErrors);
+        await portfolio.CheckAgreementAsync(status?.Filter, errors, ct);
+        if (commitment is not null && !errors.Any(e => e.Field == "agreement") && !await CommitmentExistsAsync(dataSource, agreement, commitment, ct))
+            errors.Add(new FieldError("commitment", agreement is null
+                ? $"no agreement has a commitment '{commitment}'"
+                : $"agreement '{agreement}' has no commitment '{commitment}'"));
+        if (errors.Count > 0) return (errors, null);
+        var f = status!.Filter;
+        return (errors, new FollowRequest(f.Agreement, commitment, f.Party, f.Category is { } c ? Vocabulary.NameOf(c) : null));
+    }
+
+    private static async Task<bool> CommitmentExistsAsync(NpgsqlDataSource dataSource, string? agreement, string commitment, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand($"""
+            select exists (select 1 from {PortfolioRows.Status}
+                           where commitment_id = @c and (@a::text is null or agreement_id = @a::text))
+            """);
+        cmd.Parameters.AddWithValue("c", commitment);
+        cmd.Parameters.Add(new NpgsqlParameter("a", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)agreement ?? DBNull.Value });
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Stores the follow for the user; false (and the existing follow) when they follow exactly this already.</summary>
+    public static async Task<(bool Added, Follow Follow)> AddAsync(NpgsqlDataSource dataSource, string user, FollowRequest f, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using (var insert = new NpgsqlCommand($"""
+            insert into {Table} (id, user_name, agreement_id, commitment_id, party, category, created_at)
+            values (@id, @u, @a, @c, @p, @k, now())
+            on conflict do nothing
+            """, conn))
+        {
+            insert.Parameters.AddWithValue("id", Guid.CreateVersion7());
+            AddKey(insert, user, f);
+            if (await insert.ExecuteNonQueryAsync(ct) == 1) return (true, await FindAsync(conn, user, f, ct));
+        }
+        return (false, await FindAsync(conn, user, f, ct));
+    }
+
+    private static async Task<Follow> FindAsync(NpgsqlConnection conn, string user, FollowRequest f, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            {Select} where user_name = @u and coalesce(agreement_id, '') = coalesce(@a, '') and coalesce(commitment_id, '') = coalesce(@c, '')
+              and coalesce(party, '') = coalesce(@p, '') and coalesce(category, '') = coalesce(@k, '')
+            """, conn);
+        AddKey(cmd, user, f);
+        return (await ReadAsync(cmd, ct)).Single();
+    }
+
+    public static async Task<IReadOnlyList<Follow>> ListAsync(NpgsqlDataSource dataSource, string user, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand($"{Select} where user_name = @u order by created_at, id");
+        cmd.Parameters.AddWithValue("u", user);
+        return await ReadAsync(cmd, ct);
+    }
+
+    /// <summary>Removes one of the user's own follows; false when there is none with this id for this user.</summary>
+    public static async Task<bool> RemoveAsync(NpgsqlDataSource dataSource, string user, Guid id, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand($"delete from {Table} where id = @id and user_name = @u");
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("u", user);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    private const string Select = $"select id, agreement_id, commitment_id, party, category, created_at from {Table}";
+
+    private static void AddKey(NpgsqlCommand cmd, string user, FollowRequest f)
+    {
+        cmd.Parameters.AddWithValue("u", user);
+        foreach (var (name, value) in new[] { ("a", f.Agreement), ("c", f.Commitment), ("p", f.Party), ("k", f.Category) })
+            cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });
+    }
+
+    private static async Task<List<Follow>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        var follows = new List<Follow>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+        while (await reader.ReadAsync(ct))
+            follows.Add(new Follow(reader.GetGuid(0), Text(1), Text(2), Text(3), Text(4), reader.GetFieldValue<DateTimeOffset>(5)));
+        return follows;
+    }
+}
