@@ -47,14 +47,15 @@ public static class BuiltinActors
         using var stream = typeof(BuiltinActors).Assembly.GetManifestResourceStream(ResourceName)
                            ?? throw new InvalidOperationException($"{ResourceName} is not embedded");
         using var reader = new StreamReader(stream);
-        var header = reader.ReadLine();
+        // The import's own CSV reader, run to completion here: the list is an embedded resource, read once.
+        var csv = new Import.CsvParser(reader);
+        List<string>? Next() => csv.NextAsync(CancellationToken.None).GetAwaiter().GetResult()?.Fields;
+        var header = Next() is { } names ? string.Join(',', names) : null;
         if (header != "actorId,kind,name,country,validFrom,validTo,aliases,hints,eventCode")
             throw new InvalidOperationException($"{ResourceName}: unexpected header '{header}'");
-        var line = 1;
-        while (reader.ReadLine() is { } text)
+        while (Next() is { } f)
         {
-            line++;
-            var f = SplitCsv(text);
+            var line = csv.Line;
             if (f.Count != 9) throw new InvalidOperationException($"{ResourceName}:{line}: expected 9 fields, found {f.Count}");
             if (!Vocabulary.TryParse<ActorKind>(f[1], out var kind))
                 throw new InvalidOperationException($"{ResourceName}:{line}:kind: '{f[1]}' is not an actor kind");
@@ -78,27 +79,4 @@ public static class BuiltinActors
 
     private static DateOnly? Date(string field) =>
         field.Length == 0 ? null : DateOnly.ParseExact(field, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    /// <summary>RFC 4180 fields of one line (quotes around fields that hold commas).</summary>
-    private static List<string> SplitCsv(string line)
-    {
-        var fields = new List<string>();
-        var field = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else field.Append(c);
-            }
-            else if (c == '"') quoted = true;
-            else if (c == ',') { fields.Add(field.ToString()); field.Clear(); }
-            else field.Append(c);
-        }
-        fields.Add(field.ToString());
-        return fields;
-    }
 }

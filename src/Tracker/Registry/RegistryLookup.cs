@@ -9,8 +9,6 @@ namespace Tracker.Registry;
 public sealed class RegistryLookup(
     IReadOnlyDictionary<string, string> aliasOwners, IReadOnlyDictionary<string, ActorEntry> actors)
 {
-    public static readonly RegistryLookup BuiltinOnly = new(new Dictionary<string, string>(), new Dictionary<string, ActorEntry>());
-
     /// <summary>The actor an alias (any spelling) belongs to now, or an actor whose code it is.</summary>
     public string? OwnerOf(string alias)
     {

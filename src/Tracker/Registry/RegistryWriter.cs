@@ -72,13 +72,10 @@ public sealed class RegistryWriter(IDocumentStore store, NpgsqlDataSource dataSo
             ? [.. accepted.Events]
             : [new ActorRegistered(builtin.Id, builtin.Kind, builtin.Name, builtin.Country, builtin.ValidFrom, builtin.ValidTo,
                 builtin.Notes, builtin.EventCode, builtin.AliasList, FromBuiltinList: true), .. accepted.Events];
-        if (actor is null && builtin is null && events[0] is not ActorRegistered) return new WriteResult(ActorChangesUnknown(command), 0);
+        if (actor is null && builtin is null && events[0] is not ActorRegistered) return new WriteResult(ActorChanges.Unknown(command.ActorId), 0);
         stream.AppendMany(events);
         return new WriteResult(outcome, current + events.Count);
     }
-
-    private static Outcome ActorChangesUnknown(IActorCommand command) =>
-        Outcome.NotFound("actorId", $"'{command.ActorId}' is neither registered nor built in");
 
     private static async Task<WriteResult> DecideAsync(IDocumentSession session, NpgsqlTransaction tx, IPersonCommand command,
         CancellationToken ct)
