@@ -344,48 +344,43 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
                 RoleOnDate = c.Speaker.Role is null ? person.RoleOn(c.SaidOn.Start)?.Role : null,
             }
             : CitedStatement.Of(id, c);
-        var (names, gone) = await PartiesAsync(conn, rows.SelectMany(r => r.Parties).Distinct(StringComparer.Ordinal).ToArray(), day,
-            knownAt, ct);
-        return rows.Select(r => new StatusReportRow(r.AgreementId, r.Title, r.Parties, r.Status,
-            [.. CitedStatement.CitedBy(r.Status)
-                .Select(id => readings.TryGetValue(StatementEntry.KeyOf(r.AgreementId, id), out var c) ? Cited(id, c) : null)
-                .OfType<CitedStatement>()], r.Status.IsOverdueOn(day))
+        var actors = await PartyActorsAsync(conn, rows.SelectMany(r => r.Parties).Distinct(StringComparer.Ordinal).ToArray(), knownAt, ct);
+        return rows.Select(r =>
         {
-            PartiesNoLongerExisting = r.Parties.Any(gone.ContainsKey) ? [.. r.Parties.Where(gone.ContainsKey).Select(p => gone[p])] : null,
-            PartyNames = names,
+            var (names, gone) = PartyNoLongerExisting.Describe(r.Parties, day, head => actors.TryGetValue(head, out var a) ? a : null);
+            return new StatusReportRow(r.AgreementId, r.Title, r.Parties, r.Status,
+                [.. CitedStatement.CitedBy(r.Status)
+                    .Select(id => readings.TryGetValue(StatementEntry.KeyOf(r.AgreementId, id), out var c) ? Cited(id, c) : null)
+                    .OfType<CitedStatement>()], r.Status.IsOverdueOn(day))
+            {
+                PartiesNoLongerExisting = gone,
+                PartyNames = names,
+            };
         }).ToList();
     }
 
     /// <summary>
-    /// These parties' registry names ("Ukraine", a unit as "Ukraine (MOD)"), and those that had ceased to exist by the
-    /// day (a unit goes with its actor). Known at an instant, a name is the one the registry had then: a later rename
-    /// does not rewrite an earlier report. One indexed lookup for the page's parties.
+    /// The registry's name and last day of the actors behind these parties (a unit's actor for a unit). Known at an
+    /// instant, a name is the one the registry had then: a later rename does not rewrite an earlier report. One indexed
+    /// lookup for the page's parties.
     /// </summary>
-    private static async Task<(Dictionary<string, string> Names, Dictionary<string, PartyNoLongerExisting> Gone)> PartiesAsync(
-        NpgsqlConnection conn, string[] parties, DateOnly day, DateTimeOffset? knownAt, CancellationToken ct)
+    private static async Task<Dictionary<string, (string Name, DateOnly? ValidTo)>> PartyActorsAsync(
+        NpgsqlConnection conn, string[] parties, DateTimeOffset? knownAt, CancellationToken ct)
     {
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        var gone = new Dictionary<string, PartyNoLongerExisting>(StringComparer.Ordinal);
-        if (parties.Length == 0) return (names, gone);
-        var heads = parties.ToDictionary(p => p, p => p.Split('-')[0], StringComparer.Ordinal);
+        var found = new Dictionary<string, (string Name, DateOnly? ValidTo)>(StringComparer.Ordinal);
+        if (parties.Length == 0) return found;
         var name = knownAt is null ? "d.name" : $"""
             coalesce((select k.written from {Registry.RegistryProjection.ActorKeys} k where k.actor_id = d.actor_id and k.kind = 'name'
                         and k.added_at <= @t and (k.removed_at is null or k.removed_at > @t) order by k.added_at desc limit 1),
                      (select b.name from {Registry.RegistryReads.Builtins} b where b.actor_id = d.actor_id), d.actor_id)
             """;
         await using var cmd = Command(conn, $"select d.actor_id, {name}, d.valid_to from {Registry.RegistryReads.Directory} d where d.actor_id = any(@ids)",
-            [new("ids", heads.Values.Distinct().ToArray()), new("t", NpgsqlDbType.TimestampTz) { Value = (object?)knownAt ?? DBNull.Value }]);
-        var found = new Dictionary<string, (string Name, DateOnly? To)>(StringComparer.Ordinal);
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct))
-                found[reader.GetString(0)] = (reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateOnly>(2));
-        foreach (var (party, head) in heads)
-        {
-            if (!found.TryGetValue(head, out var actor)) continue;
-            names[party] = party == head ? actor.Name : $"{actor.Name} ({party[(head.Length + 1)..]})";
-            if (actor.To < day) gone[party] = new PartyNoLongerExisting(party, actor.Name, actor.To!.Value);
-        }
-        return (names, gone);
+            [new("ids", parties.Select(p => p.Split('-')[0]).Distinct().ToArray()),
+                new("t", NpgsqlDbType.TimestampTz) { Value = (object?)knownAt ?? DBNull.Value }]);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            found[reader.GetString(0)] = (reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateOnly>(2));
+        return found;
     }
 
     private static string StatusWhere(StatusReportFilter filter, Clocks clocks, DateOnly day, List<NpgsqlParameter> parameters) =>

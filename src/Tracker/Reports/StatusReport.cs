@@ -34,14 +34,30 @@ public sealed record PartyNoLongerExisting(string Actor, string Name, DateOnly V
 {
     public override string ToString() => $"{Actor} ({Name}) no longer existed after {ValidTo:yyyy-MM-dd}";
 
-    /// <summary>From the built-in list alone (reports computed without a store).</summary>
-    public static IReadOnlyList<PartyNoLongerExisting>? Of(IEnumerable<string> parties, DateOnly day)
+    /// <summary>
+    /// The parties' names ("Ukraine", a unit as "Ukraine (MOD)") and those that had ceased to exist by the day (a unit
+    /// goes with its actor), as <paramref name="find"/> gives each actor's name and last day: the built-in list for a
+    /// report computed without a store, the registry as known at the report's instant for the store's.
+    /// </summary>
+    public static (Dictionary<string, string> Names, IReadOnlyList<PartyNoLongerExisting>? Gone) Describe(
+        IEnumerable<string> parties, DateOnly day, Func<string, (string Name, DateOnly? ValidTo)?> find)
     {
-        var gone = parties.Select(p => Registry.BuiltinActors.Find(p.Split('-')[0]) is { ValidTo: { } to } a && to < day
-                ? new PartyNoLongerExisting(p, a.Name, to) : null)
-            .OfType<PartyNoLongerExisting>().ToList();
-        return gone.Count == 0 ? null : gone;
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var gone = new List<PartyNoLongerExisting>();
+        foreach (var party in parties)
+        {
+            var head = party.Split('-')[0];
+            if (find(head) is not { } actor) continue;
+            names[party] = party == head ? actor.Name : $"{actor.Name} ({party[(head.Length + 1)..]})";
+            if (actor.ValidTo is { } to && to < day) gone.Add(new PartyNoLongerExisting(party, actor.Name, to));
+        }
+        return (names, gone.Count == 0 ? null : gone);
     }
+
+    /// <summary>From the built-in list alone (reports computed without a store).</summary>
+    public static (Dictionary<string, string> Names, IReadOnlyList<PartyNoLongerExisting>? Gone) FromBuiltinList(
+        IEnumerable<string> parties, DateOnly day) =>
+        Describe(parties, day, head => Registry.BuiltinActors.Find(head) is { } a ? (a.Name, a.ValidTo) : null);
 }
 
 /// <summary>What a status report says before its rows: the clocks, the filter, and the totals over every matching row.</summary>
@@ -86,13 +102,16 @@ public sealed record StatusReport(
             .Where(a => filter.Agreement is null || a.Id == filter.Agreement)
             .Where(a => filter.Party is null || a.Parties.Contains(filter.Party, StringComparer.OrdinalIgnoreCase))
             .OrderBy(a => a.Id, StringComparer.Ordinal)
-            .SelectMany(a => StatusRule.EvaluateAll(a, asOf).Select(s => s.Abridged()).Select(s => new StatusReportRow(a.Id, a.Title,
-                a.Parties, s, [.. CitedStatement.CitedBy(s).Select(id => CitedStatement.Of(id, a.Statement(id)!.Current))], s.IsOverdueOn(day))
+            .SelectMany(a => StatusRule.EvaluateAll(a, asOf).Select(s => s.Abridged()).Select(s =>
+            {
+                var (names, gone) = PartyNoLongerExisting.FromBuiltinList(a.Parties, day);
+                return new StatusReportRow(a.Id, a.Title, a.Parties, s,
+                    [.. CitedStatement.CitedBy(s).Select(id => CitedStatement.Of(id, a.Statement(id)!.Current))], s.IsOverdueOn(day))
                 {
-                    PartiesNoLongerExisting = PartyNoLongerExisting.Of(a.Parties, day),
-                    PartyNames = a.Parties.Select(p => (p, Registry.BuiltinActors.Find(p.Split('-')[0])?.Name)).Where(x => x.Name is not null)
-                        .ToDictionary(x => x.p, x => x.p.Contains('-') ? $"{x.Name} ({x.p[(x.p.IndexOf('-') + 1)..]})" : x.Name!),
-                }))
+                    PartiesNoLongerExisting = gone,
+                    PartyNames = names,
+                };
+            }))
             .Where(r => filter.Category is null || r.Status.Category == filter.Category)
             .Where(r => filter.Stage is null || r.Status.Stage == filter.Stage)
             .Where(r => filter.Contested is null || r.Status.Contested == filter.Contested)
