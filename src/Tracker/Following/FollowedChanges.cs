@@ -18,6 +18,10 @@ public sealed record FollowedChange(long Sequence, long Slot, long Position, str
         ? $"{CommitmentId}: {Describe(Before)} → {Describe(After)}"
         : $"{AgreementId}: {Kind.Replace('-', ' ')}";
 
+    /// <summary>The workbench page of what changed: the commitment's, or the agreement's for a statement's entry.</summary>
+    public string Page => $"/agreements/{Uri.EscapeDataString(AgreementId)}"
+                          + (CommitmentId is { } c ? $"/commitments/{Uri.EscapeDataString(c)}" : "");
+
     private static string Describe(StatusNow? s) =>
         s is null ? "none" : (s.Stage ?? "none") + (s.Contested ? " (contested)" : "") + (s.Overdue ? " (overdue)" : "");
 }

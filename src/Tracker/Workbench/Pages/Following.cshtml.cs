@@ -67,9 +67,6 @@ public sealed class FollowingModel(NpgsqlDataSource dataSource, PortfolioReads p
 
     public string FeedUrl(string key) => $"{Request.Scheme}://{Request.Host}{AtomFeeds.FollowingPath(key)}";
 
-    public static string PageOf(FollowedChange c) =>
-        $"/agreements/{Uri.EscapeDataString(c.AgreementId)}" + (c.CommitmentId is { } id ? $"/commitments/{Uri.EscapeDataString(id)}" : "");
-
     private async Task LoadAsync(FeedCursor? before, CancellationToken ct)
     {
         var user = HttpContext.Author().UserName;
