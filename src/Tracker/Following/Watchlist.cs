@@ -16,10 +16,7 @@ namespace Tracker.Following;
 /// that <paramref name="Reaches"/> the stage (from another), or make the commitment overdue or contested (from not).
 /// </summary>
 public sealed record FollowRequest(string? Agreement = null, string? Commitment = null, string? Party = null, string? Category = null,
-    [property: WireVocabulary(typeof(Stage))] string? Reaches = null, bool BecomesOverdue = false, bool BecomesContested = false)
-{
-    internal bool HasCondition => Reaches is not null || BecomesOverdue || BecomesContested;
-}
+    [property: WireVocabulary(typeof(Stage))] string? Reaches = null, bool BecomesOverdue = false, bool BecomesContested = false);
 
 /// <summary>One follow of the caller's: its id (to remove it by) and what it names, as stored (a party as its code).</summary>
 public sealed record Follow(Guid Id, string? Agreement, string? Commitment, string? Party, string? Category, DateTimeOffset CreatedAt,

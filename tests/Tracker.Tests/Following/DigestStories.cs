@@ -16,16 +16,20 @@ public class DigestStories(TrackerApp app)
     private const string Workbench = "https://tracker.example.org";
     private readonly Api _analyst = new(app);
 
-    private static IEnumerable<(string, string)> Settings(SmtpListener smtp) =>
+    private static IEnumerable<(string, string)> Settings(SmtpListener smtp) => Settings(smtp.Port);
+
+    private static IEnumerable<(string, string)> Settings(int smtpPort) =>
     [
-        ("Tracker:Digest:SmtpHost", "127.0.0.1"), ("Tracker:Digest:SmtpPort", smtp.Port.ToString(CultureInfo.InvariantCulture)),
+        ("Tracker:Digest:SmtpHost", "127.0.0.1"), ("Tracker:Digest:SmtpPort", smtpPort.ToString(CultureInfo.InvariantCulture)),
         ("Tracker:Digest:From", "tracker@example.org"), ("Tracker:Digest:WorkbenchUrl", Workbench + "/"),
     ];
 
-    private Task<TrackerProcess.Result> Tracker(SmtpListener? smtp, params string[] args)
+    private Task<TrackerProcess.Result> Tracker(SmtpListener? smtp, params string[] args) => Tracker(smtp?.Port, args);
+
+    private Task<TrackerProcess.Result> Tracker(int? smtpPort, params string[] args)
     {
         var env = new Dictionary<string, string?> { ["TRACKER_DB"] = app.ConnectionString };
-        foreach (var (key, value) in smtp is null ? [] : Settings(smtp)) env[key.Replace(":", "__")] = value;
+        foreach (var (key, value) in smtpPort is { } port ? Settings(port) : []) env[key.Replace(":", "__")] = value;
         return TrackerProcess.RunAsync(env, args);
     }
 
@@ -35,7 +39,7 @@ public class DigestStories(TrackerApp app)
         var name = "digest-" + Guid.NewGuid().ToString("N")[..8];
         var token = (await _analyst.As(app.AdminToken).Post("/api/users", new { name, role = "reader" }))["token"]!.ToString();
         var email = $"{name}@desk.example.org";
-        var set = await Tracker(null, "users", "email", name, email);
+        var set = await Tracker((SmtpListener?)null, "users", "email", name, email);
         set.ExitCode.ShouldBe(0, set.ToString());
         var id = "dg-" + Guid.NewGuid().ToString("N")[..10];
         await _analyst.Open(id, AirDefence);
@@ -122,6 +126,25 @@ public class DigestStories(TrackerApp app)
     }
 
     [Fact]
+    public async Task a_digest_the_smtp_server_refused_is_sent_by_the_next_run_the_same_day()
+    {
+        var (name, email, id) = await NewDesk();
+        await _analyst.Record(id, Api.Statement(AirDefence, "raised", saidOn: "2025-09-02"));
+        var down = new SmtpListener();
+        var port = down.Port;
+        await down.DisposeAsync();
+
+        var failed = await Tracker(port, "digest", "send", "--user", name);
+
+        failed.ExitCode.ShouldNotBe(0, failed.ToString());
+        failed.Error.ShouldContain($"{name}: not sent");
+        await using var smtp = new SmtpListener();
+        var retried = await Tracker(smtp, "digest", "send", "--user", name);
+        retried.ExitCode.ShouldBe(0, retried.ToString());
+        smtp.To(email).ShouldHaveSingleItem().TextBody!.ShouldContain($"{AirDefence}: none → raised");
+    }
+
+    [Fact]
     public async Task the_schedule_of_another_instance_and_the_verb_at_the_same_time_send_one_mail()
     {
         var (name, email, id) = await NewDesk();
@@ -148,8 +171,8 @@ public class DigestStories(TrackerApp app)
     {
         var (name, _, _) = await NewDesk();
 
-        var address = await Tracker(null, "users", "email", name, "Someone <not an address>");
-        var settings = await Tracker(null, "digest", "send", "--user", name);
+        var address = await Tracker((SmtpListener?)null, "users", "email", name, "Someone <not an address>");
+        var settings = await Tracker((SmtpListener?)null, "digest", "send", "--user", name);
         await using var smtp = new SmtpListener();
         var unknown = await Tracker(smtp, "digest", "send", "--user", "nobody-" + name);
 

@@ -66,7 +66,11 @@ public sealed class DigestSender(NpgsqlDataSource dataSource, IDocumentStore sto
     {
         var done = new List<DigestResult>();
         var failed = new List<(string, Exception)>();
-        foreach (var user in await RecipientsAsync(only, ct))
+        var recipients = await RecipientsAsync(only, ct);
+        var finished = only is null ? await FinishedOnAsync(day, ct) : [];
+        // The schedule looks every few minutes all day: the days done already are skipped in one read, not claimed again.
+        if (only is null) recipients = [.. recipients.Where(u => !finished.Contains(u.Id))];
+        foreach (var user in recipients)
         {
             try { done.Add(await SendAsync(user, day, ct)); }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -78,9 +82,20 @@ public sealed class DigestSender(NpgsqlDataSource dataSource, IDocumentStore sto
         return (done, failed);
     }
 
+    private async Task<HashSet<string>> FinishedOnAsync(DateOnly day, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand($"select user_name from {Table} where day = @d and state <> 'sending'");
+        cmd.Parameters.AddWithValue("d", day);
+        var users = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) users.Add(reader.GetString(0));
+        return users;
+    }
+
     public async Task<DigestResult> SendAsync(ApiUser user, DateOnly day, CancellationToken ct)
     {
         var claim = Guid.NewGuid();
+        var mailed = false;
         if (!await ClaimAsync(user.Id, day, claim, ct))
             return new DigestResult(user.Id, day, await IsDoneAsync(user.Id, day, ct) ? DigestOutcome.AlreadyDone : DigestOutcome.HeldElsewhere);
         try
@@ -96,14 +111,16 @@ public sealed class DigestSender(NpgsqlDataSource dataSource, IDocumentStore sto
             var follows = await Watchlist.ListAsync(dataSource, user.Id, ct);
             var message = DigestMail.Compose(Settings, user, day, changes.Take(MaxChanges).ToList(), changes.Count > MaxChanges, follows);
             await MailAsync(message, ct);
+            mailed = true;
             await FinishAsync(user.Id, day, claim, "sent", user.Email, Math.Min(changes.Count, MaxChanges), through, ct);
             logger.LogInformation("Digest of {User} for {Day} sent to {Email}: {Changes} changes", user.Id, day.ToString("yyyy-MM-dd"), user.Email, changes.Count);
             return new DigestResult(user.Id, day, DigestOutcome.Sent, Math.Min(changes.Count, MaxChanges));
         }
         catch
         {
-            // Not sent: whoever tries next may take the day at once, instead of when the lease runs out.
-            await ReleaseAsync(user.Id, day, claim);
+            // Not mailed: whoever tries next may take the day at once, instead of when the lease runs out. Mailed but not
+            // marked (the database failed): the lease keeps the next try off for as long as it can.
+            if (!mailed) await ReleaseAsync(user.Id, day, claim);
             throw;
         }
     }
