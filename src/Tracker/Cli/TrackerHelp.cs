@@ -23,7 +23,7 @@ public static class TrackerHelp
         ("Operating",
         [
             ("run", "Serve the API and the workbench (the default when no verb is given)"),
-            ("users", null), ("verify", null), ("checkpoint", null), ("migrate", null), ("migrations-new", null),
+            ("users", null), ("digest", null), ("verify", null), ("checkpoint", null), ("migrate", null), ("migrations-new", null),
             ("projections", "List or rebuild projections, e.g. 'projections rebuild -p AuditTrail'"),
             ("codegen", "Pre-generate Wolverine's handler code: 'codegen write', or 'codegen test' to check it compiles"),
             ("openapi", "Write the OpenAPI document, e.g. 'openapi -o openapi.json' (no database needed)"),

@@ -5,17 +5,21 @@ namespace Tracker.Cli;
 
 public class UsersInput : TrackerInput
 {
-    [Description("add | list | revoke")]
+    [Description("add | list | revoke | email")]
     public string Action { get; set; } = "list";
 
-    [Description("The user name (for add and revoke)")]
+    [Description("The user name (for add, revoke and email)")]
     public string Name { get; set; } = "";
+
+    [Description("The address their daily digest is mailed to (for email; 'none' removes it)")]
+    public string Address { get; set; } = "";
 
     [Description("reader | analyst | admin (for add)"), FlagAlias("role", 'r')]
     public string RoleFlag { get; set; } = Roles.Reader;
 }
 
-[Description("Manage API users: 'users add NAME --role analyst' prints a token once; 'users list'; 'users revoke NAME'",
+[Description("Manage API users: 'users add NAME --role analyst' prints a token once; 'users list'; 'users revoke NAME'; " +
+             "'users email NAME ADDRESS' sets where their digest goes",
     Name = "users")]
 public class UsersCommand : JasperFxAsyncCommand<UsersInput>
 {
@@ -23,6 +27,7 @@ public class UsersCommand : JasperFxAsyncCommand<UsersInput>
     {
         Usage("List users").Arguments(x => x.Action);
         Usage("Add or revoke a user").Arguments(x => x.Action, x => x.Name);
+        Usage("Set a user's email address").Arguments(x => x.Action, x => x.Name, x => x.Address);
     }
 
     public override async Task<bool> Execute(UsersInput input)
@@ -42,13 +47,19 @@ public class UsersCommand : JasperFxAsyncCommand<UsersInput>
                     await users.RevokeAsync(input.Name);
                     Console.WriteLine($"Revoked {input.Name}: their token no longer works.");
                     return true;
+                case "email":
+                    var address = input.Address.Trim() is "" or "none" ? null : input.Address;
+                    await users.SetEmailAsync(input.Name, address);
+                    Console.WriteLine(address is null ? $"{input.Name} has no email address now: no digest is mailed to them."
+                        : $"{input.Name}'s digest goes to {address.Trim()}.");
+                    return true;
                 case "list":
-                    Console.WriteLine($"{"USER",-32} {"ROLE",-8} {"CREATED",-20} REVOKED");
+                    Console.WriteLine($"{"USER",-32} {"ROLE",-8} {"CREATED",-20} {"REVOKED",-17} EMAIL");
                     foreach (var u in await users.ListAsync())
-                        Console.WriteLine($"{u.Id,-32} {u.Role,-8} {u.CreatedAt:yyyy-MM-dd HH:mm}Z    {u.RevokedAt?.ToString("yyyy-MM-dd HH:mm") ?? ""}");
+                        Console.WriteLine($"{u.Id,-32} {u.Role,-8} {u.CreatedAt:yyyy-MM-dd HH:mm}Z    {u.RevokedAt?.ToString("yyyy-MM-dd HH:mm") ?? "",-17} {u.Email}");
                     return true;
                 default:
-                    Console.Error.WriteLine($"users: unknown action '{input.Action}'; use add, list or revoke.");
+                    Console.Error.WriteLine($"users: unknown action '{input.Action}'; use add, list, revoke or email.");
                     return false;
             }
         }

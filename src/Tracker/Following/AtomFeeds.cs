@@ -76,9 +76,7 @@ public static class AtomFeeds
                 xml.WriteElementString("id", Atom, $"urn:tracker:change:{change.Sequence}:{change.Slot}");
                 xml.WriteElementString("title", Atom, Clean(change.Title));
                 xml.WriteElementString("updated", Atom, Instant(change.RecordedAt));
-                var link = $"{origin}/agreements/{Uri.EscapeDataString(change.AgreementId)}"
-                           + (change.CommitmentId is { } c ? $"/commitments/{Uri.EscapeDataString(c)}" : "");
-                Link(xml, "alternate", link, "text/html");
+                Link(xml, "alternate", origin + change.Page, "text/html");
                 if (change.Reason is { } reason) xml.WriteElementString("summary", Atom, Clean("Reason: " + reason));
                 xml.WriteStartElement("content", Atom);
                 xml.WriteAttributeString("type", "text");

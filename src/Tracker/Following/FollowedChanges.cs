@@ -18,6 +18,10 @@ public sealed record FollowedChange(long Sequence, long Slot, long Position, str
         ? $"{CommitmentId}: {Describe(Before)} → {Describe(After)}"
         : $"{AgreementId}: {Kind.Replace('-', ' ')}";
 
+    /// <summary>The workbench page of what changed: the commitment's, or the agreement's for a statement's entry.</summary>
+    public string Page => $"/agreements/{Uri.EscapeDataString(AgreementId)}"
+                          + (CommitmentId is { } c ? $"/commitments/{Uri.EscapeDataString(c)}" : "");
+
     private static string Describe(StatusNow? s) =>
         s is null ? "none" : (s.Stage ?? "none") + (s.Contested ? " (contested)" : "") + (s.Overdue ? " (overdue)" : "");
 }
@@ -31,20 +35,23 @@ public static class FollowedChanges
     public const int PageSize = 50;
 
     public static Task<IReadOnlyList<FollowedChange>> ForUserAsync(NpgsqlDataSource dataSource, string user, FeedCursor? before, int limit, CancellationToken ct) =>
-        ReadAsync(dataSource, $"""
-            exists (select 1 from {Watchlist.Table} w where w.user_name = @user
-                      and (w.agreement_id is null or w.agreement_id = f.agreement_id)
-                      and (w.commitment_id is null or w.commitment_id = f.commitment_id)
-                      and (w.category is null or f.categories @> array[w.category])
-                      and (w.party is null or f.agreement_id in
-                           (select agreement_id from {PortfolioRows.Agreements} where parties @> array[w.party])))
-            """, "user", user, before, limit, ct);
+        ReadAsync(dataSource, UserMatch, "user", user, new Bounds(Before: before), limit, ct);
+
+    /// <summary>What the user's watchlist matches after <paramref name="after"/> and before <paramref name="before"/>
+    /// (positions in commit order), recorded since <paramref name="since"/> if given, newest first: a digest's changes.</summary>
+    public static Task<IReadOnlyList<FollowedChange>> ForUserBetweenAsync(NpgsqlDataSource dataSource, string user, FeedCursor after,
+        FeedCursor before, DateTimeOffset? since, int limit, CancellationToken ct) =>
+        ReadAsync(dataSource, UserMatch, "user", user, new Bounds(before, after, since), limit, ct);
 
     public static Task<IReadOnlyList<FollowedChange>> ForAgreementAsync(NpgsqlDataSource dataSource, string agreementId, FeedCursor? before, int limit, CancellationToken ct) =>
-        ReadAsync(dataSource, "f.agreement_id = @agreement", "agreement", agreementId, before, limit, ct);
+        ReadAsync(dataSource, "f.agreement_id = @agreement", "agreement", agreementId, new Bounds(Before: before), limit, ct);
+
+    private const string UserMatch = $"exists (select 1 from {Watchlist.Table} w where w.user_name = @user and {Watchlist.Matches})";
+
+    private sealed record Bounds(FeedCursor? Before = null, FeedCursor? After = null, DateTimeOffset? Since = null);
 
     private static async Task<IReadOnlyList<FollowedChange>> ReadAsync(NpgsqlDataSource dataSource, string match, string name, string value,
-        FeedCursor? before, int limit, CancellationToken ct)
+        Bounds bounds, int limit, CancellationToken ct)
     {
         var sql = new StringBuilder($"""
             select f.seq_id, f.slot, c.position, f.kind, f.agreement_id, f.commitment_id, f.statement_id, f.reason, f.recorded_at,
@@ -56,11 +63,22 @@ public static class FollowedChanges
             """);
         await using var cmd = dataSource.CreateCommand();
         cmd.Parameters.AddWithValue(name, value);
-        if (before is { } b)
+        if (bounds.Before is { } b)
         {
             sql.Append(" and (c.position, f.slot) < (@position, @slot)");
             cmd.Parameters.AddWithValue("position", b.Position);
             cmd.Parameters.AddWithValue("slot", b.Slot);
+        }
+        if (bounds.After is { } a)
+        {
+            sql.Append(" and c.position >= @afterPosition and (c.position, f.slot) > (@afterPosition, @afterSlot)");
+            cmd.Parameters.AddWithValue("afterPosition", a.Position);
+            cmd.Parameters.AddWithValue("afterSlot", a.Slot);
+        }
+        if (bounds.Since is { } since)
+        {
+            sql.Append(" and f.recorded_at >= @since");
+            cmd.Parameters.AddWithValue("since", since);
         }
         sql.Append(" order by c.position desc, f.slot desc limit @limit");
         cmd.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });

@@ -1,5 +1,6 @@
 using Npgsql;
 using Tracker.Agreements;
+using Tracker.Agreements.Deciding;
 using Tracker.Infrastructure;
 using Tracker.Kernel;
 using Tracker.Portfolio;
@@ -8,11 +9,37 @@ using Tracker.Reports.Rendering;
 
 namespace Tracker.Following;
 
-/// <summary>What a user asks to follow: at least one field; an entry matches when it matches every field given.</summary>
-public sealed record FollowRequest(string? Agreement = null, string? Commitment = null, string? Party = null, string? Category = null);
+/// <summary>
+/// What a user asks to follow: at least one field; an entry matches when it matches every field given. Beside what
+/// it is about (agreement, commitment, party, category), a follow may ask for a kind of change only — a saved
+/// portfolio filter such as "air-defence commitments reaching signed": then only status changes match, and only those
+/// that <paramref name="Reaches"/> the stage (from another), or make the commitment overdue or contested (from not).
+/// </summary>
+public sealed record FollowRequest(string? Agreement = null, string? Commitment = null, string? Party = null, string? Category = null,
+    [property: WireVocabulary(typeof(Stage))] string? Reaches = null, bool BecomesOverdue = false, bool BecomesContested = false);
 
 /// <summary>One follow of the caller's: its id (to remove it by) and what it names, as stored (a party as its code).</summary>
-public sealed record Follow(Guid Id, string? Agreement, string? Commitment, string? Party, string? Category, DateTimeOffset CreatedAt);
+public sealed record Follow(Guid Id, string? Agreement, string? Commitment, string? Party, string? Category, DateTimeOffset CreatedAt,
+    string? Reaches = null, bool BecomesOverdue = false, bool BecomesContested = false)
+{
+    /// <summary>The follow in words, as the Following page and the digest list it: "air-defence commitments reaching
+    /// signed", "commitments of party FRA becoming contested"; a follow of every change lists what it names.</summary>
+    public string Describe()
+    {
+        var conditions = new[] { Reaches is { } r ? $"reaching {r}" : null, BecomesOverdue ? "becoming overdue" : null,
+            BecomesContested ? "becoming contested" : null }.OfType<string>().ToList();
+        if (conditions.Count == 0)
+            return string.Join(", ", new (string, string?)[]
+                    { ("agreement", Agreement), ("commitment", Commitment), ("party", Party), ("category", Category) }
+                .Where(p => p.Item2 is not null).Select(p => $"{p.Item1} {p.Item2}"));
+        var qualifiers = new[] { Commitment is not null && Category is not null ? $"in {Category}" : null,
+            Agreement is { } a ? $"of agreement {a}" : null, Party is { } p ? $"of party {p}" : null }.OfType<string>().ToList();
+        var noun = Commitment is { } c ? $"commitment {c}"
+            : Category is { } k ? $"{k} commitments"
+            : qualifiers.Count == 0 ? "any commitment" : "commitments";
+        return string.Join(" ", [noun, .. qualifiers, string.Join(" and ", conditions)]);
+    }
+}
 
 /// <summary>The watchlists (<c>migrations/0011_watchlists.sql</c>): one row per follow, keyed by its user's name.</summary>
 public static class Watchlist
@@ -27,11 +54,17 @@ public static class Watchlist
         var errors = new List<FieldError>();
         string? Given(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
         var (agreement, commitment, party, category) = (Given(request.Agreement), Given(request.Commitment), Given(request.Party), Given(request.Category));
-        if (agreement is null && commitment is null && party is null && category is null)
+        var reaches = Given(request.Reaches);
+        if (agreement is null && commitment is null && party is null && category is null && reaches is null
+            && !request.BecomesOverdue && !request.BecomesContested)
         {
-            errors.Add(new FieldError("agreement", "name at least one of agreement, commitment, party or category to follow"));
+            errors.Add(new FieldError("agreement",
+                "name at least one of agreement, commitment, party or category to follow, or a change (reaches, becomesOverdue, becomesContested)"));
             return (errors, null);
         }
+        var checks = new Checks();
+        Stage? stage = reaches is null ? null : checks.Vocabulary<Stage>("reaches", reaches, out var s) ? s : null;
+        errors.AddRange(checks.Errors);
         var (filterErrors, status) = await ReportRequests.ParseStatusAsync(dataSource, new StatusFilterText(agreement, party, category),
             null, null, null, ReportFormat.Json, ct);
         errors.AddRange(filterErrors);
@@ -42,7 +75,8 @@ public static class Watchlist
                 : $"agreement '{agreement}' has no commitment '{commitment}'"));
         if (errors.Count > 0) return (errors, null);
         var f = status!.Filter;
-        return (errors, new FollowRequest(f.Agreement, commitment, f.Party, f.Category is { } c ? Vocabulary.NameOf(c) : null));
+        return (errors, new FollowRequest(f.Agreement, commitment, f.Party, f.Category is { } c ? Vocabulary.NameOf(c) : null,
+            stage is { } reached ? reached.Name() : null, request.BecomesOverdue, request.BecomesContested));
     }
 
     private static async Task<bool> CommitmentExistsAsync(NpgsqlDataSource dataSource, string? agreement, string commitment, CancellationToken ct)
@@ -61,8 +95,9 @@ public static class Watchlist
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using (var insert = new NpgsqlCommand($"""
-            insert into {Table} (id, user_name, agreement_id, commitment_id, party, category, created_at)
-            values (@id, @u, @a, @c, @p, @k, now())
+            insert into {Table} (id, user_name, agreement_id, commitment_id, party, category, reaches, becomes_overdue,
+                                 becomes_contested, created_at)
+            values (@id, @u, @a, @c, @p, @k, @r, @o, @x, now())
             on conflict do nothing
             """, conn))
         {
@@ -78,6 +113,7 @@ public static class Watchlist
         await using var cmd = new NpgsqlCommand($"""
             {Select} where user_name = @u and coalesce(agreement_id, '') = coalesce(@a, '') and coalesce(commitment_id, '') = coalesce(@c, '')
               and coalesce(party, '') = coalesce(@p, '') and coalesce(category, '') = coalesce(@k, '')
+              and coalesce(reaches, '') = coalesce(@r, '') and becomes_overdue = @o and becomes_contested = @x
             """, conn);
         AddKey(cmd, user, f);
         return (await ReadAsync(cmd, ct)).Single();
@@ -99,13 +135,35 @@ public static class Watchlist
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    private const string Select = $"select id, agreement_id, commitment_id, party, category, created_at from {Table}";
+    private const string Select =
+        $"select id, agreement_id, commitment_id, party, category, created_at, reaches, becomes_overdue, becomes_contested from {Table}";
+
+    /// <summary>
+    /// Whether the follow <c>w</c> (a row of <see cref="Table"/>) matches the change-log entry <c>f</c>
+    /// (<see cref="ChangeLog.Table"/>): every field it names, and the change it asks for, if any, read from the entry's
+    /// before and after (a status change only; a commitment with no status before had no stage and was neither).
+    /// </summary>
+    public const string Matches = $"""
+        (w.agreement_id is null or w.agreement_id = f.agreement_id)
+        and (w.commitment_id is null or w.commitment_id = f.commitment_id)
+        and (w.category is null or f.categories @> array[w.category])
+        and (w.party is null or f.agreement_id in
+             (select agreement_id from {PortfolioRows.Agreements} where parties @> array[w.party]))
+        and (w.reaches is null or (f.kind = '{ChangeLog.Kinds.StatusChanged}' and f.after ->> 'stage' = w.reaches
+                                   and (f.before ->> 'stage') is distinct from w.reaches))
+        and (not w.becomes_overdue or (f.kind = '{ChangeLog.Kinds.StatusChanged}' and (f.after ->> 'overdue')::boolean
+                                       and not coalesce((f.before ->> 'overdue')::boolean, false)))
+        and (not w.becomes_contested or (f.kind = '{ChangeLog.Kinds.StatusChanged}' and (f.after ->> 'contested')::boolean
+                                         and not coalesce((f.before ->> 'contested')::boolean, false)))
+        """;
 
     private static void AddKey(NpgsqlCommand cmd, string user, FollowRequest f)
     {
         cmd.Parameters.AddWithValue("u", user);
-        foreach (var (name, value) in new[] { ("a", f.Agreement), ("c", f.Commitment), ("p", f.Party), ("k", f.Category) })
+        foreach (var (name, value) in new[] { ("a", f.Agreement), ("c", f.Commitment), ("p", f.Party), ("k", f.Category), ("r", f.Reaches) })
             cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });
+        cmd.Parameters.AddWithValue("o", f.BecomesOverdue);
+        cmd.Parameters.AddWithValue("x", f.BecomesContested);
     }
 
     private static async Task<List<Follow>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
@@ -114,7 +172,8 @@ public static class Watchlist
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
         while (await reader.ReadAsync(ct))
-            follows.Add(new Follow(reader.GetGuid(0), Text(1), Text(2), Text(3), Text(4), reader.GetFieldValue<DateTimeOffset>(5)));
+            follows.Add(new Follow(reader.GetGuid(0), Text(1), Text(2), Text(3), Text(4), reader.GetFieldValue<DateTimeOffset>(5),
+                Text(6), reader.GetBoolean(7), reader.GetBoolean(8)));
         return follows;
     }
 }

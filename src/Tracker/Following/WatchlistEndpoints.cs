@@ -19,7 +19,7 @@ public static class WatchlistEndpoints
         new(Results.Ok(await Watchlist.ListAsync(dataSource, http.Author().UserName, ct)));
 
     /// <summary>201 with the new follow; 200 with the existing one when the caller follows exactly this already.</summary>
-    [EndpointSummary("Follow an agreement, a commitment, a party or a category (at least one; an entry must match all given)"),
+    [EndpointSummary("Follow an agreement, a commitment, a party, a category, and/or a change (reaches a stage, becomes overdue or contested); an entry must match all given"),
      WolverinePost("/api/watchlist")]
     public static async Task<Followed> Follow(FollowRequest request, HttpContext http, NpgsqlDataSource dataSource, PortfolioReads portfolio,
         CancellationToken ct)

@@ -23,6 +23,7 @@ using Wolverine.Http;
 using Wolverine.Marten;
 
 using Tracker.Following;
+using Tracker.Following.Digests;
 
 namespace Tracker.Infrastructure;
 
@@ -83,6 +84,7 @@ public static class TrackerHost
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<TokenLookup>();
         services.AddIntegrity(configuration);
+        services.AddDigests();
 
         services.AddTrackerDataProtection();
         services.AddTrackerAuthentication(configuration);

@@ -12,6 +12,8 @@ public sealed class ApiUser
     public string TokenHash { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+    /// <summary>Where the user's daily digest of what they follow is mailed (set with 'users email'); none: no digest.</summary>
+    public string? Email { get; set; }
 
     public const string TokenPrefix = "trk_";
 

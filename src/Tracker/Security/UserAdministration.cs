@@ -23,15 +23,32 @@ public sealed partial class UserAdministration(IDocumentStore store, NpgsqlDataS
         {
             if (await session.LoadAsync<ApiUser>(name, ct) is { RevokedAt: null })
                 throw new UserAdministrationException(UserProblem.Exists, "name", $"user '{name}' already exists; revoke it first to issue a new token");
-            return await IssueAsync(session, name, role, ct);
+            return await IssueAsync(session, name, role, null, ct);
         }, ct);
     }
 
-    /// <summary>Gives the user a fresh token (creating the user if needed); earlier tokens stop working.</summary>
+    /// <summary>Gives the user a fresh token (creating the user if needed); earlier tokens stop working, their email stays.</summary>
     public async Task<IssuedToken> ReissueAsync(string name, string role, CancellationToken ct = default)
     {
         Validate(name, role);
-        return await InTurnAsync(session => IssueAsync(session, name, role, ct), ct);
+        return await InTurnAsync(async session => await IssueAsync(session, name, role, (await session.LoadAsync<ApiUser>(name, ct))?.Email, ct), ct);
+    }
+
+    /// <summary>Sets (or, with null, removes) the address the user's digest is mailed to: a plain address, no name.</summary>
+    public Task SetEmailAsync(string name, string? email, CancellationToken ct = default)
+    {
+        email = string.IsNullOrWhiteSpace(email) ? null : email.Trim();
+        if (email is not null && (email.Length > 254 || !System.Net.Mail.MailAddress.TryCreate(email, out var parsed) || parsed.Address != email
+                                  || parsed.DisplayName.Length > 0))
+            throw new UserAdministrationException(UserProblem.Invalid, "email", $"'{email}' is not an email address (name@example.org)");
+        return InTurnAsync(async session =>
+        {
+            var user = await session.LoadAsync<ApiUser>(name, ct) ?? throw new UserAdministrationException(UserProblem.NotFound, "name", $"no user '{name}'");
+            user.Email = email;
+            session.Store(user);
+            await session.SaveChangesAsync(ct);
+            return true;
+        }, ct);
     }
 
     public async Task<IReadOnlyList<ApiUser>> ListAsync(CancellationToken ct = default)
@@ -79,12 +96,12 @@ public sealed partial class UserAdministration(IDocumentStore store, NpgsqlDataS
         return await session.Query<ApiUser>().FirstOrDefaultAsync(u => u.TokenHash == hash && u.RevokedAt == null, ct);
     }
 
-    private async Task<IssuedToken> IssueAsync(IDocumentSession session, string name, string role, CancellationToken ct)
+    private async Task<IssuedToken> IssueAsync(IDocumentSession session, string name, string role, string? email, CancellationToken ct)
     {
         var token = ApiUser.NewToken();
         session.Store(new ApiUser
         {
-            Id = name, Role = role, TokenHash = ApiUser.Hash(token), CreatedAt = clock.GetUtcNow(),
+            Id = name, Role = role, TokenHash = ApiUser.Hash(token), CreatedAt = clock.GetUtcNow(), Email = email,
         });
         await session.SaveChangesAsync(ct);
         return new IssuedToken(name, role, token);

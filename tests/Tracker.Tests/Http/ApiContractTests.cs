@@ -314,7 +314,9 @@ public class ApiContractTests(TrackerApp app)
                 await w.Post("/api/watchlist", new { agreement = w.AgreementId });
                 return await w.Post("/api/watchlist", new { agreement = w.AgreementId });
             }),
+            C(201, "a saved filter with the change asked for", w => w.Post("/api/watchlist", new { category = "air-defence", reaches = "signed", becomesContested = true })),
             C(400, "an unknown category", w => w.Post("/api/watchlist", new { category = "air-defense-typo" })),
+            C(400, "a stage that is none", w => w.Post("/api/watchlist", new { category = "air-defence", reaches = "signd" })),
         ],
         ["POST /api/watchlist/{id}/removal"] =
         [

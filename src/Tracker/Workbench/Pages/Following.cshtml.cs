@@ -35,9 +35,13 @@ public sealed class FollowingModel(NpgsqlDataSource dataSource, PortfolioReads p
         return cursor;
     }
 
-    public async Task<IActionResult> OnPostFollowAsync(string? agreement, string? commitment, string? returnTo, CancellationToken ct)
+    /// <summary>The Follow buttons (an agreement, a commitment) and the portfolio's "Follow this filter" form (its
+    /// agreement, party and category, and the change to be told of).</summary>
+    public async Task<IActionResult> OnPostFollowAsync(string? agreement, string? commitment, string? party, string? category,
+        string? reaches, bool becomesOverdue, bool becomesContested, string? returnTo, CancellationToken ct)
     {
-        var (errors, resolved) = await Watchlist.ResolveAsync(dataSource, portfolio, new FollowRequest(agreement, commitment), ct);
+        var (errors, resolved) = await Watchlist.ResolveAsync(dataSource, portfolio,
+            new FollowRequest(agreement, commitment, party, category, reaches, becomesOverdue, becomesContested), ct);
         if (errors.Count > 0)
         {
             await LoadAsync(null, ct);
@@ -62,13 +66,6 @@ public sealed class FollowingModel(NpgsqlDataSource dataSource, PortfolioReads p
     }
 
     public string FeedUrl(string key) => $"{Request.Scheme}://{Request.Host}{AtomFeeds.FollowingPath(key)}";
-
-    public static string Describe(Follow f) => string.Join(", ", new (string, string?)[]
-            { ("agreement", f.Agreement), ("commitment", f.Commitment), ("party", f.Party), ("category", f.Category) }
-        .Where(p => p.Item2 is not null).Select(p => $"{p.Item1} {p.Item2}"));
-
-    public static string PageOf(FollowedChange c) =>
-        $"/agreements/{Uri.EscapeDataString(c.AgreementId)}" + (c.CommitmentId is { } id ? $"/commitments/{Uri.EscapeDataString(id)}" : "");
 
     private async Task LoadAsync(FeedCursor? before, CancellationToken ct)
     {
