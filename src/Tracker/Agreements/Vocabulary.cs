@@ -124,19 +124,9 @@ public enum DatePrecision
 /// <summary>The wire names of the vocabularies (kebab-case), for parsing and messages.</summary>
 public static class Vocabulary
 {
-    /// <summary>Read once per vocabulary: reports name a stage or category several times per row.</summary>
-    public static string NameOf<T>(T value) where T : struct, Enum => Names<T>.ByValue[value];
+    public static string NameOf<T>(T value) where T : struct, Enum => Kernel.WireNames.Of(value);
 
-    private static class Names<T> where T : struct, Enum
-    {
-        public static readonly IReadOnlyDictionary<T, string> ByValue = Enum.GetValues<T>().ToDictionary(v => v, v =>
-            typeof(T).GetField(v.ToString())!
-                .GetCustomAttributes(typeof(JsonStringEnumMemberNameAttribute), false)
-                .Cast<JsonStringEnumMemberNameAttribute>().Single().Name);
-    }
-
-    public static IReadOnlyList<string> NamesOf<T>() where T : struct, Enum =>
-        Enum.GetValues<T>().Select(NameOf).ToList();
+    public static IReadOnlyList<string> NamesOf<T>() where T : struct, Enum => Kernel.WireNames.All<T>();
 
     public static bool TryParse<T>(string? text, out T value) where T : struct, Enum
     {

@@ -48,7 +48,7 @@ public static class BuiltinActors
                            ?? throw new InvalidOperationException($"{ResourceName} is not embedded");
         using var reader = new StreamReader(stream);
         // The import's own CSV reader, run to completion here: the list is an embedded resource, read once.
-        var csv = new Import.CsvParser(reader);
+        var csv = new Kernel.CsvParser(reader);
         List<string>? Next() => csv.NextAsync(CancellationToken.None).GetAwaiter().GetResult()?.Fields;
         var header = Next() is { } names ? string.Join(',', names) : null;
         if (header != "actorId,kind,name,country,validFrom,validTo,aliases,hints,eventCode")

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Tracker.Import;
+namespace Tracker.Kernel;
 
 /// <summary>RFC 4180 records from a reader, tracking the line each record starts on.</summary>
 internal sealed class CsvParser(TextReader reader)
