@@ -111,21 +111,10 @@ public static class TrackerHost
     /// </summary>
     public const string CommandTimeoutSetting = "Tracker:Database:CommandTimeoutSeconds";
 
-    private static string WithCommandTimeout(string connectionString, IConfiguration configuration)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (configuration.GetValue<int?>(CommandTimeoutSetting) is { } seconds) builder.CommandTimeout = seconds;
-        // A write runs the same dozen statements every time: prepared once per connection, they are not parsed and
-        // planned again on every write. With statements prepared, a connection returned to the pool is reset without
-        // DISCARD ALL, which would also throw away the plans of the event chain's trigger (issue 20's profile: a
-        // third of a millisecond a write). A connection string that sets it itself is left as it is.
-        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
-        {
-            builder.MaxAutoPrepare = 100;
-            builder.AutoPrepareMinUsages = 3;
-        }
-        return builder.ConnectionString;
-    }
+    private static string WithCommandTimeout(string connectionString, IConfiguration configuration) =>
+        configuration.GetValue<int?>(CommandTimeoutSetting) is { } seconds
+            ? new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = seconds }.ConnectionString
+            : connectionString;
 
     /// <summary>src/Tracker when running from a build in the source tree; null in a published deployment.</summary>
     private static string? SourceDirectory()
