@@ -84,7 +84,7 @@ public static class StatusRule
     public static CommitmentStatus Evaluate(string agreementId, Commitment commitment, IEnumerable<StatementFacts> statements,
         DateOnly? asOf = null)
     {
-        // Plain loops: a commitment corroborated thousands of times is evaluated on every write to it.
+        // Plain loops: a commitment corroborated thousands of times may be evaluated whole (a backdated statement).
         var readings = new List<(StatementFacts Statement, Assertion Assertion)>();
         foreach (var s in statements)
         {
@@ -94,20 +94,91 @@ public static class StatusRule
         }
         // Stable, so that one statement's two assertions of a commitment keep their order.
         readings = [.. readings.OrderBy(x => x.Statement.SaidOn).ThenBy(x => x.Statement.RecordOrder)];
+        var fold = new Fold(agreementId, commitment);
         var statementIds = new HashSet<Guid>(readings.Count);
-        SaidOn? last = null;
+        foreach (var (statement, assertion) in readings) fold.Read(statement, assertion, counts: statementIds.Add(statement.StatementId));
+        return fold.Status();
+    }
 
-        Stage? stage = null;
-        SaidOn? since = null;
-        var evidence = new List<EvidenceRef>();
-        var conflicting = new List<EvidenceRef>();
-        var positions = new Dictionary<string, ActorPosition>(StringComparer.Ordinal);
-        var transitions = new List<StageTransition>();
-        QuantityEvidence? pledged = null, delivered = null;
-
-        foreach (var (statement, assertion) in readings)
+    /// <summary>
+    /// The status once <paramref name="later"/> is counted too, each of them said no earlier than every statement
+    /// <paramref name="status"/> counts (<see cref="Continues"/>): the rule goes on from where it stopped instead of
+    /// reading every earlier statement again, so recording today's statement costs the same on a commitment spoken of
+    /// a thousand times as on a new one. <paramref name="status"/> may be <see cref="CommitmentStatus.Abridged"/>; so is
+    /// the answer, and it equals the abridged <see cref="Evaluate"/> over all the statements.
+    /// </summary>
+    public static CommitmentStatus Continue(CommitmentStatus status, IEnumerable<StatementFacts> later)
+    {
+        var fold = Fold.From(status);
+        foreach (var s in later)
         {
-            statementIds.Add(statement.StatementId);
+            var counts = true;
+            foreach (var a in s.Assertions)
+                if (string.Equals(a.CommitmentId, status.CommitmentId, StringComparison.Ordinal))
+                {
+                    fold.Read(s, a, counts);
+                    counts = false;
+                }
+        }
+        return fold.Status().Abridged();
+    }
+
+    /// <summary>
+    /// Whether a statement sorts after every statement counted so far (latest said-on date
+    /// <paramref name="latestSaidOn"/>, latest last day <paramref name="latestEnd"/>), so that <see cref="Continue"/>
+    /// may count it: it reads after all of them (a later record breaks a tie of dates), and no "as of" date counts it
+    /// before one of them.
+    /// </summary>
+    public static bool Continues(SaidOn? latestSaidOn, DateOnly? latestEnd, SaidOn next) =>
+        (latestSaidOn is not { } said || next.CompareTo(said) >= 0) && (latestEnd is not { } end || next.End >= end);
+
+    /// <summary>The rule's state part-way through a commitment's readings, in said-on order.</summary>
+    private sealed class Fold
+    {
+        private readonly string agreementId;
+        private readonly Commitment? commitment;
+        private readonly CommitmentStatus? seed;
+        private Stage? stage;
+        private SaidOn? since;
+        private List<EvidenceRef> evidence = [];
+        private int evidenceCount;
+        private List<EvidenceRef> conflicting = [];
+        private int conflictingCount;
+        private readonly Dictionary<string, ActorPosition> positions = new(StringComparer.Ordinal);
+        private readonly List<StageTransition> transitions = [];
+        private QuantityEvidence? pledged, delivered;
+        private int statementCount;
+        private SaidOn? last;
+
+        public Fold(string agreementId, Commitment commitment)
+        {
+            this.agreementId = agreementId;
+            this.commitment = commitment;
+        }
+
+        private Fold(CommitmentStatus status)
+        {
+            agreementId = status.AgreementId;
+            seed = status;
+            stage = status.Stage;
+            since = status.Since;
+            evidence = [.. status.Evidence];
+            evidenceCount = status.EvidenceCount;
+            conflicting = [.. status.Conflicting];
+            conflictingCount = status.ConflictingCount;
+            foreach (var p in status.Positions) positions[p.Actor] = p;
+            transitions.AddRange(status.Transitions);
+            pledged = status.Pledged;
+            delivered = status.Delivered;
+            statementCount = status.StatementCount;
+            last = status.LastStatementOn;
+        }
+
+        public static Fold From(CommitmentStatus status) => new(status);
+
+        public void Read(StatementFacts statement, Assertion assertion, bool counts)
+        {
+            if (counts) statementCount++;
             last = statement.SaidOn; // in said-on order, so the latest so far
             var reference = new EvidenceRef(statement.StatementId, statement.SaidOn, assertion.Stage, statement.Speaker,
                 statement.Actor, statement.Outlet);
@@ -120,15 +191,19 @@ public static class StatusRule
                 stage = asserted;
                 since = statement.SaidOn;
                 evidence = [reference];
+                evidenceCount = 1;
                 conflicting = [];
+                conflictingCount = 0;
             }
             else if (asserted == stage)
             {
                 evidence.Add(reference);
+                evidenceCount++;
             }
             else
             {
                 conflicting.Add(reference);
+                conflictingCount++;
             }
 
             if (statement.Actor is { Length: > 0 } actor)
@@ -140,14 +215,23 @@ public static class StatusRule
             }
         }
 
-        return new CommitmentStatus(
-            agreementId, commitment.Id, commitment.Title, commitment.Category, commitment.ResponsibleActors,
-            commitment.TargetDate, commitment.Quantity,
-            stage, since, evidence, evidence.Count, conflicting.Count > 0, conflicting, conflicting.Count,
-            positions.Values.OrderBy(p => p.Actor, StringComparer.Ordinal).ToList(),
-            statementIds.Count,
-            last,
-            pledged, delivered, transitions);
+        public CommitmentStatus Status()
+        {
+            var sorted = positions.Values.OrderBy(p => p.Actor, StringComparer.Ordinal).ToList();
+            if (seed is { } s)
+                return s with
+                {
+                    Stage = stage, Since = since, Evidence = evidence, EvidenceCount = evidenceCount,
+                    Contested = conflictingCount > 0, Conflicting = conflicting, ConflictingCount = conflictingCount,
+                    Positions = sorted, StatementCount = statementCount, LastStatementOn = last,
+                    Pledged = pledged, Delivered = delivered, Transitions = transitions,
+                };
+            var c = commitment!;
+            return new CommitmentStatus(
+                agreementId, c.Id, c.Title, c.Category, c.ResponsibleActors, c.TargetDate, c.Quantity,
+                stage, since, evidence, evidenceCount, conflictingCount > 0, conflicting, conflictingCount,
+                sorted, statementCount, last, pledged, delivered, transitions);
+        }
     }
 
     public static IReadOnlyList<CommitmentStatus> EvaluateAll(Agreement agreement, DateOnly? asOf = null) =>

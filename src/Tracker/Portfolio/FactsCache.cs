@@ -32,5 +32,12 @@ internal sealed class FactsCache
             cache.Remove(file.Id);
     }
 
+    /// <summary>The file's statements changed without being read: a new stamp, and no copy kept.</summary>
+    public void Forget(CommitmentFile file)
+    {
+        file.FactsStamp = Guid.NewGuid();
+        cache.Remove(file.Id);
+    }
+
     private sealed record Entry(Guid Stamp, StatementFacts[] Facts);
 }

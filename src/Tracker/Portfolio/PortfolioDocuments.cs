@@ -24,6 +24,15 @@ public sealed class CommitmentFile
     public DateTimeOffset TransitionsKnownFrom { get; set; }
     public int TransitionCount { get; set; }
     public string TransitionsHash { get; set; } = "";
+    /// <summary>
+    /// Its status with every statement counted, as its open-ended row says (abridged), and the latest said-on date and
+    /// last day among its statements: a statement said no earlier continues this status
+    /// (<see cref="StatusRule.Continue"/>) without reading <see cref="Statements"/>. Null in a file written before it
+    /// was kept: the next write evaluates the commitment whole once.
+    /// </summary>
+    public CommitmentStatus? Latest { get; set; }
+    public SaidOn? LatestSaidOn { get; set; }
+    public DateOnly? LatestEnd { get; set; }
     /// <summary>Record time only moves forward for one commitment, even if two instances' clocks disagree.</summary>
     public DateTimeOffset LastKnownFrom { get; set; }
 

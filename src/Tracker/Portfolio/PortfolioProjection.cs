@@ -46,6 +46,14 @@ public sealed class PortfolioProjection : IProjection
         /// record time, so a commitment is recomputed once per transaction, not once per event.</summary>
         private readonly Dictionary<string, DateTimeOffset> unsettled = new(StringComparer.Ordinal);
         private readonly Dictionary<string, DateOnly> changedFrom = new(StringComparer.Ordinal);
+        /// <summary>Files whose <see cref="CommitmentFile.Statements"/> are all in memory (read, cached, or new in this
+        /// page); the others are continued (<see cref="StatusRule.Continue"/>) and never evaluated whole.</summary>
+        private readonly HashSet<string> complete = new(StringComparer.Ordinal);
+        /// <summary>Per file, the statements recorded since it was last recomputed that continue its status.</summary>
+        private readonly Dictionary<string, List<StatementFacts>> continuing = new(StringComparer.Ordinal);
+        /// <summary>Files changed since they were last recomputed in a way only a whole evaluation answers (a correction,
+        /// a retraction, a statement said before one they count).</summary>
+        private readonly HashSet<string> whole = new(StringComparer.Ordinal);
         private readonly HashSet<string> changedRoutes = new(StringComparer.Ordinal);
         private readonly List<PortfolioRows.AgreementRow> agreements = [];
         private readonly RowChanges<(string, long, DateTimeOffset, DateOnly), PortfolioRows.StatusRow> status = new();
@@ -67,12 +75,18 @@ public sealed class PortfolioProjection : IProjection
         public async Task LoadAsync(IQuerySession session, IReadOnlyList<IEvent> events, CancellationToken ct)
         {
             var recordedHere = new HashSet<string>(StringComparer.Ordinal);
+            // The commitments each statement recorded in this page first spoke of.
+            var recorded = new Dictionary<string, string[]>(StringComparer.Ordinal);
             var addedHere = new HashSet<string>(StringComparer.Ordinal);
             var routeKeys = new HashSet<string>(StringComparer.Ordinal);
             foreach (var e in events)
                 switch (e.Data)
                 {
-                    case StatementRecorded r: recordedHere.Add(StatementEntry.KeyOf(r.AgreementId, r.StatementId)); break;
+                    case StatementRecorded r:
+                        recordedHere.Add(StatementEntry.KeyOf(r.AgreementId, r.StatementId));
+                        recorded[StatementEntry.KeyOf(r.AgreementId, r.StatementId)] =
+                            [.. r.Content.Assertions.Select(a => a.CommitmentId).Distinct(StringComparer.Ordinal)];
+                        break;
                     case CommitmentAdded c: addedHere.Add(CommitmentFile.KeyOf(c.AgreementId, c.CommitmentId)); break;
                     case StatementCorrected c when !recordedHere.Contains(StatementEntry.KeyOf(c.AgreementId, c.StatementId)):
                         routeKeys.Add(StatementEntry.KeyOf(c.AgreementId, c.StatementId)); break;
@@ -85,36 +99,73 @@ public sealed class PortfolioProjection : IProjection
 
             // Every commitment any reading in this page speaks of, before or after.
             var fileKeys = new HashSet<string>(StringComparer.Ordinal);
-            void Touch(string agreementId, IEnumerable<string> commitmentIds)
+            var wholeKeys = new HashSet<string>(StringComparer.Ordinal);
+            void Touch(string agreementId, IEnumerable<string> commitmentIds, bool changesEarlier = false)
             {
                 foreach (var id in commitmentIds)
-                    if (!addedHere.Contains(CommitmentFile.KeyOf(agreementId, id))) fileKeys.Add(CommitmentFile.KeyOf(agreementId, id));
+                {
+                    var key = CommitmentFile.KeyOf(agreementId, id);
+                    if (addedHere.Contains(key)) continue;
+                    fileKeys.Add(key);
+                    if (changesEarlier) wholeKeys.Add(key);
+                }
             }
             foreach (var e in events)
                 switch (e.Data)
                 {
                     case StatementRecorded r: Touch(r.AgreementId, r.Content.Assertions.Select(a => a.CommitmentId)); break;
                     case StatementCorrected c:
+                        // A statement recorded in this page and corrected in it too is not in the routes: its commitments
+                        // are evaluated whole, so they must be read whole as well.
                         if (routes.TryGetValue(StatementEntry.KeyOf(c.AgreementId, c.StatementId), out var corrected))
-                            Touch(c.AgreementId, corrected.Facts.CommitmentIds);
-                        Touch(c.AgreementId, c.Changes.Assertions?.Select(a => a.CommitmentId) ?? []);
+                            Touch(c.AgreementId, corrected.Facts.CommitmentIds, changesEarlier: true);
+                        else if (recorded.TryGetValue(StatementEntry.KeyOf(c.AgreementId, c.StatementId), out var first))
+                            Touch(c.AgreementId, first, changesEarlier: true);
+                        Touch(c.AgreementId, c.Changes.Assertions?.Select(a => a.CommitmentId) ?? [], changesEarlier: true);
                         break;
-                    case StatementRetracted r when routes.TryGetValue(StatementEntry.KeyOf(r.AgreementId, r.StatementId), out var retracted):
-                        Touch(r.AgreementId, retracted.Facts.CommitmentIds);
+                    case StatementRetracted r:
+                        if (routes.TryGetValue(StatementEntry.KeyOf(r.AgreementId, r.StatementId), out var retracted))
+                            Touch(r.AgreementId, retracted.Facts.CommitmentIds, changesEarlier: true);
+                        else if (recorded.TryGetValue(StatementEntry.KeyOf(r.AgreementId, r.StatementId), out var first))
+                            Touch(r.AgreementId, first, changesEarlier: true);
                         break;
                 }
-            if (fileKeys.Count > 0)
-            {
-                foreach (var file in await session.LoadManyAsync<CommitmentFile>(ct, fileKeys))
-                    files[file.Id] = file;
-                var unknown = new List<string>();
-                foreach (var file in files.Values)
-                    if (cache.Find(file) is { } known) file.Statements = [.. known];
-                    else unknown.Add(file.Id);
-                if (unknown.Count > 0)
+            if (fileKeys.Count == 0) return;
+            foreach (var file in await session.LoadManyAsync<CommitmentFile>(ct, fileKeys))
+                files[file.Id] = file;
+
+            // Only the files this page cannot continue need their statements: those a correction or retraction
+            // touches, those with a statement said before one they count, and files kept before their latest status was.
+            var needed = new HashSet<string>(wholeKeys.Where(files.ContainsKey), StringComparer.Ordinal);
+            var latest = files.Values.ToDictionary(f => f.Id, f => (f.LatestSaidOn, f.LatestEnd), StringComparer.Ordinal);
+            foreach (var file in files.Values)
+                if (file.Latest is null) needed.Add(file.Id);
+            foreach (var e in events)
+                if (e.Data is StatementRecorded r)
+                    foreach (var id in r.Content.Assertions.Select(a => a.CommitmentId).Distinct(StringComparer.Ordinal))
+                    {
+                        var key = CommitmentFile.KeyOf(r.AgreementId, id);
+                        if (!latest.TryGetValue(key, out var so) || needed.Contains(key)) continue;
+                        if (StatusRule.Continues(so.LatestSaidOn, so.LatestEnd, r.Content.SaidOn))
+                            latest[key] = (r.Content.SaidOn, r.Content.SaidOn.End);
+                        else needed.Add(key);
+                    }
+
+            var unknown = new List<string>();
+            foreach (var id in needed)
+                if (cache.Find(files[id]) is { } known)
                 {
-                    var stored = await PortfolioRows.FactsOfAsync(session, unknown, ct);
-                    foreach (var id in unknown) files[id].Statements = [.. stored[id]];
+                    files[id].Statements = [.. known];
+                    complete.Add(id);
+                }
+                else unknown.Add(id);
+            if (unknown.Count > 0)
+            {
+                var stored = await PortfolioRows.FactsOfAsync(session, unknown, ct);
+                foreach (var id in unknown)
+                {
+                    files[id].Statements = [.. stored[id]];
+                    complete.Add(id);
                 }
             }
         }
@@ -143,6 +194,7 @@ public sealed class PortfolioProjection : IProjection
                     };
                     files[file.Id] = file;
                     addedInPage.Add(file.Id);
+                    complete.Add(file.Id);
                     Changing(file, at, StatusPieces.Beginning);
                     break;
                 }
@@ -164,7 +216,7 @@ public sealed class PortfolioProjection : IProjection
                         if (File(r.AgreementId, id) is { } file)
                         {
                             Changing(file, at, route.Facts.SaidOn.End);
-                            file.Statements.Add(route.Facts);
+                            Record(file, route.Facts);
                             facts[(file.Id, r.StatementId)] = route.Facts;
                         }
                     break;
@@ -183,6 +235,7 @@ public sealed class PortfolioProjection : IProjection
                             if (File(c.AgreementId, id) is { } file)
                             {
                                 Changing(file, at, Earlier(before.SaidOn.End, after.SaidOn.End));
+                                Rewrite(file);
                                 file.Statements.RemoveAll(s => s.StatementId == c.StatementId);
                                 var speaks = after.Assertions.Any(a => a.CommitmentId == id);
                                 if (speaks) file.Statements.Add(after);
@@ -200,12 +253,44 @@ public sealed class PortfolioProjection : IProjection
                         if (File(r.AgreementId, id) is { } file)
                         {
                             Changing(file, at, route.Facts.SaidOn.End);
+                            Rewrite(file);
                             file.Statements.RemoveAll(s => s.StatementId == r.StatementId);
                             facts[(file.Id, r.StatementId)] = null;
                         }
                     break;
                 }
             }
+        }
+
+        /// <summary>
+        /// A statement recorded about a file: continued from its latest status when said no earlier than any it counts
+        /// (the usual write), else the file is evaluated whole.
+        /// </summary>
+        private void Record(CommitmentFile file, StatementFacts statement)
+        {
+            if (complete.Contains(file.Id)) file.Statements.Add(statement);
+            if (!whole.Contains(file.Id) && file.Latest is not null
+                && StatusRule.Continues(file.LatestSaidOn, file.LatestEnd, statement.SaidOn))
+            {
+                (continuing.TryGetValue(file.Id, out var list) ? list : continuing[file.Id] = []).Add(statement);
+                file.LatestSaidOn = statement.SaidOn;
+                file.LatestEnd = statement.SaidOn.End;
+            }
+            else Rewrite(file);
+        }
+
+        /// <summary>The file changes in a way that only evaluating it whole answers: its statements must be in memory.</summary>
+        private void Rewrite(CommitmentFile file)
+        {
+            RequireStatements(file);
+            whole.Add(file.Id);
+        }
+
+        /// <summary>What LoadAsync foresaw: a file evaluated whole was read whole.</summary>
+        private void RequireStatements(CommitmentFile file)
+        {
+            if (!complete.Contains(file.Id))
+                throw new InvalidOperationException($"the portfolio did not read the statements of '{file.Id}' before evaluating them");
         }
 
         /// <summary>A statement's own entry in the change log, with the categories of the commitments it speaks of
@@ -276,7 +361,7 @@ public sealed class PortfolioProjection : IProjection
             if (!addedInPage.Contains(file.Id))
                 followed[file.Id] = followed.TryGetValue(file.Id, out var seen)
                     ? seen with { Cause = current! }
-                    : (StatusRule.Evaluate(file.AgreementId, file.Commitment, file.Statements), current!);
+                    : (file.Latest ?? StatusRule.Evaluate(file.AgreementId, file.Commitment, file.Statements), current!);
             if (unsettled.TryGetValue(file.Id, out var earlier) && earlier != at) Recompute(file, earlier);
             unsettled[file.Id] = at;
             changedFrom[file.Id] = changedFrom.TryGetValue(file.Id, out var from) ? Earlier(from, saidFrom) : saidFrom;
@@ -295,8 +380,17 @@ public sealed class PortfolioProjection : IProjection
             at = Later(at, file.LastKnownFrom);
             file.LastKnownFrom = at;
             changedFiles.Add(file.Id);
-            var pieces = StatusPieces.Of(file.AgreementId, file.Commitment, file.Statements,
-                changedFrom.Remove(file.Id, out var from) ? from : StatusPieces.Beginning, file.Pieces);
+            var changedSince = changedFrom.Remove(file.Id, out var from) ? from : StatusPieces.Beginning;
+            continuing.Remove(file.Id, out var later);
+            List<StatusPieces.Piece> pieces;
+            if (whole.Remove(file.Id) || file.Latest is null)
+            {
+                RequireStatements(file);
+                pieces = StatusPieces.Of(file.AgreementId, file.Commitment, file.Statements, changedSince, file.Pieces);
+                file.LatestSaidOn = file.Statements.Count == 0 ? null : file.Statements.Max(s => s.SaidOn);
+                file.LatestEnd = file.Statements.Count == 0 ? null : file.Statements.Max(s => s.SaidOn.End);
+            }
+            else pieces = StatusPieces.Continue(file.Pieces, file.Latest, later ?? []);
 
             var kept = file.Pieces.ToDictionary(p => (p.ValidFrom, p.ValidTo, p.Hash));
             var next = new List<StatusPiece>(pieces.Count);
@@ -322,6 +416,7 @@ public sealed class PortfolioProjection : IProjection
             file.Pieces = next;
 
             var latest = pieces[^1].Status!; // never taken unchanged: it ends at infinity
+            file.Latest = latest;
             latestStatus[file.Id] = latest;
             now[(file.AgreementId, file.Ordinal)] = new PortfolioRows.NowRow(file.AgreementId, file.Ordinal,
                 Vocabulary.NameOf(file.Commitment.Category), latest.Stage is { } stage ? stage.Name() : null, latest.Contested);
@@ -348,7 +443,9 @@ public sealed class PortfolioProjection : IProjection
 
         public void Write(IDocumentOperations operations)
         {
-            foreach (var file in facts.Keys.Select(k => k.File).Distinct()) cache.Keep(files[file]);
+            foreach (var file in facts.Keys.Select(k => k.File).Distinct())
+                if (complete.Contains(file)) cache.Keep(files[file]);
+                else cache.Forget(files[file]);
             if (changedFiles.Count > 0) operations.Store(changedFiles.Select(k => files[k]).ToArray());
             if (changedRoutes.Count > 0) operations.Store(changedRoutes.Select(k => routes[k]).ToArray());
             PortfolioRows.Write(operations, agreements, status, transitions, statements, now.Values, facts);

@@ -50,6 +50,35 @@ public static class StatusPieces
         return pieces;
     }
 
+    /// <summary>
+    /// The pieces once <paramref name="later"/> is counted, each said no earlier than any statement counted so far
+    /// (<see cref="StatusRule.Continues"/>), from the pieces last written and the open-ended piece's status
+    /// <paramref name="latest"/>: only the open-ended piece changes (it ends where a later statement starts to count,
+    /// and a new one begins there), so nothing earlier is evaluated again.
+    /// </summary>
+    public static List<Piece> Continue(IReadOnlyList<StatusPiece> previous, CommitmentStatus latest,
+        IReadOnlyList<StatementFacts> later)
+    {
+        var pieces = previous.Select(p => new Piece(p.ValidFrom, p.ValidTo, null, null, p.Hash)).ToList();
+        var status = latest;
+        foreach (var statement in later)
+        {
+            var next = StatusRule.Continue(status, [statement]);
+            var open = pieces[^1];
+            var json = JsonSerializer.Serialize(next, PortfolioJson.Options);
+            if (statement.SaidOn.End > open.ValidFrom)
+            {
+                // Before its last day the statement does not count: up to there the answer stays what it was.
+                var kept = open.Json ?? JsonSerializer.Serialize(status, PortfolioJson.Options);
+                pieces[^1] = new Piece(open.ValidFrom, statement.SaidOn.End, status, kept, Hash(kept));
+                pieces.Add(new Piece(statement.SaidOn.End, Unbounded, next, json, Hash(json)));
+            }
+            else pieces[^1] = new Piece(open.ValidFrom, Unbounded, next, json, Hash(json));
+            status = next;
+        }
+        return pieces;
+    }
+
     public static string Hash(string text) =>
         Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 16));
 }
