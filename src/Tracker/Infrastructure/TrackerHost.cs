@@ -37,7 +37,10 @@ public static class TrackerHost
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
-        services.AddSingleton(NpgsqlDataSource.Create(WithCommandTimeout(database.ConnectionString, configuration)));
+        var connectionString = WithCommandTimeout(database.ConnectionString, configuration);
+        services.AddSingleton(NpgsqlDataSource.Create(connectionString));
+        // Report reads go to a streaming replica when one is configured (see ReportDataSource).
+        services.AddSingleton(sp => ReportDataSource.Create(connectionString, sp.GetRequiredService<NpgsqlDataSource>(), configuration));
         services.AddSingleton(database);
         services.AddSingleton<DatabaseSupervision>();
         if (OperatingSystem.IsLinux()) services.AddHostedService<DatabaseSupervisor>();

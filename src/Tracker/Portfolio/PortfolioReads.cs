@@ -6,6 +6,7 @@ using NpgsqlTypes;
 using Tracker.Agreements;
 using Tracker.Http;
 using Tracker.Infrastructure;
+using Tracker.Infrastructure.Database;
 using Tracker.Reports;
 using Tracker.Kernel;
 
@@ -16,8 +17,11 @@ namespace Tracker.Portfolio;
 /// indexes, or streamed row by row; never by loading the store. Each read runs in one repeatable-read snapshot, so a
 /// page and its totals describe the same moment.
 /// </summary>
-public sealed class PortfolioReads(NpgsqlDataSource database)
+public sealed class PortfolioReads(ReportDataSource sources)
 {
+    // A report may lag the latest write by a standby's replay (see ReportDataSource); whether an agreement exists may not.
+    private readonly NpgsqlDataSource database = sources.DataSource;
+    private readonly NpgsqlDataSource primary = sources.Primary;
     private const string Schema = TrackerHost.MartenSchema;
 
     public async Task<StatusReport> StatusPageAsync(StatusReportFilter filter, Clocks clocks, Paging paging,
@@ -95,7 +99,7 @@ public sealed class PortfolioReads(NpgsqlDataSource database)
     /// </summary>
     public async Task<string?> UnknownAgreementAsync(string agreementId, CancellationToken ct)
     {
-        await using var conn = await database.OpenConnectionAsync(ct);
+        await using var conn = await primary.OpenConnectionAsync(ct);
         await using (var exists = new NpgsqlCommand($"select exists (select 1 from {Schema}.portfolio_agreements where agreement_id = @a)", conn))
         {
             exists.Parameters.AddWithValue("a", agreementId);

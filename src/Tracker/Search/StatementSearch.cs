@@ -1,5 +1,6 @@
 using Npgsql;
 using Tracker.Http;
+using Tracker.Infrastructure.Database;
 
 namespace Tracker.Search;
 
@@ -20,8 +21,10 @@ public sealed record SearchResults(string Query, IReadOnlyList<SearchHit> Hits, 
 /// that matches more than <see cref="RankedAtMost"/> statements lists them newest first and says so.
 /// </summary>
 /// <param name="rankedAtMost">Up to this many matches are ranked; beyond it, matches are listed newest first.</param>
-public sealed class StatementSearch(NpgsqlDataSource database, int rankedAtMost = StatementSearch.RankedAtMost)
+public sealed class StatementSearch(ReportDataSource sources, int rankedAtMost = StatementSearch.RankedAtMost)
 {
+    // Search may lag the latest write by a standby's replay (see ReportDataSource).
+    private readonly NpgsqlDataSource database = sources.DataSource;
     public const int MaxQueryLength = 200;
     // Markers PostgreSQL puts around matches; stored text never holds control characters (Checks refuses them).
     private const char Start = '\u0002', Stop = '\u0003';

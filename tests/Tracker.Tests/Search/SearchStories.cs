@@ -92,7 +92,7 @@ public class SearchStories
         second.Total.ShouldBe(3);
 
         // Past the cap, matches are not ranked one by one: newest first, and the page says there are more.
-        var capped = new StatementSearch(host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), rankedAtMost: 2);
+        var capped = new StatementSearch(host.Services.GetRequiredService<Tracker.Infrastructure.Database.ReportDataSource>(), rankedAtMost: 2);
         var many = await capped.FindAsync("Drohne OR Drohnen OR drones", first, CancellationToken.None);
         many.Ranked.ShouldBeFalse();
         many.Total.ShouldBe(2);
