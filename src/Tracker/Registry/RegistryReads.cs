@@ -152,6 +152,9 @@ public static class RegistryReads
         await using (var count = new NpgsqlCommand($"select count(*) from {Builtins}", connection))
             if ((long)(await count.ExecuteScalarAsync(ct))! == BuiltinActors.ById.Count && await SameAsync(connection, ct)) return;
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // Nodes starting together each find the table stale: one rewrites it at a time (the next rewrites it alike).
+        await using (var exclusive = new NpgsqlCommand($"lock table {Builtins} in share row exclusive mode", connection, tx))
+            await exclusive.ExecuteNonQueryAsync(ct);
         await using (var clear = new NpgsqlCommand($"delete from {Builtins}", connection, tx)) await clear.ExecuteNonQueryAsync(ct);
         await using (var import = await connection.BeginBinaryImportAsync(
                          $"copy {Builtins} (actor_id, kind, name, country, valid_from, valid_to, aliases, event_code, search) from stdin (format binary)", ct))

@@ -60,6 +60,10 @@ public sealed class ReplicatedCluster : IAsyncDisposable
         await using (var conn = new NpgsqlConnection(Primary.ConnectionString("postgres")))
         {
             await conn.OpenAsync();
+            // A throwaway cluster commits without waiting for its WAL flush, and a walsender sends only flushed WAL:
+            // the standby would trail by the WAL writer's rounds (~0.5 s), not by what replication costs.
+            await using var commit = new NpgsqlCommand("alter system set synchronous_commit = on", conn);
+            await commit.ExecuteNonQueryAsync();
             await using var reload = new NpgsqlCommand("select pg_reload_conf()", conn);
             await reload.ExecuteScalarAsync();
         }
