@@ -23,6 +23,7 @@ using Wolverine.Http;
 using Wolverine.Marten;
 
 using Tracker.Following;
+using Tracker.Following.Webhooks;
 
 namespace Tracker.Infrastructure;
 
@@ -87,6 +88,7 @@ public static class TrackerHost
         services.AddTrackerDataProtection();
         services.AddTrackerAuthentication(configuration);
         services.AddWorkbench();
+        services.AddWebhooks(configuration);
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
