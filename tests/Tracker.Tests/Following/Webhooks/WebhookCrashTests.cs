@@ -124,21 +124,26 @@ public class WebhookCrashTests
         using var b = Client(second, token);
         const string agreement = "two-instances";
         await PostAsync(a, "/api/agreements", new { agreementId = agreement, title = "Two instances", parties = new[] { "UKR", "FRA" } });
-        await PostAsync(a, $"/api/agreements/{agreement}/commitments", new { commitmentId = AirDefence, title = "Air defence", category = "air-defence" });
+        foreach (var c in new[] { "c0", "c1" })
+            await PostAsync(a, $"/api/agreements/{agreement}/commitments", new { commitmentId = c, title = "Air defence " + c, category = "air-defence" });
         await SubscribeAsync(b, receiver, agreement);
 
-        var stages = new[] { "raised", "under-examination", "announced", "signed" };
-        // Both instances write at once, each through its own clients: both dispatch and send, racing for the same rows.
+        // Both instances write at once, each on its own commitment: both dispatch and send, racing for the same rows.
+        // Each statement moves its commitment to announced and each retraction back: two status changes a round.
         await Task.WhenAll(Enumerable.Range(0, 2).Select(w => Task.Run(async () =>
         {
-            for (var i = 0; i < 12; i++)
-                await PostAsync(w == 0 ? a : b, $"/api/agreements/{agreement}/statements", Api.Statement(AirDefence, stages[(i + w) % 4],
-                    saidOn: new DateOnly(2024, 1, 1).AddDays(i * 2 + w).ToString("yyyy-MM-dd")));
+            var http = w == 0 ? a : b;
+            for (var i = 0; i < 6; i++)
+            {
+                var id = Guid.NewGuid();
+                await PostAsync(http, $"/api/agreements/{agreement}/statements", Api.Statement($"c{w}", "announced", id: id));
+                await PostAsync(http, $"/api/agreements/{agreement}/statements/{id}/retraction", new { reason = "test" });
+            }
         })));
 
         var feed = JsonNode.Parse(await a.GetStringAsync($"/api/feed?agreement={agreement}&limit=1000"))!["entries"]!.AsArray()
             .Where(e => e!["kind"]!.ToString() == "status-changed").Select(e => e!["cursor"]!.ToString()).ToList();
-        feed.Count.ShouldBeGreaterThan(5);
+        feed.Count.ShouldBe(24);
         await receiver.WaitForAsync(feed.Count, TimeSpan.FromSeconds(20));
         await Task.Delay(TimeSpan.FromSeconds(2)); // a second copy would have come by now
         var received = receiver.Requests;
