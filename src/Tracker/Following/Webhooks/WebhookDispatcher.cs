@@ -33,10 +33,10 @@ public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IOptions<Webh
                 if (more) continue;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+            catch (Exception e)
             {
                 // The database is away (restarting, failing over): the cursor has not moved; try again shortly.
-                logger.LogWarning("Webhook dispatch failed, retrying: {Message}", e.Message);
+                logger.LogWarning(e, "Webhook dispatch failed, retrying: {Message}", e.Message);
                 wait = TimeSpan.FromSeconds(1);
             }
             try { await Task.Delay(wait, stopping); }

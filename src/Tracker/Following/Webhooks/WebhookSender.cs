@@ -49,10 +49,11 @@ public sealed class WebhookSender(NpgsqlDataSource dataSource, IOptions<WebhookO
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+            catch (Exception e)
             {
-                // The database is away: claimed deliveries come due again when their lease ends.
-                logger.LogWarning("Webhook sending failed, retrying: {Message}", e.Message);
+                // The database is away, or something unforeseen: the loop must outlive it (claimed deliveries come due
+                // again when their lease ends), or no webhook would be sent until a restart.
+                logger.LogWarning(e, "Webhook sending failed, retrying: {Message}", e.Message);
                 try { await Task.Delay(TimeSpan.FromSeconds(1), stopping); }
                 catch (OperationCanceledException) { return; }
             }
@@ -95,11 +96,21 @@ public sealed class WebhookSender(NpgsqlDataSource dataSource, IOptions<WebhookO
         await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = stopping },
             async (claim, ct) =>
             {
-                var result = claim.Removed ? null
-                    : entries[(claim.Position, claim.Slot)] is not { } entry ? new AttemptResult(false, null, "the change is no longer in the change log")
-                    : await http.SendAsync(claim.Url, WebhookDeliveries.WebhookId(claim.SubscriptionId, claim.Sequence, claim.Slot),
-                        secrets.Unprotect(claim.Secret), Body(claim, entry), ct);
-                await RecordAsync(claim, result, ct);
+                AttemptResult? result;
+                try
+                {
+                    result = claim.Removed ? null
+                        : entries[(claim.Position, claim.Slot)] is not { } entry ? new AttemptResult(false, null, "the change is no longer in the change log")
+                        : await http.SendAsync(claim.Url, WebhookDeliveries.WebhookId(claim.SubscriptionId, claim.Sequence, claim.Slot),
+                            secrets.Unprotect(claim.Secret), Body(claim, entry), ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    // One delivery's trouble (a secret the keys cannot read, a malformed stored URL) is its own failed
+                    // attempt, retried and dead-lettered like any other; the others go on.
+                    result = new AttemptResult(false, null, e.Message);
+                }
+                await RecordAsync(claim, result);
             });
     }
 
@@ -123,7 +134,7 @@ public sealed class WebhookSender(NpgsqlDataSource dataSource, IOptions<WebhookO
     }
 
     /// <summary>Delivered, or due again after the backoff, or dead once the window is over — if still this claim's.</summary>
-    private async Task RecordAsync(Claim claim, AttemptResult? result, CancellationToken ct)
+    private async Task RecordAsync(Claim claim, AttemptResult? result)
     {
         var o = options.Value;
         await using var cmd = dataSource.CreateCommand(result switch
