@@ -57,7 +57,10 @@ public static class TrackerHost
         {
             opts.Policies.AutoApplyTransactions();
             opts.EnableRelayOfUserName = true;
-            opts.Durability.Mode = DurabilityMode.Solo;
+            // Several instances may serve one database (ServingLease): Balanced elects a leader among them, so that
+            // Wolverine's durable work (envelope recovery, scheduled messages) runs once, not once per instance as Solo
+            // would. Webhooks do not rely on it (see Following/Webhooks): their rows are claimed with SKIP LOCKED.
+            opts.Durability.Mode = DurabilityMode.Balanced;
         });
 
         services.CritterStackDefaults(x =>
