@@ -77,6 +77,9 @@ public sealed class SubscriptionsModel(NpgsqlDataSource dataSource, PortfolioRea
     public static string What(Delivery d) =>
         $"{d.Kind ?? "?"}: {d.AgreementId ?? "?"}{(d.CommitmentId is { } c ? " / " + c : "")}";
 
+    /// <summary>What the last attempt got: the error says the status too when there was one.</summary>
+    public static string LastAnswer(Delivery d) => d.LastError ?? d.LastStatus?.ToString() ?? "";
+
     public string UrlOf(Guid subscription) => Subscriptions.FirstOrDefault(s => s.Id == subscription)?.Url ?? "";
 
     private async Task LoadAsync(CancellationToken ct)

@@ -181,4 +181,48 @@ public class WebhookStories(WebhookHost host) : IClassFixture<WebhookHost>
         receiver.Requests[^1].Verify(secret);
         await Post($"/api/subscriptions/{subscription}/deliveries/{dead["id"]}/retry", new { }, HttpStatusCode.Conflict);
     }
+
+    [Fact]
+    public async Task at_the_workbench_an_analyst_subscribes_sees_the_dead_letter_and_retries_it()
+    {
+        var id = await OpenAsync();
+        await using var receiver = await Receiver.StartAsync();
+        receiver.Status = 503;
+        using var analyst = new WorkbenchClient(host.Host);
+        await analyst.SignInAsync(TrackerApp.Analyst, host.AnalystToken);
+
+        var page = await analyst.GetAsync("/subscriptions");
+        page.Status.ShouldBe(HttpStatusCode.OK);
+        var refused = await analyst.PostAsync(page, "/subscriptions?handler=subscribe", ("Form.Url", receiver.Url),
+            ("Form.Agreement", "no-such-agreement"), ("Form.Events", "status-changed"));
+        refused.Status.ShouldBe(HttpStatusCode.BadRequest);
+        refused.Text.ShouldContain("no-such-agreement");
+        var created = await analyst.PostAsync(page, "/subscriptions?handler=subscribe", ("Form.Url", receiver.Url),
+            ("Form.Agreement", id), ("Form.Events", "status-changed"), ("Form.Events", "statement-retracted"));
+        created.Status.ShouldBe(HttpStatusCode.OK, created.Text);
+        var secret = created.Element("secret");
+        secret.ShouldStartWith("whsec_");
+        (await analyst.GetAsync("/subscriptions")).Html.ShouldNotContain(secret, Case.Sensitive, "the secret is shown only once");
+
+        await Post($"/api/agreements/{id}/statements", Api.Statement(AirDefence, "announced"));
+        WorkbenchClient.Page listed;
+        var waited = Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(300);
+            listed = await analyst.GetAsync("/subscriptions");
+        } while (!listed.Html.Contains("handler=retry", StringComparison.Ordinal) && waited.Elapsed < WebhookHost.RetryFor * 3);
+        listed.Html.ShouldContain("handler=retry", Case.Sensitive, "the dead letter with its Retry button");
+        listed.Text.ShouldContain($"status-changed: {id} / {AirDefence}");
+        listed.Text.ShouldContain("503");
+        listed.Html.ShouldNotContain("<script");
+        var attempts = receiver.Requests.Count;
+
+        receiver.Status = 204;
+        var delivery = System.Text.RegularExpressions.Regex.Match(listed.Html, "name=\"delivery\" value=\"(\\d+)\"").Groups[1].Value;
+        var subscription = System.Text.RegularExpressions.Regex.Match(listed.Html, "name=\"subscription\" value=\"([0-9a-f-]+)\"").Groups[1].Value;
+        var retried = await analyst.PostAsync(listed, "/subscriptions?handler=retry", ("subscription", subscription), ("delivery", delivery));
+        retried.Status.ShouldBe(HttpStatusCode.Redirect, retried.Text);
+        (await receiver.WaitForAsync(attempts + 1, TimeSpan.FromSeconds(3)))[^1].Verify(secret);
+    }
 }
