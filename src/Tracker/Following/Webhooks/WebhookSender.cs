@@ -13,22 +13,51 @@ public sealed record WebhookLinks(string Api, string Workbench, string? Statemen
 public sealed record WebhookPayload(string Type, DateTimeOffset Timestamp, Guid SubscriptionId, FeedEntry Data, WebhookLinks Links);
 
 /// <summary>
-/// Sends due deliveries. A sender claims a batch in one short transaction (<c>FOR UPDATE SKIP LOCKED</c>, so instances
-/// never claim the same rows), counting the attempt and setting the delivery's next due time to the end of a lease;
-/// then POSTs outside any transaction, and records the answer only if the delivery is still its claim (the attempt
-/// count it claimed). An instance that dies mid-POST leaves the delivery to come due again when the lease ends: it is
-/// sent again with the same <c>webhook-id</c> (at least once; receivers drop the copy). A failed attempt is retried
-/// after a doubling, jittered delay until the retry window is over, then the delivery is dead-lettered.
+/// Sends due deliveries. A claimer takes due rows in short transactions (<c>FOR UPDATE SKIP LOCKED</c>, so instances
+/// never claim the same rows), counting the attempt and moving the row's due time to the end of a lease; workers POST
+/// them outside any transaction, as many at once as <see cref="WebhookOptions.Parallelism"/>, so one slow target holds
+/// one worker, not the others; a recorder writes the answers in batches, each only if the row is still that claim's
+/// (the attempt count it claimed). An instance that dies mid-POST leaves the row to come due again when the lease
+/// ends: it is sent again with the same <c>webhook-id</c> (at least once; receivers drop the copy). A failed attempt
+/// is due again after a doubling, jittered delay until the retry window is over; then the row is a dead letter.
 /// </summary>
 public sealed class WebhookSender(NpgsqlDataSource dataSource, IOptions<WebhookOptions> options, WebhookWake wake, WebhookHttp http,
     WebhookSecrets secrets, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILogger<WebhookSender> logger) : BackgroundService
 {
     private static readonly TimeSpan CleanupEvery = TimeSpan.FromMinutes(10);
+    private const string Removed = "the subscription was removed";
 
     private sealed record Claim(long Id, Guid SubscriptionId, long Sequence, long Slot, long Position, int Attempt, string Url,
         string Secret, bool Removed);
 
+    private sealed record Work(Claim Claim, FeedEntry? Entry);
+
+    private sealed record Outcome(Claim Claim, AttemptResult Result, bool Dead);
+
+    /// <summary>Secrets unprotected once per subscription (they never change).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string> _secrets = new();
+
     protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        var o = options.Value;
+        var queue = System.Threading.Channels.Channel.CreateBounded<Work>(o.Parallelism * 2);
+        var outcomes = System.Threading.Channels.Channel.CreateUnbounded<Outcome>();
+        var workers = Enumerable.Range(0, o.Parallelism).Select(_ => Task.Run(() => WorkAsync(queue.Reader, outcomes.Writer, stopping))).ToList();
+        var recorder = Task.Run(() => RecordAsync(outcomes.Reader));
+        try
+        {
+            await ClaimLoopAsync(queue.Writer, stopping);
+        }
+        finally
+        {
+            queue.Writer.TryComplete();
+            await Task.WhenAll(workers);
+            outcomes.Writer.TryComplete();
+            await recorder;
+        }
+    }
+
+    private async Task ClaimLoopAsync(System.Threading.Channels.ChannelWriter<Work> queue, CancellationToken stopping)
     {
         var o = options.Value;
         var cleaned = DateTime.MinValue;
@@ -36,10 +65,14 @@ public sealed class WebhookSender(NpgsqlDataSource dataSource, IOptions<WebhookO
         {
             try
             {
-                var claimed = await ClaimAsync(o.Parallelism * 4, o.Lease, stopping);
+                var claimed = await ClaimAsync(o.Parallelism * 2, o.Lease, stopping);
                 if (claimed.Count > 0)
                 {
-                    await SendAllAsync(claimed, stopping);
+                    // One read per entry, however many subscriptions it goes to.
+                    var entries = new Dictionary<(long, long), FeedEntry?>();
+                    foreach (var key in claimed.Select(c => (c.Position, c.Slot)).Distinct())
+                        entries[key] = await EntryAsync(key.Position, key.Slot, stopping);
+                    foreach (var claim in claimed) await queue.WriteAsync(new Work(claim, entries[(claim.Position, claim.Slot)]), stopping);
                     continue;
                 }
                 if (DateTime.UtcNow - cleaned > CleanupEvery)
@@ -51,9 +84,9 @@ public sealed class WebhookSender(NpgsqlDataSource dataSource, IOptions<WebhookO
             catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
             catch (Exception e)
             {
-                // The database is away, or something unforeseen: the loop must outlive it (claimed deliveries come due
-                // again when their lease ends), or no webhook would be sent until a restart.
-                logger.LogWarning(e, "Webhook sending failed, retrying: {Message}", e.Message);
+                // The database is away, or something unforeseen: the loop must outlive it (claimed rows come due again
+                // when their lease ends), or no webhook would be sent until a restart.
+                logger.LogWarning(e, "Claiming webhooks failed, retrying: {Message}", e.Message);
                 try { await Task.Delay(TimeSpan.FromSeconds(1), stopping); }
                 catch (OperationCanceledException) { return; }
             }
@@ -83,35 +116,39 @@ public sealed class WebhookSender(NpgsqlDataSource dataSource, IOptions<WebhookO
         while (await reader.ReadAsync(ct))
             claims.Add(new Claim(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
                 reader.GetInt32(5), reader.GetString(6), reader.GetString(7), reader.GetBoolean(8)));
-        return claims;
+        return claims.OrderBy(c => c.Position).ThenBy(c => c.Slot).ToList();
     }
 
-    private async Task SendAllAsync(List<Claim> claimed, CancellationToken stopping)
+    private async Task WorkAsync(System.Threading.Channels.ChannelReader<Work> queue, System.Threading.Channels.ChannelWriter<Outcome> outcomes,
+        CancellationToken stopping)
     {
-        // One read per entry, however many subscriptions it goes to.
-        var entries = new Dictionary<(long, long), FeedEntry?>();
-        foreach (var key in claimed.Select(c => (c.Position, c.Slot)).Distinct())
-            entries[key] = await EntryAsync(key.Position, key.Slot, stopping);
-
-        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = stopping },
-            async (claim, ct) =>
+        try
+        {
+            await foreach (var (claim, entry) in queue.ReadAllAsync(stopping))
             {
-                AttemptResult? result;
+                if (claim.Removed)
+                {
+                    await outcomes.WriteAsync(new Outcome(claim, new AttemptResult(false, null, Removed), Dead: true), CancellationToken.None);
+                    continue;
+                }
+                AttemptResult result;
                 try
                 {
-                    result = claim.Removed ? null
-                        : entries[(claim.Position, claim.Slot)] is not { } entry ? new AttemptResult(false, null, "the change is no longer in the change log")
+                    result = entry is null ? new AttemptResult(false, null, "the change is no longer in the change log")
                         : await http.SendAsync(claim.Url, WebhookDeliveries.WebhookId(claim.SubscriptionId, claim.Sequence, claim.Slot),
-                            secrets.Unprotect(claim.Secret), Body(claim, entry), ct);
+                            _secrets.GetOrAdd(claim.SubscriptionId, _ => secrets.Unprotect(claim.Secret)), Body(claim, entry), stopping);
                 }
-                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; } // due again after the lease
+                catch (Exception e)
                 {
                     // One delivery's trouble (a secret the keys cannot read, a malformed stored URL) is its own failed
                     // attempt, retried and dead-lettered like any other; the others go on.
                     result = new AttemptResult(false, null, e.Message);
                 }
-                await RecordAsync(claim, result);
-            });
+                await outcomes.WriteAsync(new Outcome(claim, result, Dead: false), CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
     }
 
     /// <summary>The feed's entry at (position, slot): read through the feed itself, so the body is what the feed says.</summary>
@@ -133,37 +170,50 @@ public sealed class WebhookSender(NpgsqlDataSource dataSource, IOptions<WebhookO
             json.Value.SerializerOptions);
     }
 
-    /// <summary>Delivered, or due again after the backoff, or dead once the window is over — if still this claim's.</summary>
-    private async Task RecordAsync(Claim claim, AttemptResult? result)
+    /// <summary>Writes the answers that have come, in batches: delivered, or due again after the backoff, or dead once
+    /// the window is over (or the subscription removed) — each only if the row is still its claim's. Runs until the
+    /// workers have stopped, so an answer that came is kept even when the service is stopping.</summary>
+    private async Task RecordAsync(System.Threading.Channels.ChannelReader<Outcome> outcomes)
     {
         var o = options.Value;
-        await using var cmd = dataSource.CreateCommand(result switch
+        var batch = new List<Outcome>();
+        while (await outcomes.WaitToReadAsync())
         {
-            null => $"""
-                update {WebhookDeliveries.Table} set dead_at = now(), last_error = 'the subscription was removed'
-                where id = @id and attempts = @a and delivered_at is null and dead_at is null
-                """,
-            { Delivered: true } => $"""
-                update {WebhookDeliveries.Table} set delivered_at = now(), last_status = @status, last_error = null
-                where id = @id and attempts = @a and delivered_at is null
-                """,
-            _ => $"""
-                update {WebhookDeliveries.Table}
-                set next_attempt_at = now() + @delay, last_status = @status, last_error = @error,
-                    dead_at = case when now() + @delay > window_from + @window then now() end
-                where id = @id and attempts = @a and delivered_at is null and dead_at is null
-                """,
-        });
-        cmd.Parameters.AddWithValue("id", claim.Id);
-        cmd.Parameters.AddWithValue("a", claim.Attempt);
-        cmd.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Integer) { Value = (object?)result?.Status ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)result?.Error ?? DBNull.Value });
-        cmd.Parameters.AddWithValue("delay", o.DelayAfter(claim.Attempt, Random.Shared.NextDouble()));
-        cmd.Parameters.AddWithValue("window", o.RetryFor);
-        // Recorded even when the service is stopping: the answer came, and sending it again would be a needless copy.
-        await cmd.ExecuteNonQueryAsync(CancellationToken.None);
-        if (result is { Delivered: false })
-            logger.LogInformation("Webhook {Id} to {Url}, attempt {Attempt}: {Error}", claim.Id, claim.Url, claim.Attempt, result.Error);
+            while (batch.Count < 500 && outcomes.TryRead(out var outcome)) batch.Add(outcome);
+            try
+            {
+                await using var cmd = dataSource.CreateCommand($"""
+                    update {WebhookDeliveries.Table} d
+                    set delivered_at = case when r.ok then now() end,
+                        last_status = r.status, last_error = r.error,
+                        next_attempt_at = case when r.ok then d.next_attempt_at else now() + r.delay end,
+                        dead_at = case when r.dead or not r.ok and now() + r.delay > d.window_from + @window then now() end
+                    from unnest(@ids, @attempts, @ok, @dead, @status, @error, @delay) as r(id, a, ok, dead, status, error, delay)
+                    where d.id = r.id and d.attempts = r.a and d.delivered_at is null and d.dead_at is null
+                    """);
+                cmd.Parameters.AddWithValue("ids", batch.Select(b => b.Claim.Id).ToArray());
+                cmd.Parameters.AddWithValue("attempts", batch.Select(b => b.Claim.Attempt).ToArray());
+                cmd.Parameters.AddWithValue("ok", batch.Select(b => b.Result.Delivered).ToArray());
+                cmd.Parameters.AddWithValue("dead", batch.Select(b => b.Dead).ToArray());
+                cmd.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Array | NpgsqlDbType.Integer)
+                    { Value = batch.Select(b => b.Result.Status).ToArray() });
+                cmd.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Array | NpgsqlDbType.Text)
+                    { Value = batch.Select(b => b.Result.Error).ToArray() });
+                cmd.Parameters.AddWithValue("delay", batch.Select(b => o.DelayAfter(b.Claim.Attempt, Random.Shared.NextDouble())).ToArray());
+                cmd.Parameters.AddWithValue("window", o.RetryFor);
+                await cmd.ExecuteNonQueryAsync();
+                foreach (var failed in batch.Where(b => !b.Result.Delivered && !b.Dead))
+                    logger.LogInformation("Webhook {Id} to {Url}, attempt {Attempt}: {Error}", failed.Claim.Id, failed.Claim.Url,
+                        failed.Claim.Attempt, failed.Result.Error);
+            }
+            catch (Exception e)
+            {
+                // Not written: the rows come due again when their leases end, and are sent again (at least once).
+                logger.LogWarning(e, "Recording webhook answers failed: {Message}", e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+            batch.Clear();
+        }
     }
 
     private async Task ForgetDeliveredAsync(TimeSpan keep, CancellationToken ct)
