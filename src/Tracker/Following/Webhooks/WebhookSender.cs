@@ -30,17 +30,25 @@ public sealed class WebhookSender(NpgsqlDataSource dataSource, IOptions<WebhookO
     private sealed record Claim(long Id, Guid SubscriptionId, long Sequence, long Slot, long Position, int Attempt, string Url,
         string Secret, bool Removed);
 
-    private sealed record Work(Claim Claim, FeedEntry? Entry);
+    private sealed record Work(Claim Claim, Prepared? Entry);
 
     private sealed record Outcome(Claim Claim, AttemptResult Result, bool Dead);
 
     /// <summary>Secrets unprotected once per subscription (they never change).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string> _secrets = new();
 
+    /// <summary>Entries read once and their body's JSON made once, however many subscriptions they go to: entries are
+    /// facts, never changed. Emptied when it grows past <see cref="CachedEntries"/>.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long Position, long Slot), Prepared?> _entries = new();
+    private const int CachedEntries = 10_000;
+
+    /// <summary>A webhook body but for its subscription id: the JSON of its type, timestamp, entry and links.</summary>
+    private sealed record Prepared(string Type, string Timestamp, string Data, string Links);
+
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         var o = options.Value;
-        var queue = System.Threading.Channels.Channel.CreateBounded<Work>(o.Parallelism * 2);
+        var queue = System.Threading.Channels.Channel.CreateBounded<Work>(o.Parallelism * 4);
         var outcomes = System.Threading.Channels.Channel.CreateUnbounded<Outcome>();
         var workers = Enumerable.Range(0, o.Parallelism).Select(_ => Task.Run(() => WorkAsync(queue.Reader, outcomes.Writer, stopping))).ToList();
         var recorder = Task.Run(() => RecordAsync(outcomes.Reader));
@@ -65,14 +73,13 @@ public sealed class WebhookSender(NpgsqlDataSource dataSource, IOptions<WebhookO
         {
             try
             {
-                var claimed = await ClaimAsync(o.Parallelism * 2, o.Lease, stopping);
+                var claimed = await ClaimAsync(o.Parallelism * 4, o.Lease, stopping);
                 if (claimed.Count > 0)
                 {
-                    // One read per entry, however many subscriptions it goes to.
-                    var entries = new Dictionary<(long, long), FeedEntry?>();
-                    foreach (var key in claimed.Select(c => (c.Position, c.Slot)).Distinct())
-                        entries[key] = await EntryAsync(key.Position, key.Slot, stopping);
-                    foreach (var claim in claimed) await queue.WriteAsync(new Work(claim, entries[(claim.Position, claim.Slot)]), stopping);
+                    if (_entries.Count > CachedEntries) _entries.Clear();
+                    foreach (var key in claimed.Select(c => (c.Position, c.Slot)).Distinct().Where(k => !_entries.ContainsKey(k)))
+                        _entries[key] = Prepare(await EntryAsync(key.Position, key.Slot, stopping));
+                    foreach (var claim in claimed) await queue.WriteAsync(new Work(claim, _entries[(claim.Position, claim.Slot)]), stopping);
                     continue;
                 }
                 if (DateTime.UtcNow - cleaned > CleanupEvery)
@@ -159,16 +166,22 @@ public sealed class WebhookSender(NpgsqlDataSource dataSource, IOptions<WebhookO
             ? entry : null;
     }
 
-    private string Body(Claim claim, FeedEntry entry)
+    private Prepared? Prepare(FeedEntry? entry)
     {
+        if (entry is null) return null;
         var root = options.Value.PublicUrl?.TrimEnd('/') ?? "";
         var agreement = "/agreements/" + Uri.EscapeDataString(entry.AgreementId);
         var page = entry.CommitmentId is { } c ? $"{agreement}/commitments/{Uri.EscapeDataString(c)}" : agreement;
         var links = new WebhookLinks(root + "/api" + page, root + page,
             entry.StatementId is { } s ? $"{root}/api{agreement}/statements/{s}" : null);
-        return JsonSerializer.Serialize(new WebhookPayload(entry.Kind, entry.RecordedAt, claim.SubscriptionId, entry, links),
-            json.Value.SerializerOptions);
+        var o = json.Value.SerializerOptions;
+        return new Prepared(JsonSerializer.Serialize(entry.Kind, o), JsonSerializer.Serialize(entry.RecordedAt, o),
+            JsonSerializer.Serialize(entry, o), JsonSerializer.Serialize(links, o));
     }
+
+    /// <summary>The body: a <see cref="WebhookPayload"/>, its members in the record's order (as serialising it would).</summary>
+    private static string Body(Claim claim, Prepared p) =>
+        $$"""{"type":{{p.Type}},"timestamp":{{p.Timestamp}},"subscriptionId":"{{claim.SubscriptionId}}","data":{{p.Data}},"links":{{p.Links}}}""";
 
     /// <summary>Writes the answers that have come, in batches: delivered, or due again after the backoff, or dead once
     /// the window is over (or the subscription removed) — each only if the row is still its claim's. Runs until the
