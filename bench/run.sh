@@ -8,6 +8,8 @@
 #   Tracker.Benchmarks 1, 8, 8:shared  statements recorded/s over HTTP: 1 client, 8 clients on 8 agreements,
 #                                      8 clients on one agreement (lost races retried by the product)
 #   tracker import                     BENCH_IMPORT_STATEMENTS statements in one JSON Lines file, events/s
+#   Tracker.Benchmarks webhooks        1-client recording with 0 and 100 subscriptions (changes/s, ratio), and
+#                                      change -> delivery latency p50/p95 (BENCH_WEBHOOK_SUBSCRIPTIONS)
 #   pg-baseline -n N                   COPY of as many JSONB rows, rows/s
 # The baseline script lives beside the repository (../shared/bench/pg-baseline), as in CI.
 set -euo pipefail
@@ -59,8 +61,9 @@ load=$repo/bench/Tracker.Benchmarks/bin/Release/net10.0/Tracker.Benchmarks.dll
 # The product's own embedded cluster, never a configured server; its default rate limit (3000 requests a minute
 # per user) would cap a load test at 50 requests/s, so it is lifted.
 unset TRACKER_DB ConnectionStrings__Tracker
+# The webhook step's receiver is in the load generator, on loopback: a target the product refuses by default.
 export TRACKER_HOME=$home ASPNETCORE_ENVIRONMENT=Production Tracker__LoadSeeds=false \
-  Tracker__RateLimit__PermitsPerMinute=1000000000
+  Tracker__RateLimit__PermitsPerMinute=1000000000 Tracker__Webhooks__AllowPrivateTargets=true
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 url=http://127.0.0.1:$port
 
@@ -178,6 +181,13 @@ settle
 dotnet "$load" --url "$url" --token "$token" --seconds "$secs" --scenarios 1 \
   | python3 -c 'import json,sys; d=json.loads(sys.stdin.readline()); d["scenario"]="record-1-client-with-registry"; print(json.dumps({"measure": "http", **d}))' \
   | record || errors=1
+# Webhooks: 1-client recording with no subscription and with BENCH_WEBHOOK_SUBSCRIPTIONS that all match (every
+# write changes a status, so each is that many deliveries), and change -> delivery latency, loaded and paced.
+webhook_subscriptions=${BENCH_WEBHOOK_SUBSCRIPTIONS:-100}
+echo "Webhooks: recording with none and with $webhook_subscriptions subscriptions, $secs s each, and delivery latency…" >&2
+settle
+dotnet "$load" webhooks --url "$url" --token "$token" --seconds "$secs" --subscriptions "$webhook_subscriptions" | record \
+  || errors=1
 settle
 # Only its COPY figure is used; pgbench's part is kept to a second.
 with_pg "$baseline" -c 1 -t 1 -n "$statements" | tag pg-copy | record
@@ -201,6 +211,12 @@ for scenario, pg in [("record-1-client", "pg-commit-1"), ("record-8-clients", "p
 w, b = by["record-1-client-with-registry"], by["record-1-client"]
 line("record, 1 client, registry full", "req/s", w["requests_per_s"], b["requests_per_s"],
      "against the same run's 1-client figure before the registry was imported (ratio 1.0 = no slower)")
+h = by["webhooks"]
+line(f"record, 1 client, {h['subscriptions']} webhooks", "changes/s", h["record_per_s_with"], h["record_per_s_without"],
+     f"against the same run without subscriptions (target ratio >= 0.8); {h['deliveries_received']}/{h['deliveries_expected']} delivered, "
+     f"{h['duplicates']} duplicates, the last {h['drain_s_after_load']} s after the load")
+print(f"{'webhook latency, loaded':<32} {'p50/p95 ms':<10} {h['loaded_p50_ms']:>10} {h['loaded_p95_ms']:>10}   change -> POST arrival, under the closed loop")
+print(f"{'webhook latency, 2 changes/s':<32} {'p50/p95 ms':<10} {h['paced_p50_ms']:>10} {h['paced_p95_ms']:>10}   max {h['paced_max_ms']} ms; target p95 < 2000")
 for r in rows:
     if r["measure"] == "registry-search":
         print(f"{'registry: ' + r['probe']:<32} {'p95 ms':<10} {r['p95_ms']:>10} {50:>10} {r['p95_ms'] / 50:>8.3f}   p50 {r['p50_ms']} ms; baseline = the 50 ms target")

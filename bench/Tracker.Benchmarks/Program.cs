@@ -9,6 +9,7 @@ if (args is ["reads", .. var readArgs]) return await ReadBench.MainAsync(readArg
 if (args is ["pages", .. var pageArgs]) return await ReadBench.PagesAsync(pageArgs);
 if (args is ["registry-file", .. var fileArgs]) return RegistryBench.File(fileArgs);
 if (args is ["registry-reads", .. var registryArgs]) return await RegistryBench.ReadsAsync(registryArgs);
+if (args is ["webhooks", .. var hookArgs]) return await WebhookBench.RunAsync(hookArgs);
 
 Options options;
 try

@@ -24,6 +24,7 @@ using Wolverine.Marten;
 
 using Tracker.Following;
 using Tracker.Following.Digests;
+using Tracker.Following.Webhooks;
 
 namespace Tracker.Infrastructure;
 
@@ -60,7 +61,10 @@ public static class TrackerHost
         {
             opts.Policies.AutoApplyTransactions();
             opts.EnableRelayOfUserName = true;
-            opts.Durability.Mode = DurabilityMode.Solo;
+            // Several instances may serve one database (ServingLease): Balanced elects a leader among them, so that
+            // Wolverine's durable work (envelope recovery, scheduled messages) runs once, not once per instance as Solo
+            // would. Webhooks do not rely on it (see Following/Webhooks): their rows are claimed with SKIP LOCKED.
+            opts.Durability.Mode = DurabilityMode.Balanced;
         });
 
         services.CritterStackDefaults(x =>
@@ -92,6 +96,7 @@ public static class TrackerHost
         services.AddTrackerDataProtection();
         services.AddTrackerAuthentication(configuration);
         services.AddWorkbench();
+        services.AddWebhooks(configuration);
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();

@@ -16,6 +16,7 @@ namespace Tracker.Tests.Http;
 public class ApiContractTests(TrackerApp app)
 {
     private const string Commitment = "air-defence-joint-production";
+    private const string PublicHook = "https://93.184.215.14/hooks/tracker";
 
     /// <summary>Statuses listed but produced only by a separate host (a test here would disturb the shared one).</summary>
     private static readonly Dictionary<string, string> ProducedElsewhere = new()
@@ -300,6 +301,41 @@ public class ApiContractTests(TrackerApp app)
             C(200, "a page", w => w.Get($"/api/audit?agreement={w.AgreementId}")),
             C(400, "from not an instant", w => w.Get("/api/audit?from=yesterday")),
         ],
+        // Webhook targets here are never contacted: a public address subscribed to an agreement nothing writes to after,
+        // or rows pointing at loopback, which this host (private targets not allowed) refuses before connecting.
+        ["GET /api/subscriptions"] = [C(200, "the caller's subscriptions", w => w.Get("/api/subscriptions"))],
+        ["POST /api/subscriptions"] =
+        [
+            C(201, "subscribe", w => w.Post("/api/subscriptions", new { url = PublicHook, filter = new { agreement = w.AgreementId } })),
+            C(400, "a loopback target", w => w.Post("/api/subscriptions", new { url = "http://127.0.0.1/hook" })),
+        ],
+        ["DELETE /api/subscriptions/{id}"] =
+        [
+            C(204, "remove", async w => await w.Delete($"/api/subscriptions/{(await w.DeliveryAsync(delivered: false)).Subscription}")),
+            C(404, "not the caller's", async w => await w.Delete($"/api/subscriptions/{(await w.DeliveryAsync(delivered: false)).Subscription}", w.SecondAnalyst)),
+            C(400, "a query parameter", w => w.Delete($"/api/subscriptions/{Guid.NewGuid()}?now=true")),
+        ],
+        ["GET /api/subscriptions/{id}/deliveries"] =
+        [
+            C(200, "dead letters", async w => await w.Get($"/api/subscriptions/{(await w.DeliveryAsync(delivered: false)).Subscription}/deliveries?state=dead")),
+            C(400, "an unknown state", w => w.Get($"/api/subscriptions/{Guid.NewGuid()}/deliveries?state=lost")),
+            C(404, "not the caller's", w => w.Get($"/api/subscriptions/{Guid.NewGuid()}/deliveries")),
+        ],
+        ["POST /api/subscriptions/{id}/deliveries/{deliveryId}/retry"] =
+        [
+            C(200, "retry a dead letter", async w =>
+            {
+                var (subscription, delivery) = await w.DeliveryAsync(delivered: false);
+                return await w.Post($"/api/subscriptions/{subscription}/deliveries/{delivery}/retry", null);
+            }),
+            C(404, "no such delivery", w => w.Post($"/api/subscriptions/{Guid.NewGuid()}/deliveries/1/retry", null)),
+            C(400, "a query parameter", w => w.Post($"/api/subscriptions/{Guid.NewGuid()}/deliveries/1/retry?now=true", null)),
+            C(409, "delivered already", async w =>
+            {
+                var (subscription, delivery) = await w.DeliveryAsync(delivered: true);
+                return await w.Post($"/api/subscriptions/{subscription}/deliveries/{delivery}/retry", null);
+            }),
+        ],
         ["GET /api/feed"] =
         [
             C(200, "a page of one agreement", w => w.Get($"/api/feed?agreement={w.AgreementId}&limit=10")),
@@ -458,6 +494,8 @@ public class ApiContractTests(TrackerApp app)
         return (method, status) switch
         {
             ("GET", 401) => await world.Get(url, world.Nobody),
+            ("DELETE", 401) => await world.Delete(url, world.Nobody),
+            ("DELETE", 403) => await world.Delete(url, writer),
             (_, 401) => await world.Post(url, new { }, world.Nobody),
             ("GET", 403) => await world.Get(url, writer),
             (_, 403) => await world.Post(url, new { }, writer),
@@ -538,19 +576,48 @@ public class ApiContractTests(TrackerApp app)
             tags = new[] { "defence-industry" },
         };
 
-        public Task<Answer> Get(string url, string? token = null) => Send(url, null, token, null, get: true);
+        public string SecondAnalyst => app.SecondAnalystToken;
+
+        public Task<Answer> Get(string url, string? token = null) => Send(url, null, token, null, "GET");
 
         public Task<Answer> Post(string url, object? body, string? token = null, string? ifMatch = null) =>
-            Send(url, body, token, ifMatch, get: false);
+            Send(url, body, token, ifMatch, "POST");
 
-        private async Task<Answer> Send(string url, object? body, string? token, string? ifMatch, bool get)
+        public Task<Answer> Delete(string url, string? token = null) => Send(url, null, token, null, "DELETE");
+
+        /// <summary>A subscription of the analyst's, to loopback (refused by this host before connecting), with one
+        /// delivery dead-lettered or delivered: rows as the dispatcher and a sender would have left them.</summary>
+        public async Task<(Guid Subscription, long Delivery)> DeliveryAsync(bool delivered)
+        {
+            await using var conn = new Npgsql.NpgsqlConnection(app.ConnectionString);
+            await conn.OpenAsync();
+            var subscription = Guid.NewGuid();
+            await using var cmd = new Npgsql.NpgsqlCommand("""
+                with s as (
+                    insert into tracker.webhook_subscriptions (id, user_name, url, events, secret, created_at, from_position)
+                    values (@s, @u, 'http://127.0.0.1:9/never', array['status-changed'], 'not a protected secret', now(), 0)
+                    returning id)
+                insert into tracker.webhook_deliveries (subscription_id, seq_id, slot, position, created_at, window_from,
+                    next_attempt_at, attempts, delivered_at, dead_at, last_status)
+                select s.id, 0, 1, 0, now(), now(), now(), 9, case when @d then now() end, case when not @d then now() end, 500
+                from s
+                returning id
+                """, conn);
+            cmd.Parameters.AddWithValue("s", subscription);
+            cmd.Parameters.AddWithValue("u", TrackerApp.Analyst);
+            cmd.Parameters.AddWithValue("d", delivered);
+            return (subscription, (long)(await cmd.ExecuteScalarAsync())!);
+        }
+
+        private async Task<Answer> Send(string url, object? body, string? token, string? ifMatch, string method)
         {
             var query = url.Contains('?') ? url[url.IndexOf('?')..] : "";
             url = url[..^query.Length];
             var result = await app.Host.Scenario(s =>
             {
                 s.ConfigureHttpContext(c => c.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query));
-                if (get) s.Get.Url(url);
+                if (method == "GET") s.Get.Url(url);
+                else if (method == "DELETE") s.Delete.Url(url);
                 else if (body is null) s.Post.Url(url);
                 else if (body is string raw) s.Post.Text(raw).ToUrl(url).ContentType("application/json");
                 else if (body is Raw other) s.Post.Text(other.Text).ToUrl(url).ContentType(other.ContentType);

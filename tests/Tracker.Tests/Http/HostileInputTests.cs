@@ -33,7 +33,7 @@ public class HostileInputTests(TrackerApp app)
         {
             "admin" => app.AdminToken, "reader" => app.ReaderToken, "analyst" => app.AnalystToken, var made_up => made_up,
         });
-        var (status, body, result) = await api.Send(c.Method == "GET" ? HttpMethod.Get : HttpMethod.Post, c.Url, c.Body,
+        var (status, body, result) = await api.Send(new HttpMethod(c.Method), c.Url, c.Body,
             s => { if (c.IfMatch is not null) s.WithRequestHeader("If-Match", c.IfMatch); });
 
         ((int)status).ShouldBeInRange(400, 499, $"{c.Name}: {body?.ToJsonString()}");
@@ -67,7 +67,11 @@ public class HostileInputTests(TrackerApp app)
             new { commitmentId = Commitment, title = "Joint production", category = "air-defence" });
         await api.Send(HttpMethod.Post, $"/api/agreements/{Agreement}/statements",
             Support.Api.Statement(Commitment, "raised", id: StatementId));
+        // Subscriptions filter on an agreement nothing is written to: a hostile body accepted by mistake sends nothing.
+        await api.Send(HttpMethod.Post, "/api/agreements", new { agreementId = QuietAgreement, title = "Quiet", parties = new[] { "UKR", "FRA" } });
     }
+
+    private const string QuietAgreement = "hostile-quiet";
 
     private async Task<long> EventCountAsync()
     {
@@ -121,6 +125,12 @@ public class HostileInputTests(TrackerApp app)
             ["roles"] = new JsonArray(new JsonObject { ["role"] = "Minister", ["actor"] = "UKR", ["from"] = "2020-01-01" }),
         }),
         new("person role", "/api/people/hostile-person/roles", new JsonObject { ["role"] = "Minister", ["actor"] = "UKR" }),
+        new("subscribe", "/api/subscriptions", new JsonObject
+        {
+            ["url"] = "https://93.184.215.14/hooks/tracker",
+            ["filter"] = new JsonObject { ["agreement"] = QuietAgreement, ["party"] = "UKR", ["category"] = "air-defence" },
+            ["events"] = new JsonArray("status-changed"),
+        }),
     ];
 
     private static readonly string[] Reads =
@@ -129,6 +139,7 @@ public class HostileInputTests(TrackerApp app)
         $"/api/agreements/{Agreement}/commitments/{Commitment}/history", $"/api/agreements/{Agreement}/statements",
         $"/api/agreements/{Agreement}/statements/{StatementId}", "/api/reports/status", "/api/reports/changes", "/api/audit",
         "/api/users", "/api/actors", "/api/actors/FRA", "/api/people", "/api/people/hostile-person",
+        "/api/subscriptions", $"/api/subscriptions/{Guid.Empty}/deliveries",
     ];
 
     /// <summary>Every string-valued leaf of a body, as (path, setter) pairs.</summary>
@@ -300,7 +311,8 @@ public class HostileInputTests(TrackerApp app)
         Add("GET /api/actors/{id}: page 0", "GET", "/api/actors/FRA?page=0", null);
         Add("GET /api/people/{id}: a bell", "GET", "/api/people/hostile%07person", null);
         Add("GET /api/people/{id}: pageSize 501", "GET", "/api/people/hostile-person?pageSize=501", null);
-        foreach (var read in Reads.Where(r => r is not ("/api/users" or "/api/audit") && !r.StartsWith("/api/actors") && !r.StartsWith("/api/people")))
+        foreach (var read in Reads.Where(r => r is not ("/api/users" or "/api/audit") && !r.StartsWith("/api/actors") && !r.StartsWith("/api/people")
+                                          && !r.StartsWith("/api/subscriptions")))
         {
             Add($"GET {read}: asOf month 13", "GET", $"{read}?asOf=2025-13-01", null);
             Add($"GET {read}: knownAt in a locale's format", "GET", $"{read}?knownAt=06/07/2025", null);
@@ -326,6 +338,20 @@ public class HostileInputTests(TrackerApp app)
         Add("GET commitment: a bell in the route", "GET", $"/api/agreements/{Agreement}/commitments/a%07b", null);
         Add("GET history: an escape in the route", "GET", $"/api/agreements/{Agreement}/commitments/a%1Bb/history", null);
         Add("GET statements: a bell in the agreement", "GET", "/api/agreements/a%07b/statements", null);
+        Add("subscribe: a loopback target", "POST", "/api/subscriptions", With(Writes[^1].Valid, "url", "http://127.0.0.1:5432/"));
+        Add("subscribe: the metadata service", "POST", "/api/subscriptions", With(Writes[^1].Valid, "url", "http://169.254.169.254/latest/meta-data/"));
+        Add("subscribe: a file URL", "POST", "/api/subscriptions", With(Writes[^1].Valid, "url", "file:///etc/passwd"));
+        Add("subscribe: an unknown event", "POST", "/api/subscriptions", With(Writes[^1].Valid, "events[0]", "everything"));
+        Add("subscribe: as a reader", "POST", "/api/subscriptions", Writes[^1].Valid.ToJsonString(), token: "reader");
+        Add("GET subscriptions: as a reader", "GET", "/api/subscriptions", null, token: "reader");
+        Add("GET deliveries: state bogus", "GET", $"/api/subscriptions/{Guid.Empty}/deliveries?state=lost", null);
+        Add("GET deliveries: state U+0000", "GET", $"/api/subscriptions/{Guid.Empty}/deliveries?state=a%00", null);
+        Add("GET deliveries: limit 0", "GET", $"/api/subscriptions/{Guid.Empty}/deliveries?limit=0", null);
+        Add("GET deliveries: of nobody's subscription", "GET", $"/api/subscriptions/{Guid.NewGuid()}/deliveries", null);
+        Add("DELETE subscription: nobody's", "DELETE", $"/api/subscriptions/{Guid.NewGuid()}", null);
+        Add("DELETE subscription: as a reader", "DELETE", $"/api/subscriptions/{Guid.NewGuid()}", null, token: "reader");
+        Add("retry: no such delivery", "POST", $"/api/subscriptions/{Guid.NewGuid()}/deliveries/1/retry", null);
+        Add("retry: a query parameter", "POST", $"/api/subscriptions/{Guid.NewGuid()}/deliveries/1/retry?now=true", null);
         Add("GET users: as an analyst", "GET", "/api/users", null);
         Add("GET users: unknown token", "GET", "/api/users", null, token: "trk_made-up");
         return cases.Select(c => new object[] { c });

@@ -21,6 +21,7 @@ public sealed class Api(TrackerApp app, string? token = null)
         var result = await app.Host.Scenario(s =>
         {
             if (method == HttpMethod.Get) s.Get.Url(url);
+            else if (method == HttpMethod.Delete) s.Delete.Url(url);
             else if (body is null && method == HttpMethod.Post) s.Post.Url(url);
             else if (body is string raw) s.Post.Text(raw).ToUrl(url).ContentType("application/json");
             else s.Post.Json(body ?? new { }).ToUrl(url);

@@ -105,6 +105,15 @@ public static class TrackerProcess
             return _process.ExitCode;
         }
 
+        /// <summary>kill -9: no shutdown, nothing flushed, as a crash or the OOM killer ends it.</summary>
+        public async Task KillAsync()
+        {
+            if (_process.HasExited) return;
+            using var kill = Process.Start("kill", ["-KILL", _process.Id.ToString()])!;
+            await kill.WaitForExitAsync();
+            await _process.WaitForExitAsync();
+        }
+
         public async ValueTask DisposeAsync()
         {
             try { await StopAsync(); }

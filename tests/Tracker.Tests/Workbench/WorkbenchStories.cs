@@ -343,4 +343,40 @@ public class WorkbenchStories(Browser browser) : IClassFixture<Browser>
         await Browser.CheckAsync(page, "log-statement-errors");
         (await browser.EventCountAsync()).ShouldBe(before);
     }
+
+    [Fact]
+    public async Task an_analyst_sees_a_dead_letter_on_the_webhooks_page_and_retries_it()
+    {
+        // A subscription and its dead letter as the dispatcher and a sender leave them; the target is loopback, which this
+        // service (private targets not allowed) refuses before connecting, so the retry is an attempt that goes nowhere.
+        await using (var conn = new Npgsql.NpgsqlConnection(browser.Database))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand("""
+                with s as (
+                    insert into tracker.webhook_subscriptions (id, user_name, url, agreement_id, events, secret, created_at, from_position)
+                    values (gen_random_uuid(), 'ana', 'http://127.0.0.1:9/desk', 'desk-agreement', array['status-changed'], 'x', now(), 0)
+                    returning id)
+                insert into tracker.webhook_deliveries (subscription_id, seq_id, slot, position, created_at, window_from, next_attempt_at,
+                    attempts, dead_at, last_status, last_error)
+                select s.id, 0, 1, 0, now() - interval '27 hours', now() - interval '27 hours', now(), 36, now(), 503, 'answered 503'
+                from s
+                """, conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var page = await browser.SignedInAsync("ana");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Webhooks" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/subscriptions$"));
+        (await page.Locator("table[aria-labelledby=subscriptions]").InnerTextAsync()).ShouldContain("http://127.0.0.1:9/desk");
+        (await page.Locator("table[aria-labelledby=dead]").InnerTextAsync()).ShouldContain("answered 503");
+        await Browser.CheckAsync(page, "webhooks");
+
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Retry delivery") }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("retried="));
+        (await page.Locator("[role=status]").First.InnerTextAsync()).ShouldContain("due again");
+
+        var rita = await browser.SignedInAsync("rita");
+        (await rita.GetByRole(AriaRole.Link, new() { Name = "Webhooks" }).CountAsync()).ShouldBe(0);
+        (await rita.APIRequest.GetAsync(browser.Url + "/subscriptions", new() { MaxRedirects = 0 })).Status.ShouldBe(403);
+    }
 }
