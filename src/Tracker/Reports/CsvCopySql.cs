@@ -76,7 +76,7 @@ internal static class CsvCopySql
     /// <summary><see cref="CsvReport.Cited"/>: "id: Speaker (role, actor), Outlet, 2025-06-05: “words” … url archived: url".</summary>
     private static string CitedLine(bool people)
     {
-        var name = "rd.r -> 'speaker' ->> 'name'";
+        var name = "(rd.r -> 'speaker' ->> 'name')";
         var speaker = people ? $"(case when pp.person is not null and pp.person <> {name} then pp.person || ' [as “' || {name} || '”]' else {name} end)" : name;
         var role = people
             ? "coalesce(rd.r -> 'speaker' ->> 'role', pp.held || ', per the registry')"
