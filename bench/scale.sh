@@ -10,7 +10,8 @@
 #   SCALE_READ_BUDGET [30]      seconds per probe at most: a probe stops early, with fewer requests, once spent
 #                               (a whole-store read that takes seconds gets fewer than SCALE_REQUESTS; the table says so)
 #   SCALE_CLIENTS [4]           clients for the concurrent run of the main probes (0 or 1: none)
-#   SCALE_CSV_RUNS [3]          full status exports as CSV, then as many as xlsx
+#   SCALE_CSV_RUNS [3]          full status exports as CSV, then as many as xlsx, evidence CSV, and status CSV known at
+#   SCALE_EXPORTS_ONLY [0]      1: the full exports and pg-baseline's COPY alone (no latency probes, no rebuild)
 #   SCALE_SETTLE_TIMEOUT [1800] seconds to wait for the audit projection to catch up before each step
 #   SCALE_KEEP [0]              1: keep the work folder (import files, logs, results) instead of deleting it
 #   SCALE_SKIP_BUILD [0]        1: use the Release builds already there
@@ -26,6 +27,8 @@
 #   reads      Tracker.Benchmarks reads: full status exports first, CSV then xlsx (rows/s; the service's VmRSS sampled
 #              every 50 ms, its VmHWM reset just before each format), then p50/p95/p99 of status report pages (now, asOf, knownAt,
 #              both; filters), agreement lists, one agreement, one history, the changes report; again with 4 clients
+#   copy       ../shared/bench/pg-baseline -n ROWS on the same server (ROWS = the CSV's records): COPY rows/s, the
+#              floor the CSV exports (written by PostgreSQL with COPY … TO STDOUT) are given as ratios of
 #   rebuild    the service stopped, `tracker projections rebuild` timed: events/s
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -180,7 +183,17 @@ echo "Reads: $csv_runs CSV and $csv_runs xlsx exports; $requests requests per pr
 errors=0
 dotnet "$bench" reads --url "$url" --token "$token" --manifest "$data/manifest.json" --known-at "$known_at" \
   --pid "$service" --requests "$requests" --warmup "$warmup" --budget "$budget" --clients "$clients" \
-  --csv-runs "$csv_runs" | record || errors=1
+  --csv-runs "$csv_runs" --exports-only "${SCALE_EXPORTS_ONLY:-0}" | record || errors=1
+
+baseline=$repo/../shared/bench/pg-baseline
+if [ -x "$baseline" ]; then
+  copy_rows=$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]; print(max([x["rows"] for x in r if x["measure"]=="csv-export"] + [10000]))' "$results")
+  echo "pg-baseline: COPY of $copy_rows rows on the same server…" >&2
+  with_pg "$baseline" -c 1 -t 1 -n "$copy_rows" | python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); d["measure"]="pg-copy"; print(json.dumps(d))' | record
+fi
+if [ "${SCALE_EXPORTS_ONLY:-0}" = 1 ]; then
+  kill -TERM "$service"; wait "$service" 2>/dev/null || true; service=
+else
 
 echo "Stopping the service; rebuilding projections…" >&2
 kill -TERM "$service"
@@ -214,6 +227,7 @@ print(json.dumps({"measure": "projections-rebuild", "exit_status": status, "even
                   "peak_rss_mib": round(int(open(rss).read().split()[-1]) / 1024) if os.path.exists(rss) and status == 0 else None,
                   "output": said}))
 PY
+fi
 
 finished=1
 machine_cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
@@ -271,6 +285,12 @@ if c:
               f"first byte {c['first_byte_ms']} ms): {c['rows_per_s']:,.0f} rows/s.")
         print(f"Service memory: VmRSS {c['rss_before_mib']} MiB before, peak {c['peak_rss_mib']} MiB sampled during the exports, "
               f"VmHWM {c['vmhwm_mib']} MiB{' (peak since just before the exports)' if c['vmhwm_reset_before'] else ' (peak since the service started)'}.")
+p = first("pg-copy")
+if p:
+    print(f"pg-baseline COPY on the same server, same run: {p['copy_rows_per_s']:,.0f} rows/s ({p['copy_rows']:,} rows).")
+    for r in (r for r in rows if r["measure"] in ("csv-export", "evidence-export") and not r["errors"]):
+        print(f"  {r['measure']} ({r['clock']}): {r['rows']:,} records in {r['seconds']} s = {r['rows_per_s']:,.0f} records/s, "
+              f"{r['rows_per_s'] / p['copy_rows_per_s']:.2f} of COPY; service peak VmRSS {r['peak_rss_mib']} MiB")
 x = first("xlsx-export")
 if x:
     if x["errors"]: print(f"xlsx export FAILED: {x['first_error']}")

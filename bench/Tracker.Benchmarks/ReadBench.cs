@@ -15,11 +15,12 @@ public static class ReadBench
 {
     public const string Usage = """
         Tracker.Benchmarks reads --url URL --manifest FILE --known-at INSTANT [--token T] [--pid PID] [--requests 200]
-              [--warmup 3] [--budget 30] [--clients 4] [--csv-runs 3] [--timeout 900] [--as-of 2020-06-30]
+              [--warmup 3] [--budget 30] [--clients 4] [--csv-runs 3] [--timeout 900] [--as-of 2020-06-30] [--exports-only 1]
           --manifest   the generator's manifest.json (parties, sample agreement and commitment ids)
           --known-at   an instant for knownAt reads (e.g. between two imports)
           --pid        the service's process id: its VmRSS is sampled every 50 ms during the exports
-          --csv-runs   full status exports in each of CSV and xlsx
+          --csv-runs   full status exports in each of CSV and xlsx (then the evidence CSV, and the status CSV known at --known-at)
+          --exports-only  1: the full exports alone, no latency probes
           --budget     seconds per probe: it stops early (with fewer requests) once this is spent
           --clients    a concurrent run of the main probes with this many clients (0: none)
         Prints one JSON line per probe; exits 1 if any request failed (non-2xx, timeout, connection).
@@ -28,7 +29,7 @@ public static class ReadBench
     private sealed record Probe(string Measure, string Clock, string Filter, Func<Random, string> Path);
 
     public sealed record Settings(Uri Url, string Token, string Manifest, string KnownAt, int? Pid, int Requests, int Warmup,
-        double Budget, int Clients, int CsvRuns, double Timeout, string AsOf, string User);
+        double Budget, int Clients, int CsvRuns, double Timeout, string AsOf, string User, bool ExportsOnly = false);
 
     public static async Task<int> MainAsync(string[] args)
     {
@@ -77,6 +78,11 @@ public static class ReadBench
         var csv = await ExportAsync(one, s, "csv", rowsKnown: null, baselineSeconds: null);
         failed |= csv.Failed;
         failed |= (await ExportAsync(one, s, "xlsx", csv.Rows, csv.Seconds)).Failed;
+        // The evidence table (one record per cited statement) and the status CSV on the record-time clock: the other
+        // COPY-written exports, whose reads differ (every cited statement; corrections read as known then).
+        failed |= (await ExportAsync(one, s, "csv", null, null, "evidence-export", "/api/reports/evidence?format=csv")).Failed;
+        failed |= (await ExportAsync(one, s, "csv", null, null, "csv-export", $"/api/reports/status?format=csv&knownAt={knownAt}", "knownAt")).Failed;
+        if (s.ExportsOnly) return failed ? 1 : 0;
         foreach (var probe in probes)
             failed |= Report(probe, 1, await RunAsync(one, probe, s, clients: 1));
 
@@ -160,7 +166,8 @@ public static class ReadBench
             int.Parse(Get("csv-runs") ?? "3", inv),
             double.Parse(Get("timeout") ?? "900", inv),
             Get("as-of") ?? "2020-06-30",
-            Get("user") ?? "bench");
+            Get("user") ?? "bench",
+            Get("exports-only") is "1" or "true");
         if (values.Count > 0) throw new ArgumentException($"unknown option --{values.Keys.First()}");
         if (s.Requests < 1 || s.Budget <= 0) throw new ArgumentException("--requests and --budget must be positive");
         return s;
@@ -345,16 +352,16 @@ public static class ReadBench
     /// first export, where the kernel allows the reset). The workbook's time is also given over the CSV's.
     /// </summary>
     private static async Task<(bool Failed, long Rows, double Seconds)> ExportAsync(HttpClient http, Settings s, string format,
-        long? rowsKnown, double? baselineSeconds)
+        long? rowsKnown, double? baselineSeconds, string? measure = null, string? path = null, string clockName = "now")
     {
-        var path = $"/api/reports/status?format={format}";
+        path ??= $"/api/reports/status?format={format}";
         var hwmReset = s.Pid is { } p0 && TryResetPeak(p0);
         var before = s.Pid is { } p1 ? Memory(p1) : default;
         var runs = new List<(double Seconds, double FirstByteMs, long Lines, long Bytes, long PeakRssKb)>();
         string? error = null;
         for (var run = 0; run < s.CsvRuns; run++)
         {
-            Console.Error.Write($"  {format} export, run {run + 1} of {s.CsvRuns}… ");
+            Console.Error.Write($"  {measure ?? format + "-export"} ({clockName}), run {run + 1} of {s.CsvRuns}… ");
             using var sampling = new CancellationTokenSource();
             long peak = 0;
             var sampler = s.Pid is not { } pid ? Task.CompletedTask : Task.Run(async () =>
@@ -417,8 +424,8 @@ public static class ReadBench
         var rows = runs.Count == 0 ? 0 : rowsKnown ?? Math.Max(0, median.Lines - 1); // the header line is not a row
         Console.WriteLine(JsonSerializer.Serialize(new
         {
-            measure = $"{format}-export",
-            clock = "now",
+            measure = measure ?? $"{format}-export",
+            clock = clockName,
             filter = "none",
             clients = 1,
             requests = runs.Count,

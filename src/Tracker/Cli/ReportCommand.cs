@@ -125,12 +125,23 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
         // As the API does: an agreement that does not exist is a mistake to name, not an empty report.
         await portfolio.CheckAgreementAsync(status?.Filter, errors, default);
         if (errors.Count > 0) return CliErrors.Report($"report {Name(kind)}", errors);
-        // Rendered as the rows arrive, like the API's whole reports: a large portfolio never sits in memory.
-        Task WriteAsync(TextWriter writer) => status is not null
-            ? portfolio.StreamStatusAsync(status.Filter, status.Clocks, now,
-                (head, rows) => ReportRenderer.Layout(format, head).WriteAsync(writer, head, rows, default), default)
-            : portfolio.StreamChangesAsync(changes!.From, changes.To, changes.KnownAt, now,
-                (head, rows) => ReportRenderer.Layout(format).WriteAsync(writer, head, rows, default), default);
+        // Rendered as the rows arrive, like the API's whole reports: a large portfolio never sits in memory. The status
+        // report's CSV is written by PostgreSQL, as the API's is.
+        var database = host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+        async Task WriteAsync(Stream stream)
+        {
+            if (status is { Format: ReportFormat.Csv })
+            {
+                await CsvCopy.StatusAsync(database, stream, status.Filter, status.Clocks, now, default);
+                return;
+            }
+            await using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
+            await (status is not null
+                ? portfolio.StreamStatusAsync(status.Filter, status.Clocks, now,
+                    (head, rows) => ReportRenderer.Layout(format, head).WriteAsync(writer, head, rows, default), default)
+                : portfolio.StreamChangesAsync(changes!.From, changes.To, changes.KnownAt, now,
+                    (head, rows) => ReportRenderer.Layout(format).WriteAsync(writer, head, rows, default), default));
+        }
 
         if (input.OutputFlag is { } file)
         {
@@ -138,8 +149,7 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
             {
                 await using var stream = File.Create(file);
                 if (format == ReportFormat.Csv) await stream.WriteAsync(Encoding.UTF8.Preamble.ToArray());
-                await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
-                await WriteAsync(writer);
+                await WriteAsync(stream);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -153,8 +163,7 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
             // Straight to the stream as UTF-8 without a byte-order mark, whatever the terminal's settings: a pipe
             // into another tool must get the same bytes as the file would, minus the mark.
             await using var stdout = Console.OpenStandardOutput();
-            await using var writer = new StreamWriter(stdout, new UTF8Encoding(false));
-            await WriteAsync(writer);
+            await WriteAsync(stdout);
         }
         return true;
     }

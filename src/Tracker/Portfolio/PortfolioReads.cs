@@ -387,7 +387,8 @@ public sealed class PortfolioReads(ReportDataSource sources)
         return found;
     }
 
-    private static string StatusWhere(StatusReportFilter filter, Clocks clocks, DateOnly day, List<NpgsqlParameter> parameters) =>
+    /// <summary>The filters and both clocks over status rows (aliased s), its parameters added; the CSV exports' too.</summary>
+    internal static string StatusWhere(StatusReportFilter filter, Clocks clocks, DateOnly day, List<NpgsqlParameter> parameters) =>
         FilterWhere(filter, clocks, day, parameters, [StatusClocks(clocks, parameters)]);
 
     /// <summary>

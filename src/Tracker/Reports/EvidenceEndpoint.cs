@@ -8,7 +8,8 @@ namespace Tracker.Reports;
 
 /// <summary>
 /// The evidence behind the status report, one CSV record per cited statement per commitment (see
-/// <see cref="EvidenceCsv"/>): the same filters and clocks as <c>/api/reports/status</c>, streamed whole.
+/// <see cref="EvidenceCsv"/>): the same filters and clocks as <c>/api/reports/status</c>, written whole by PostgreSQL
+/// (<see cref="CsvCopy"/>).
 /// </summary>
 public static class EvidenceEndpoint
 {
@@ -28,7 +29,6 @@ public static class EvidenceEndpoint
         var now = clock.GetUtcNow();
         var head = new StatusReportHead(r.Clocks.AsOf, r.Clocks.KnownAt, now, r.Filter, new Dictionary<string, int>());
         var fileName = $"evidence-as-of-{ReportText.AsOf(head.AsOf)}.csv";
-        return new(new StreamedReportResult(ReportFormat.Csv, fileName, (writer, token) =>
-            portfolio.StreamStatusAsync(r.Filter, r.Clocks, now, (h, rows) => EvidenceCsv.Layout(h).WriteAsync(writer, h, rows, token), token)));
+        return new(new CopiedCsvResult(fileName, (body, token) => CsvCopy.EvidenceAsync(dataSource, body, r.Filter, r.Clocks, now, token)));
     }
 }

@@ -10,7 +10,7 @@ namespace Tracker.Reports;
 
 /// <summary>
 /// The portfolio reports. <c>format</c> is json (the default: one page, <c>page</c> and <c>pageSize</c>), md, csv or
-/// html (the whole report, streamed), and for the status report xlsx (a workbook, <see cref="WorkbookHttpResult"/>);
+/// html (the whole report, streamed; CSV written by PostgreSQL, <see cref="CsvCopy"/>), and for the status report xlsx (a workbook, <see cref="WorkbookHttpResult"/>);
 /// the other parameters are parsed by <see cref="ReportRequests"/>, which the <c>report</c> command line verb shares.
 /// </summary>
 public static class ReportEndpoints
@@ -34,6 +34,9 @@ public static class ReportEndpoints
         var head = new StatusReportHead(clocks.AsOf, clocks.KnownAt, now, r.Filter, new Dictionary<string, int>());
         if (r.Format == ReportFormat.Xlsx)
             return new(new WorkbookHttpResult(portfolio, r, now, ReportRenderer.FileName(head, r.Format)));
+        if (r.Format == ReportFormat.Csv)
+            return new(new CopiedCsvResult(ReportRenderer.FileName(head, r.Format), (body, token) =>
+                CsvCopy.StatusAsync(dataSource, body, r.Filter, clocks, now, token)));
         return new(new StreamedReportResult(r.Format, ReportRenderer.FileName(head, r.Format), (writer, token) =>
             portfolio.StreamStatusAsync(r.Filter, clocks, now,
                 (h, rows) => ReportRenderer.Layout(r.Format, h).WriteAsync(writer, h, rows, token), token)));

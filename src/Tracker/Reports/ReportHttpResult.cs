@@ -59,3 +59,17 @@ public sealed class StreamedReportResult(ReportFormat reportFormat, string fileN
         await write(writer, ct);
     }
 }
+
+/// <summary>
+/// A CSV report whose records PostgreSQL writes (<see cref="CsvCopy"/>): the byte-order mark, then the bytes as they
+/// come, chunked.
+/// </summary>
+public sealed class CopiedCsvResult(string fileName, Func<Stream, CancellationToken, Task> write)
+    : ReportResponse(ReportFormat.Csv, fileName)
+{
+    protected override async Task WriteBodyAsync(HttpResponse response, CancellationToken ct)
+    {
+        await response.Body.WriteAsync(Encoding.UTF8.Preamble.ToArray(), ct);
+        await write(response.Body, ct);
+    }
+}
