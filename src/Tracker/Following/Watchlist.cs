@@ -51,7 +51,10 @@ public static class Watchlist
     public static async Task<(List<FieldError> Errors, FollowRequest? Resolved)> ResolveAsync(NpgsqlDataSource dataSource,
         PortfolioReads portfolio, FollowRequest request, CancellationToken ct)
     {
-        var errors = new List<FieldError>();
+        // Text the database cannot compare (U+0000, lone surrogates, control characters) goes no further than here.
+        var errors = StorableText.Problems(("agreement", request.Agreement), ("commitment", request.Commitment),
+            ("party", request.Party), ("category", request.Category), ("reaches", request.Reaches));
+        if (errors.Count > 0) return (errors, null);
         string? Given(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
         var (agreement, commitment, party, category) = (Given(request.Agreement), Given(request.Commitment), Given(request.Party), Given(request.Category));
         var reaches = Given(request.Reaches);

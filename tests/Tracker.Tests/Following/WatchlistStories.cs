@@ -69,6 +69,8 @@ public class WatchlistStories(TrackerApp app)
     [InlineData("{\"commitment\":\"no-such-commitment\"}", "commitment")]
     [InlineData("{\"party\":\"nowhere-land\"}", "party")]
     [InlineData("{\"category\":\"air-defense-typo\"}", "category")]
+    [InlineData("{\"party\":\"FR\\u0000A\"}", "party")]
+    [InlineData("{\"agreement\":\"ua-fr\\ud800\"}", "agreement")]
     public async Task an_unknown_value_is_a_400_naming_the_field_and_nothing_is_stored(string body, string field)
     {
         var before = (await Reader.Get("/api/watchlist")).AsArray().Count;

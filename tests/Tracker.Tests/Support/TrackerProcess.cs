@@ -86,13 +86,6 @@ public static class TrackerProcess
             }
         }
 
-        /// <summary>kill -9: the process ends at once, its connections and requests cut mid-flight.</summary>
-        public async Task KillAsync()
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
         public async Task<int> StopAsync()
         {
             if (!_process.HasExited)

@@ -1,3 +1,5 @@
+using Tracker.Kernel;
+
 namespace Tracker.Agreements.Deciding;
 
 /// <summary>
@@ -25,4 +27,10 @@ public static class StorableText
         }
         return null;
     }
+
+    /// <summary>An error for each named text that cannot be stored, naming its field as sent.</summary>
+    public static List<FieldError> Problems(params IEnumerable<(string Field, string? Text)> texts) =>
+        texts.Where(t => t.Text is not null)
+            .Select(t => Problem(t.Text!) is { } problem ? new FieldError(t.Field, problem) : null)
+            .OfType<FieldError>().ToList();
 }

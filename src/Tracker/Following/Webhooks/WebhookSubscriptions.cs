@@ -38,13 +38,11 @@ public static class WebhookSubscriptions
     public static async Task<(List<FieldError> Errors, SubscriptionRequest? Resolved)> ResolveAsync(NpgsqlDataSource dataSource,
         PortfolioReads portfolio, SubscriptionRequest request, bool allowPrivateTargets, CancellationToken ct)
     {
-        var errors = new List<FieldError>();
         // Text the database cannot compare (U+0000, lone surrogates, control characters) goes no further than here.
-        var texts = new (string Field, string? Text)[] { ("url", request.Url), ("filter.agreement", request.Filter?.Agreement),
-                ("filter.party", request.Filter?.Party), ("filter.category", request.Filter?.Category) }
-            .Concat((request.Events ?? []).Select((e, i) => ($"events[{i}]", (string?)e)));
-        foreach (var (field, text) in texts)
-            if (text is not null && StorableText.Problem(text) is { } problem) errors.Add(new FieldError(field, problem));
+        var errors = StorableText.Problems(new (string Field, string? Text)[] { ("url", request.Url),
+                ("filter.agreement", request.Filter?.Agreement), ("filter.party", request.Filter?.Party),
+                ("filter.category", request.Filter?.Category) }
+            .Concat((request.Events ?? []).Select((e, i) => ($"events[{i}]", (string?)e))));
         if (errors.Count > 0) return (errors, null);
 
         if (await WebhookTargets.CheckAsync(request.Url, allowPrivateTargets, ct) is { } refused) errors.Add(new FieldError("url", refused));
