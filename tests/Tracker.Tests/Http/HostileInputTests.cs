@@ -125,6 +125,10 @@ public class HostileInputTests(TrackerApp app)
             ["roles"] = new JsonArray(new JsonObject { ["role"] = "Minister", ["actor"] = "UKR", ["from"] = "2020-01-01" }),
         }),
         new("person role", "/api/people/hostile-person/roles", new JsonObject { ["role"] = "Minister", ["actor"] = "UKR" }),
+        new("follow", "/api/watchlist", new JsonObject
+        {
+            ["agreement"] = QuietAgreement, ["party"] = "UKR", ["category"] = "air-defence", ["reaches"] = "signed",
+        }),
         new("subscribe", "/api/subscriptions", new JsonObject
         {
             ["url"] = "https://93.184.215.14/hooks/tracker",
@@ -139,7 +143,7 @@ public class HostileInputTests(TrackerApp app)
         $"/api/agreements/{Agreement}/commitments/{Commitment}/history", $"/api/agreements/{Agreement}/statements",
         $"/api/agreements/{Agreement}/statements/{StatementId}", "/api/reports/status", "/api/reports/changes", "/api/audit",
         "/api/users", "/api/actors", "/api/actors/FRA", "/api/people", "/api/people/hostile-person",
-        "/api/subscriptions", $"/api/subscriptions/{Guid.Empty}/deliveries",
+        "/api/subscriptions", $"/api/subscriptions/{Guid.Empty}/deliveries", "/api/feed", "/api/watchlist",
     ];
 
     /// <summary>Every string-valued leaf of a body, as (path, setter) pairs.</summary>
@@ -314,10 +318,11 @@ public class HostileInputTests(TrackerApp app)
         foreach (var read in Reads.Where(r => r is not ("/api/users" or "/api/audit") && !r.StartsWith("/api/actors") && !r.StartsWith("/api/people")
                                           && !r.StartsWith("/api/subscriptions")))
         {
-            Add($"GET {read}: asOf month 13", "GET", $"{read}?asOf=2025-13-01", null);
-            Add($"GET {read}: knownAt in a locale's format", "GET", $"{read}?knownAt=06/07/2025", null);
             Add($"GET {read}: asOf U+0000", "GET", $"{read}?asOf=%00", null);
             Add($"GET {read}: unknown parameter with U+0000", "GET", $"{read}?x=a%00b", null);
+            if (read is "/api/feed" or "/api/watchlist") continue; // no clocks: the feed is in commit order, follows are now
+            Add($"GET {read}: asOf month 13", "GET", $"{read}?asOf=2025-13-01", null);
+            Add($"GET {read}: knownAt in a locale's format", "GET", $"{read}?knownAt=06/07/2025", null);
         }
         foreach (var (read, parameter) in new[]
                  {
@@ -352,6 +357,13 @@ public class HostileInputTests(TrackerApp app)
         Add("DELETE subscription: as a reader", "DELETE", $"/api/subscriptions/{Guid.NewGuid()}", null, token: "reader");
         Add("retry: no such delivery", "POST", $"/api/subscriptions/{Guid.NewGuid()}/deliveries/1/retry", null);
         Add("retry: a query parameter", "POST", $"/api/subscriptions/{Guid.NewGuid()}/deliveries/1/retry?now=true", null);
+        var follow = Writes.Single(w => w.Name == "follow").Valid;
+        Add("follow: a stage not in the vocabulary", "POST", "/api/watchlist", With(follow, "reaches", "sealed"));
+        Add("follow: nothing named", "POST", "/api/watchlist", "{}");
+        Add("follow: becomesOverdue a string", "POST", "/api/watchlist", Adding(follow, "becomesOverdue", "yes"));
+        Add("GET feed: a cursor not given out", "GET", "/api/feed?after=not-a-cursor", null);
+        Add("GET feed: limit 1001", "GET", "/api/feed?limit=1001", null);
+        Add("GET feed: party unknown", "GET", "/api/feed?party=nowhere-land", null);
         Add("GET users: as an analyst", "GET", "/api/users", null);
         Add("GET users: unknown token", "GET", "/api/users", null, token: "trk_made-up");
         return cases.Select(c => new object[] { c });
