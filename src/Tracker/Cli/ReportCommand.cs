@@ -127,12 +127,11 @@ public class ReportCommand : JasperFxAsyncCommand<ReportInput>
         if (errors.Count > 0) return CliErrors.Report($"report {Name(kind)}", errors);
         // Rendered as the rows arrive, like the API's whole reports: a large portfolio never sits in memory. The status
         // report's CSV is written by PostgreSQL, as the API's is.
-        var database = host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
         async Task WriteAsync(Stream stream)
         {
             if (status is { Format: ReportFormat.Csv })
             {
-                await CsvCopy.StatusAsync(database, stream, status.Filter, status.Clocks, now, default);
+                await CsvCopy.StatusAsync(portfolio.ReportSource, stream, status.Filter, status.Clocks, now, default);
                 return;
             }
             await using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);

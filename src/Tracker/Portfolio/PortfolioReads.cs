@@ -22,6 +22,10 @@ public sealed class PortfolioReads(ReportDataSource sources)
     // A report may lag the latest write by a standby's replay (see ReportDataSource); whether an agreement exists may not.
     private readonly NpgsqlDataSource database = sources.DataSource;
     private readonly NpgsqlDataSource primary = sources.Primary;
+
+    /// <summary>Where reads that may lag go (a standby when one is configured): also what PostgreSQL-written exports
+    /// (<c>COPY … TO STDOUT</c>) read from.</summary>
+    public NpgsqlDataSource ReportSource => database;
     private const string Schema = TrackerHost.MartenSchema;
 
     public async Task<StatusReport> StatusPageAsync(StatusReportFilter filter, Clocks clocks, Paging paging,

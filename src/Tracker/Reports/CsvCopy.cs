@@ -64,30 +64,19 @@ public static class CsvCopy
 
     /// <summary>
     /// Computes the keys of the speakers' names the query lists (<see cref="NameKey"/>, which SQL cannot repeat exactly)
-    /// into a table for this transaction; false when there were none.
+    /// into the parameter <c>csv_name_keys</c>, a JSON object from name to key: a value, not a temporary table, so the
+    /// export also runs on a read-only standby. False when there were no names.
     /// </summary>
     private static async Task<bool> NameKeysAsync(NpgsqlConnection conn, string namesSql, List<NpgsqlParameter> parameters,
         CancellationToken ct)
     {
-        var names = new List<string>();
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         await using (var cmd = Command(conn, namesSql, parameters))
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
-                if (!reader.IsDBNull(0)) names.Add(reader.GetString(0));
-        if (names.Count == 0) return false;
-        await using (var create = new NpgsqlCommand("create temp table csv_name_keys (name text primary key, key text not null) on commit drop", conn))
-            await create.ExecuteNonQueryAsync(ct);
-        await using (var import = await conn.BeginBinaryImportAsync("copy csv_name_keys (name, key) from stdin (format binary)", ct))
-        {
-            foreach (var name in names)
-            {
-                await import.StartRowAsync(ct);
-                await import.WriteAsync(name, NpgsqlDbType.Text, ct);
-                await import.WriteAsync(NameKey.Of(name), NpgsqlDbType.Text, ct);
-            }
-            await import.CompleteAsync(ct);
-        }
-        await using (var analyze = new NpgsqlCommand("analyze csv_name_keys", conn)) await analyze.ExecuteNonQueryAsync(ct);
+                if (!reader.IsDBNull(0) && reader.GetString(0) is var name) keys.TryAdd(name, NameKey.Of(name));
+        if (keys.Count == 0) return false;
+        parameters.Add(new NpgsqlParameter("csv_name_keys", NpgsqlDbType.Text) { Value = System.Text.Json.JsonSerializer.Serialize(keys) });
         return true;
     }
 

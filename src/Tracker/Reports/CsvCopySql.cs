@@ -59,7 +59,7 @@ internal static class CsvCopySql
     /// </summary>
     private static string SpeakerKey(bool keyed) =>
         "(case when ss.speaker = rd.r -> 'speaker' ->> 'name' then ss.speaker_key end)" +
-        (keyed ? " , (select nk.key from csv_name_keys nk where nk.name = rd.r -> 'speaker' ->> 'name')" : "");
+        (keyed ? " , (@csv_name_keys::jsonb ->> (rd.r -> 'speaker' ->> 'name'))" : "");
 
     /// <summary>
     /// The speaker's person (<see cref="People.SpeakerPeople"/>): linked by id, else by a key known at the instant; and
@@ -106,7 +106,7 @@ internal static class CsvCopySql
     /// <summary>
     /// The status report's records, in the order of <see cref="CsvReport.StatusColumns"/>. <paramref name="people"/>:
     /// whether the registry knew anyone at the instant (without, no speaker can be matched, and nothing is looked up);
-    /// <paramref name="keyed"/>: whether csv_name_keys holds speakers' keys.
+    /// <paramref name="keyed"/>: whether the parameter csv_name_keys holds speakers' keys.
     /// </summary>
     public static string Status(string where, bool knownAt, bool people, bool keyed)
     {
@@ -150,7 +150,7 @@ internal static class CsvCopySql
     /// <summary>
     /// Speakers' names whose key the search table cannot give (<see cref="SpeakerKey"/>): for a report known at an
     /// instant, the cited readings whose speaker has since been renamed by a correction; always, rows written before
-    /// the table kept keys. The report computes their keys and puts them in csv_name_keys first.
+    /// the table kept keys. The report computes their keys and passes them as the parameter csv_name_keys first.
     /// </summary>
     public static string NameKeysSql(string where, bool knownAt) => knownAt
         ? $"""

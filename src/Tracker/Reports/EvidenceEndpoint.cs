@@ -29,6 +29,6 @@ public static class EvidenceEndpoint
         var now = clock.GetUtcNow();
         var head = new StatusReportHead(r.Clocks.AsOf, r.Clocks.KnownAt, now, r.Filter, new Dictionary<string, int>());
         var fileName = $"evidence-as-of-{ReportText.AsOf(head.AsOf)}.csv";
-        return new(new CopiedCsvResult(fileName, (body, token) => CsvCopy.EvidenceAsync(dataSource, body, r.Filter, r.Clocks, now, token)));
+        return new(new CopiedCsvResult(fileName, (body, token) => CsvCopy.EvidenceAsync(portfolio.ReportSource, body, r.Filter, r.Clocks, now, token)));
     }
 }

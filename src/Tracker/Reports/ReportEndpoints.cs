@@ -36,7 +36,7 @@ public static class ReportEndpoints
             return new(new WorkbookHttpResult(portfolio, r, now, ReportRenderer.FileName(head, r.Format)));
         if (r.Format == ReportFormat.Csv)
             return new(new CopiedCsvResult(ReportRenderer.FileName(head, r.Format), (body, token) =>
-                CsvCopy.StatusAsync(dataSource, body, r.Filter, clocks, now, token)));
+                CsvCopy.StatusAsync(portfolio.ReportSource, body, r.Filter, clocks, now, token)));
         return new(new StreamedReportResult(r.Format, ReportRenderer.FileName(head, r.Format), (writer, token) =>
             portfolio.StreamStatusAsync(r.Filter, clocks, now,
                 (h, rows) => ReportRenderer.Layout(r.Format, h).WriteAsync(writer, h, rows, token), token)));

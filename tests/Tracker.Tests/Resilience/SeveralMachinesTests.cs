@@ -67,8 +67,17 @@ public class SeveralMachinesTests(ITestOutputHelper output)
 
         // That report was answered by the standby: B's report connections live there, in recovery, and not on the primary.
         (await ScalarAsync<bool>(cluster.StandbyConnectionString(Database), "select pg_is_in_recovery()")).ShouldBeTrue();
-        (await ReportConnectionsAsync(cluster.StandbyConnectionString(Database), "node-b")).ShouldBeGreaterThan(0);
-        (await ReportConnectionsAsync(PrimaryAdmin(cluster), "node-b")).ShouldBe(0);
+        // Proved by where B's report connections last ran a query, after a read begun now. A standby Npgsql found busy
+        // (this machine is loaded) is passed over for the primary and tried again 10 s later: B must be back on it by
+        // then, its read on the standby and none of its report connections on the primary used meanwhile.
+        var onStandby = await EventuallyAsync(async () =>
+        {
+            var since = await ScalarAsync<decimal>(PrimaryAdmin(cluster), "select extract(epoch from clock_timestamp())");
+            if (!await EvidenceHasAsync(http, b.Url, "nodes-0", first)) return false;
+            return await ReportQueriesSinceAsync(cluster.StandbyConnectionString(Database), "node-b", since) > 0
+                   && await ReportQueriesSinceAsync(PrimaryAdmin(cluster), "node-b", since) == 0;
+        }, TimeSpan.FromSeconds(25));
+        onStandby.ShouldNotBeNull("node B's report was not read from the standby");
 
         // 8 clients write through both nodes; A is killed under them; a client whose node fails moves to the other.
         var acknowledged = new ConcurrentBag<(Guid Id, string Agreement, bool AfterKill)>();
@@ -163,8 +172,11 @@ public class SeveralMachinesTests(ITestOutputHelper output)
         return null;
     }
 
-    private static Task<long> ReportConnectionsAsync(string server, string node) =>
-        ScalarAsync<long>(server, $"select count(*) from pg_stat_activity where application_name = '{node} (reports)'");
+    /// <summary>B's report connections on this server that began a query at or after <paramref name="since"/> (epoch
+    /// seconds, one machine's clock: both servers run here).</summary>
+    private static Task<long> ReportQueriesSinceAsync(string server, string node, decimal since) =>
+        ScalarAsync<long>(server, $"select count(*) from pg_stat_activity where application_name = '{node} (reports)' " +
+                                  $"and query_start >= to_timestamp({since.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
 
     private static async Task<HashSet<Guid>> StatementIdsAsync(string server)
     {
