@@ -179,8 +179,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             "unix_socket_directories = ''",
             "max_connections = 200",
         };
+        // A throwaway cluster serves a whole test run: many hosts at once, each with its pool, its serving lease and
+        // its background loops (webhooks, Wolverine's node agents) holding connections.
         if (_throwaway)
-            settings.AddRange(["fsync = off", "synchronous_commit = off", "full_page_writes = off"]);
+            settings.AddRange(["fsync = off", "synchronous_commit = off", "full_page_writes = off", "max_connections = 500"]);
         await File.AppendAllLinesAsync(Path.Combine(scratch, "postgresql.conf"),
             ["", "# Tracker embedded cluster", .. settings], ct);
         var hba = Path.Combine(scratch, "pg_hba.conf");
