@@ -199,17 +199,15 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
                 .OrderBy(e => e.StreamKey).ThenBy(e => e.Version)
                 .ToListAsync(ct);
             var fold = PortfolioProjection.Fold(events);
+            var ids = chunk.ToArray();
+            foreach (var table in new[] { PortfolioRows.Agreements, PortfolioRows.Status, PortfolioRows.Now, PortfolioRows.Transitions, PortfolioRows.Statements })
+                await ExecuteAsync(conn, $"delete from {table}{Next} where agreement_id = any($1)", ct, (object)ids);
             await ExecuteAsync(conn, $"""
-                delete from {PortfolioRows.Agreements}{Next} where agreement_id = any($1);
-                delete from {PortfolioRows.Status}{Next} where agreement_id = any($1);
-                delete from {PortfolioRows.Now}{Next} where agreement_id = any($1);
-                delete from {PortfolioRows.Transitions}{Next} where agreement_id = any($1);
-                delete from {PortfolioRows.Statements}{Next} where agreement_id = any($1);
                 delete from {PortfolioRows.Facts}{Next} f using unnest($1::text[]) a(id)
-                    where f.commitment_key >= a.id || '/' and f.commitment_key < a.id || '0';
-                delete from {FileTable}{Next} where id = any($2);
-                delete from {RouteTable}{Next} where id = any($3)
-                """, ct, chunk, fold.Files.Select(f => f.Id).ToArray(), fold.Routes.Select(r => r.Key).ToArray());
+                where f.commitment_key >= a.id || '/' and f.commitment_key < a.id || '0'
+                """, ct, (object)ids);
+            await ExecuteAsync(conn, $"delete from {FileTable}{Next} where id = any($1)", ct, (object)fold.Files.Select(f => f.Id).ToArray());
+            await ExecuteAsync(conn, $"delete from {RouteTable}{Next} where id = any($1)", ct, (object)fold.Routes.Select(r => r.Key).ToArray());
             buffer.Add(fold, store.Options.Serializer());
             await buffer.CopyAsync(conn, ct);
             foreach (var group in events.GroupBy(e => e.StreamKey!)) folded[group.Key] = group.Max(e => e.Version);
