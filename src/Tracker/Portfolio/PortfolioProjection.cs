@@ -43,11 +43,14 @@ public sealed class PortfolioProjection : IProjection
     /// </summary>
     public static PortfolioFold Fold(IEnumerable<IEvent> events)
     {
-        var page = new Page(new FactsCache());
+        var page = new Page(NoCache);
         foreach (var e in events) page.Apply(e);
         page.Settle();
         return page.Folded();
     }
+
+    /// <summary>A fold neither loads nor writes, the only steps that use the cache.</summary>
+    private static readonly FactsCache NoCache = new();
 
     private sealed class Page(FactsCache cache)
     {

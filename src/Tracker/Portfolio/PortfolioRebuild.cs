@@ -101,7 +101,7 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
         foreach (var table in Tables)
             await ExecuteAsync(conn, $"""
                 drop table if exists {table}{Next};
-                create table {table}{Next} (like {table} including defaults including generated)
+                create table {table}{Next} (like {table} including all excluding indexes)
                 """, ct);
     }
 
