@@ -45,17 +45,13 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
 
     /// <summary>The version each stream was folded at.</summary>
     private readonly Dictionary<string, long> folded = new(StringComparer.Ordinal);
-    private readonly Buffer buffer = new();
+    private Buffer buffer = new();
     public long Events { get; private set; }
 
     /// <summary>Runs the rebuild; false (and why, logged) if another rebuild holds the store.</summary>
     public async Task<bool> RunAsync(CancellationToken ct = default)
     {
-        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString)
-        {
-            Pooling = false, CommandTimeout = 0, ApplicationName = "tracker portfolio rebuild",
-        }.ConnectionString);
-        await conn.OpenAsync(ct);
+        await using var conn = await OpenAsync(ct);
         if (!await ScalarAsync<bool>(conn, $"select pg_try_advisory_lock({LockKey})", ct))
         {
             log("portfolio rebuild: another portfolio rebuild is running on this database. Nothing was rebuilt.");
@@ -94,6 +90,16 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
         return true;
     }
 
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    {
+        var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Pooling = false, CommandTimeout = 0, ApplicationName = "tracker portfolio rebuild",
+        }.ConnectionString);
+        await conn.OpenAsync(ct);
+        return conn;
+    }
+
     private static string Short(string table) => table[(table.IndexOf('.') + 1)..];
 
     private static async Task CreateTwinsAsync(NpgsqlConnection conn, CancellationToken ct)
@@ -115,13 +121,28 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
             .ToAsyncEnumerable(ct);
         var stream = new List<IEvent>();
         var lastReport = Stopwatch.StartNew();
+        var total = Stopwatch.StartNew();
+        var folding = new Stopwatch();
+        var copying = new Stopwatch();
+        var copy = Task.CompletedTask;
         await foreach (var e in events)
         {
             if (stream.Count > 0 && stream[0].StreamKey != e.StreamKey)
             {
+                folding.Start();
                 Fold(stream);
+                folding.Stop();
                 stream.Clear();
-                if (buffer.Rows >= RowsPerCopy) await buffer.CopyAsync(conn, ct);
+                if (buffer.Rows >= RowsPerCopy)
+                {
+                    // The server parses and stores one batch while the next is folded: one core each.
+                    copying.Start();
+                    await copy;
+                    copying.Stop();
+                    var full = buffer;
+                    buffer = new Buffer();
+                    copy = full.CopyAsync(conn, ct);
+                }
                 if (lastReport.Elapsed > TimeSpan.FromSeconds(10))
                 {
                     log($"portfolio rebuild: {Events:N0} events folded…");
@@ -131,7 +152,10 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
             stream.Add(e);
         }
         if (stream.Count > 0) Fold(stream);
+        await copy;
         await buffer.CopyAsync(conn, ct);
+        log($"portfolio rebuild: reading the events {(total.Elapsed - folding.Elapsed - copying.Elapsed).TotalSeconds:N1} s, " +
+            $"folding {folding.Elapsed.TotalSeconds:N1} s, waiting for COPY {copying.Elapsed.TotalSeconds:N1} s");
     }
 
     private void Fold(List<IEvent> stream)
@@ -141,25 +165,42 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
         Events += stream.Count;
     }
 
-    /// <summary>The live tables' indexes and primary keys on the twins, named <c>…_next</c> until the switch.</summary>
-    private static async Task IndexTwinsAsync(NpgsqlConnection conn, CancellationToken ct)
+    /// <summary>The live tables' indexes and primary keys on the twins, named <c>…_next</c> until the switch; built
+    /// a few at a time, each on a connection of its own (a GiST index builds on one core).</summary>
+    private async Task IndexTwinsAsync(NpgsqlConnection conn, CancellationToken ct)
     {
+        var clock = Stopwatch.StartNew();
+        var builds = new List<(string Table, string Name, string Sql, string? Constraint)>();
         foreach (var table in Tables)
-        {
             foreach (var (name, definition, constraint) in await IndexesOfAsync(conn, table, ct))
             {
                 var on = $" ON {table} ";
                 var at = definition.IndexOf(on, StringComparison.Ordinal);
                 if (at < 0 || !definition.Contains($"INDEX {name} ON", StringComparison.Ordinal))
                     throw new InvalidOperationException($"portfolio rebuild: cannot read the definition of index {name}: {definition}");
-                await ExecuteAsync(conn, definition[..at].Replace($"INDEX {name}", $"INDEX {name}{Next}")
-                                         + $" ON {table}{Next} " + definition[(at + on.Length)..], ct);
-                if (constraint is not null)
-                    await ExecuteAsync(conn, $"alter table {table}{Next} add constraint {constraint}{Next} primary key using index {name}{Next}", ct);
+                builds.Add((table, name, definition[..at].Replace($"INDEX {name}", $"INDEX {name}{Next}")
+                                         + $" ON {table}{Next} " + definition[(at + on.Length)..], constraint));
             }
-            await ExecuteAsync(conn, $"analyze {table}{Next}", ct);
-        }
+        using var turns = new SemaphoreSlim(IndexBuilders);
+        // The slowest (GiST) first, so they do not start last.
+        await Task.WhenAll(builds.OrderByDescending(b => b.Sql.Contains("USING gist", StringComparison.Ordinal)).Select(async b =>
+        {
+            await turns.WaitAsync(ct);
+            try
+            {
+                await using var own = await OpenAsync(ct);
+                await ExecuteAsync(own, "set maintenance_work_mem = '256MB'", ct);
+                await ExecuteAsync(own, b.Sql, ct);
+            }
+            finally { turns.Release(); }
+        }));
+        foreach (var b in builds.Where(b => b.Constraint is not null))
+            await ExecuteAsync(conn, $"alter table {b.Table}{Next} add constraint {b.Constraint}{Next} primary key using index {b.Name}{Next}", ct);
+        foreach (var table in Tables) await ExecuteAsync(conn, $"analyze {table}{Next}", ct);
+        log($"portfolio rebuild: {builds.Count} indexes built in {clock.Elapsed.TotalSeconds:N1} s");
     }
+
+    private const int IndexBuilders = 3;
 
     private static async Task<List<(string Name, string Definition, string? Constraint)>> IndexesOfAsync(NpgsqlConnection conn,
         string table, CancellationToken ct)
