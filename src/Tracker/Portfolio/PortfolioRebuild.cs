@@ -72,19 +72,22 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
         await IndexTwinsAsync(conn, ct);
         for (var round = 0; round < 10; round++)
             if (await CatchUpAsync(conn, inSwitch: false, ct) <= FewEnoughToSwitch) break;
-        for (var attempt = 1; ; attempt++)
+        var switching = Stopwatch.StartNew();
+        var attempts = 1;
+        for (; ; attempts++)
         {
             try
             {
                 await SwitchAsync(conn, ct);
                 break;
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable && attempt < 200)
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable && attempts < 200)
             {
                 await Task.Delay(Random.Shared.Next(50, 250), ct);
                 await CatchUpAsync(conn, inSwitch: false, ct);
             }
         }
+        log($"portfolio rebuild: the switch took {switching.Elapsed.TotalSeconds:N1} s ({attempts} attempt(s) at the live tables' locks)");
         log($"portfolio rebuild: switched; {Events:N0} events in {clock.Elapsed.TotalSeconds:N1} s " +
             $"({Events / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} events/s).");
         return true;
