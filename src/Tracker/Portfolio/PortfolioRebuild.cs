@@ -36,9 +36,14 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
     private const string RouteTable = Schema + ".mt_doc_statementroute";
     /// <summary>Every table the projection writes, in the order they are locked.</summary>
     public static readonly string[] Tables = [.. PortfolioRows.Tables, FileTable, RouteTable];
-    /// <summary>Under the server's deadlock_timeout (1 s): if a writer waits on the rebuild while the rebuild waits on
-    /// it, the rebuild gives up first and the writer never sees a deadlock.</summary>
-    private const string LockTimeout = "500ms";
+    /// <summary>
+    /// Past the server's deadlock_timeout (1 s), and not much past it. A writer that waits on the rebuild while the
+    /// rebuild waits on it began waiting after the rebuild did, so the rebuild's own deadlock check runs first and it is
+    /// the rebuild that is aborted (and retries), never the write; an autovacuum holding a live table is cancelled by
+    /// that same check (with a timeout under 1 s the rebuild would give up first, again and again); and readers queued
+    /// behind the switch wait 1.5 s at most for a long read that holds a table.
+    /// </summary>
+    private const string LockTimeout = "1500ms";
     private const long LockKey = Migrations.AdvisoryLockKey + 3;
     private const int RowsPerCopy = 20_000;
     private const int FewEnoughToSwitch = 200;
@@ -81,7 +86,8 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
                 await SwitchAsync(conn, ct);
                 break;
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable && attempts < 200)
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DeadlockDetected
+                                              && attempts < 200)
             {
                 await Task.Delay(Random.Shared.Next(50, 250), ct);
                 await CatchUpAsync(conn, inSwitch: false, ct);
@@ -144,7 +150,7 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
                     copying.Stop();
                     var full = buffer;
                     buffer = new Buffer();
-                    copy = full.CopyAsync(conn, ct);
+                    copy = Task.Run(() => full.CopyAsync(conn, ct), ct);
                 }
                 if (lastReport.Elapsed > TimeSpan.FromSeconds(10))
                 {
@@ -294,14 +300,14 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
     private sealed class Buffer
     {
         private readonly List<PortfolioFold> folds = [];
-        private readonly List<(string Id, string Json, string Type)> documents = [];
+        private ISerializer? serializer;
         public int Rows { get; private set; }
 
-        public void Add(PortfolioFold fold, ISerializer serializer)
+        /// <summary>Kept as folded: their JSON is written with the COPY, off the folding thread.</summary>
+        public void Add(PortfolioFold fold, ISerializer documents)
         {
             folds.Add(fold);
-            foreach (var file in fold.Files) documents.Add((file.Id, serializer.ToJson(file), FileTable));
-            foreach (var route in fold.Routes) documents.Add((route.Key, serializer.ToJson(route), RouteTable));
+            serializer = documents;
             Rows += fold.Status.Count + fold.Transitions.Count + fold.Statements.Count + fold.Facts.Count + fold.Files.Count
                     + fold.Routes.Count;
         }
@@ -375,18 +381,20 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
                     w.Write(r.Statement, NpgsqlDbType.Uuid);
                     w.Write(JsonSerializer.Serialize(r.Facts, PortfolioJson.Options), NpgsqlDbType.Json);
                 }, ct);
-            foreach (var table in new[] { FileTable, RouteTable })
+            var json = serializer!;
+            await CopyAsync(conn, $"{FileTable}{Next} (id, data, mt_dotnet_type)", folds.SelectMany(f => f.Files), (w, d) =>
             {
-                var type = table == FileTable ? typeof(CommitmentFile).FullName! : typeof(StatementRoute).FullName!;
-                await CopyAsync(conn, $"{table}{Next} (id, data, mt_dotnet_type)", documents.Where(d => d.Type == table), (w, d) =>
-                {
-                    w.Write(d.Id, NpgsqlDbType.Varchar);
-                    w.Write(d.Json, NpgsqlDbType.Jsonb);
-                    w.Write(type, NpgsqlDbType.Varchar);
-                }, ct);
-            }
+                w.Write(d.Id, NpgsqlDbType.Varchar);
+                w.Write(json.ToJson(d), NpgsqlDbType.Jsonb);
+                w.Write(typeof(CommitmentFile).FullName!, NpgsqlDbType.Varchar);
+            }, ct);
+            await CopyAsync(conn, $"{RouteTable}{Next} (id, data, mt_dotnet_type)", folds.SelectMany(f => f.Routes), (w, d) =>
+            {
+                w.Write(d.Key, NpgsqlDbType.Varchar);
+                w.Write(json.ToJson(d), NpgsqlDbType.Jsonb);
+                w.Write(typeof(StatementRoute).FullName!, NpgsqlDbType.Varchar);
+            }, ct);
             folds.Clear();
-            documents.Clear();
             Rows = 0;
         }
 
