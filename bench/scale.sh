@@ -29,6 +29,7 @@
 #              both; filters), agreement lists, one agreement, one history, the changes report; again with 4 clients
 #   copy       ../shared/bench/pg-baseline -n ROWS on the same server (ROWS = the CSV's records): COPY rows/s, the
 #              floor the CSV exports (written by PostgreSQL with COPY … TO STDOUT) are given as ratios of
+#   portfolio  the service serving, `tracker portfolio rebuild` timed (blue/green): events/s, peak RSS
 #   rebuild    the service stopped, `tracker projections rebuild` timed: events/s
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -195,6 +196,15 @@ if [ "${SCALE_EXPORTS_ONLY:-0}" = 1 ]; then
   kill -TERM "$service"; wait "$service" 2>/dev/null || true; service=
 else
 
+echo "Rebuilding the portfolio while the service serves (portfolio rebuild)…" >&2
+portfolio_start=$(date +%s.%N)
+portfolio_status=0
+/usr/bin/time -f "%M" -o "$work/portfolio.rss" dotnet "$dll" portfolio rebuild >"$work/portfolio.log" 2>&1 || portfolio_status=$?
+portfolio_end=$(date +%s.%N)
+[ "$portfolio_status" = 0 ] || { echo "scale.sh: 'portfolio rebuild' exited $portfolio_status:" >&2; tail -n 20 "$work/portfolio.log" >&2; }
+python3 -c 'import json,os,sys; e,st,s,r=int(sys.argv[1]),int(sys.argv[2]),float(sys.argv[4])-float(sys.argv[3]),sys.argv[5]; print(json.dumps({"measure":"portfolio-rebuild","exit_status":st,"events":e,"seconds":round(s,2),"events_per_s":round(e/s) if st==0 else None,"peak_rss_mib":round(int(open(r).read().split()[-1])/1024) if st==0 and os.path.exists(r) else None}))' \
+  "$store_events" "$portfolio_status" "$portfolio_start" "$portfolio_end" "$work/portfolio.rss" | record
+
 echo "Stopping the service; rebuilding projections…" >&2
 kill -TERM "$service"
 wait "$service" 2>/dev/null || true
@@ -298,6 +308,10 @@ if x:
         print(f"xlsx status export (the same rows, in the same run): {x['bytes'] / 2**20:.1f} MiB in {x['seconds']} s "
               f"(first byte {x['first_byte_ms']} ms): {x['rows_per_s']:,.0f} rows/s, {x['seconds_over_csv']}× the CSV's time; "
               f"peak VmRSS {x['peak_rss_mib']} MiB, VmHWM {x['vmhwm_mib']} MiB.")
+pr = first("portfolio-rebuild")
+if pr:
+    print(f"portfolio rebuild (serving): {pr['events']:,} events in {pr['seconds']} s, process start included: "
+          f"{pr['events_per_s'] or 0:,} events/s; peak {pr['peak_rss_mib']} MiB" + ("" if not pr["exit_status"] else f" FAILED (exit {pr['exit_status']})"))
 b = first("projections-rebuild")
 if b:
     print()

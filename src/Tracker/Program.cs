@@ -42,7 +42,8 @@ await using (database)
         if (rebuilding is null)
         {
             Console.Error.WriteLine($"projections rebuild: {serving} Tracker instance(s) are serving this database; "
-                                    + "stop them first (a rebuild empties what they read). Nothing was rebuilt.");
+                                    + "stop them first (a rebuild empties what they read). Nothing was rebuilt. The portfolio alone "
+                                    + "can be rebuilt while they serve: 'portfolio rebuild'.");
             return 1;
         }
         await InlineProjectionBackfill.RebuildStartingAsync(database.ConnectionString, Console.Error.WriteLine);

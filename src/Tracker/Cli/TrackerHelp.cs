@@ -24,7 +24,9 @@ public static class TrackerHelp
         [
             ("run", "Serve the API and the workbench (the default when no verb is given)"),
             ("users", null), ("digest", null), ("verify", null), ("checkpoint", null), ("migrate", null), ("migrations-new", null),
-            ("projections", "List or rebuild projections, e.g. 'projections rebuild -p AuditTrail'"),
+            ("portfolio", null),
+            ("projections", "List or rebuild projections, e.g. 'projections rebuild -p AuditTrail' (stops nothing only for " +
+                            "the portfolio: 'portfolio rebuild' rebuilds it while the service serves)"),
             ("codegen", "Pre-generate Wolverine's handler code: 'codegen write', or 'codegen test' to check it compiles"),
             ("openapi", "Write the OpenAPI document, e.g. 'openapi -o openapi.json' (no database needed)"),
         ]),

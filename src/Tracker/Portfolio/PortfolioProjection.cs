@@ -37,6 +37,21 @@ public sealed class PortfolioProjection : IProjection
         page.Write(operations);
     }
 
+    /// <summary>
+    /// The rows whole streams produce, folded by the same code as every append (the blue/green rebuild's fold,
+    /// <see cref="PortfolioRebuild"/>): the events of one or more agreements from their first, in order.
+    /// </summary>
+    public static PortfolioFold Fold(IEnumerable<IEvent> events)
+    {
+        var page = new Page(NoCache);
+        foreach (var e in events) page.Apply(e);
+        page.Settle();
+        return page.Folded();
+    }
+
+    /// <summary>A fold neither loads nor writes, the only steps that use the cache.</summary>
+    private static readonly FactsCache NoCache = new();
+
     private sealed class Page(FactsCache cache)
     {
         private readonly Dictionary<string, CommitmentFile> files = new(StringComparer.Ordinal);
@@ -441,6 +456,18 @@ public sealed class PortfolioProjection : IProjection
 
         private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
 
+        /// <summary>What a page that began with the streams' first events wrote: only opened rows, for it closes
+        /// none it did not open itself.</summary>
+        public PortfolioFold Folded()
+        {
+            if (status.Closed.Count + status.Deleted.Count + transitions.Closed.Count + transitions.Deleted.Count
+                + statements.Closed.Count + statements.Deleted.Count > 0)
+                throw new InvalidOperationException("a fold from the streams' first events closed rows it had not opened");
+            return new PortfolioFold(agreements, [.. status.Opened], [.. transitions.Opened], [.. statements.Opened], [.. now.Values],
+                [.. facts.Where(f => f.Value is not null).Select(f => (f.Key.File, f.Key.Statement, f.Value!))],
+                [.. files.Values], [.. routes.Values]);
+        }
+
         public void Write(IDocumentOperations operations)
         {
             foreach (var file in facts.Keys.Select(k => k.File).Distinct())
@@ -454,3 +481,14 @@ public sealed class PortfolioProjection : IProjection
     }
 }
 
+
+/// <summary>The rows of whole streams (<see cref="PortfolioProjection.Fold"/>); a row's KnownTo is null while it is current.</summary>
+public sealed record PortfolioFold(
+    List<PortfolioRows.AgreementRow> Agreements,
+    List<(PortfolioRows.StatusRow Row, DateTimeOffset? KnownTo)> Status,
+    List<(PortfolioRows.TransitionRow Row, DateTimeOffset? KnownTo)> Transitions,
+    List<(PortfolioRows.StatementRow Row, DateTimeOffset? KnownTo)> Statements,
+    List<PortfolioRows.NowRow> Now,
+    List<(string File, Guid Statement, StatementFacts Facts)> Facts,
+    List<CommitmentFile> Files,
+    List<StatementRoute> Routes);

@@ -28,7 +28,7 @@ public class PortfolioEquivalenceTests
         ["raised", "under-examination", "announced", "signed", "binding", "in-effect", "fulfilled", "stalled", "withdrawn", "rejected"];
     private static readonly string[] Actors = ["UKR", "FRA", "DEU", ""];
 
-    private sealed class History(IAlbaHost host, string token, Random random)
+    internal sealed class History(IAlbaHost host, string token, Random random)
     {
         public readonly List<DateTimeOffset> Instants = [];
         public readonly List<DateOnly> Dates = [];
