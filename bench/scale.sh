@@ -28,7 +28,7 @@
 #              every 50 ms, its VmHWM reset just before each format), then p50/p95/p99 of status report pages (now, asOf, knownAt,
 #              both; filters), agreement lists, one agreement, one history, the changes report; again with 4 clients
 #   copy       ../shared/bench/pg-baseline -n ROWS on the same server (ROWS = the CSV's records): COPY rows/s, the
-#              floor the CSV exports (written by PostgreSQL with COPY … TO STDOUT) are given as ratios of
+#              floor the CSV exports (written by PostgreSQL with COPY … TO STDOUT) are given as ratios of it
 #   portfolio  the service serving, `tracker portfolio rebuild` timed (blue/green): events/s, peak RSS
 #   rebuild    the service stopped, `tracker projections rebuild` timed: events/s
 set -euo pipefail
