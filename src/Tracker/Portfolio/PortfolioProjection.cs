@@ -77,12 +77,12 @@ public sealed class PortfolioProjection : IProjection
         private readonly Dictionary<(string, long), PortfolioRows.NowRow> now = new();
         /// <summary>Facts written (or, when null, removed) per commitment file and statement.</summary>
         private readonly Dictionary<(string File, Guid Statement), StatementFacts?> facts = new();
-        /// <summary>The change log's rows (<see cref="Following.ChangeLog"/>): each commitment's status before this page
+        /// <summary>The change log's rows (<see cref="ChangeLog"/>): each commitment's status before this page
         /// touched it and the last event that did; files added in this page have no before and are not followed.</summary>
         private readonly Dictionary<string, (CommitmentStatus Before, IEvent Cause)> followed = new(StringComparer.Ordinal);
         private readonly HashSet<string> addedInPage = new(StringComparer.Ordinal);
         private readonly Dictionary<string, CommitmentStatus> latestStatus = new(StringComparer.Ordinal);
-        private readonly List<Following.ChangeLog.Row> lifecycle = [];
+        private readonly List<ChangeLog.Row> lifecycle = [];
         private IEvent? current;
 
         /// <summary>Three lookups at most per page: the statements it corrects or retracts, then the commitments touched
@@ -226,7 +226,7 @@ public sealed class PortfolioProjection : IProjection
                     routes[route.Key] = route;
                     changedRoutes.Add(route.Key);
                     statements.Open((r.AgreementId, r.StatementId, at), StatementRow(route));
-                    Lifecycle(e, Following.ChangeLog.Kinds.Recorded, r.AgreementId, r.StatementId, null, route.Facts.CommitmentIds);
+                    Lifecycle(e, ChangeLog.Kinds.Recorded, r.AgreementId, r.StatementId, null, route.Facts.CommitmentIds);
                     foreach (var id in route.Facts.CommitmentIds)
                         if (File(r.AgreementId, id) is { } file)
                         {
@@ -241,7 +241,7 @@ public sealed class PortfolioProjection : IProjection
                 {
                     var before = route.Facts;
                     var after = before.With(c.Changes);
-                    Lifecycle(e, Following.ChangeLog.Kinds.Corrected, c.AgreementId, c.StatementId, c.Reason,
+                    Lifecycle(e, ChangeLog.Kinds.Corrected, c.AgreementId, c.StatementId, c.Reason,
                         before.CommitmentIds.Union(after.CommitmentIds, StringComparer.Ordinal));
                     route.Facts = after;
                     if (after.SaidOn != before.SaidOn) Reopen(route, at);
@@ -263,7 +263,7 @@ public sealed class PortfolioProjection : IProjection
                 {
                     route.Retracted = true;
                     Reopen(route, at);
-                    Lifecycle(e, Following.ChangeLog.Kinds.Retracted, r.AgreementId, r.StatementId, r.Reason, route.Facts.CommitmentIds);
+                    Lifecycle(e, ChangeLog.Kinds.Retracted, r.AgreementId, r.StatementId, r.Reason, route.Facts.CommitmentIds);
                     foreach (var id in route.Facts.CommitmentIds)
                         if (File(r.AgreementId, id) is { } file)
                         {
@@ -317,21 +317,21 @@ public sealed class PortfolioProjection : IProjection
                 .Select(f => Vocabulary.NameOf(f.Commitment.Category)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
                 .ToArray();
             var recording = Recording.Of(e);
-            lifecycle.Add(new Following.ChangeLog.Row(e.Sequence, 0, kind, agreementId, null, categories, statementId, reason,
+            lifecycle.Add(new ChangeLog.Row(e.Sequence, 0, kind, agreementId, null, categories, statementId, reason,
                 recording.At, recording.By, null, null));
         }
 
         /// <summary>The status changes of this page: one per commitment whose current status moved, caused by the last
         /// event that touched it (a write of one statement: that statement).</summary>
-        private IEnumerable<Following.ChangeLog.Row> StatusChanges()
+        private IEnumerable<ChangeLog.Row> StatusChanges()
         {
             foreach (var (id, (beforeStatus, cause)) in followed)
             {
                 var file = files[id];
                 var recording = Recording.Of(cause);
                 var day = DateOnly.FromDateTime(recording.At.UtcDateTime);
-                var before = Following.StatusNow.Of(beforeStatus, day);
-                var after = Following.StatusNow.Of(latestStatus[id], day);
+                var before = StatusNow.Of(beforeStatus, day);
+                var after = StatusNow.Of(latestStatus[id], day);
                 if (before == after) continue;
                 (Guid? statementId, string? reason) = cause.Data switch
                 {
@@ -340,7 +340,7 @@ public sealed class PortfolioProjection : IProjection
                     StatementRetracted r => (r.StatementId, r.Reason),
                     _ => (null, null),
                 };
-                yield return new Following.ChangeLog.Row(cause.Sequence, file.Ordinal, Following.ChangeLog.Kinds.StatusChanged,
+                yield return new ChangeLog.Row(cause.Sequence, file.Ordinal, ChangeLog.Kinds.StatusChanged,
                     file.AgreementId, file.Commitment.Id, [Vocabulary.NameOf(file.Commitment.Category)], statementId, reason,
                     recording.At, recording.By, before, after);
             }
@@ -436,7 +436,7 @@ public sealed class PortfolioProjection : IProjection
             now[(file.AgreementId, file.Ordinal)] = new PortfolioRows.NowRow(file.AgreementId, file.Ordinal,
                 Vocabulary.NameOf(file.Commitment.Category), latest.Stage is { } stage ? stage.Name() : null, latest.Contested);
             var changes = latest.Transitions
-                .Select(t => JsonSerializer.Serialize(new Reports.ChangeRow(file.AgreementId, latest.CommitmentId, latest.Title, t),
+                .Select(t => JsonSerializer.Serialize(new ChangeRow(file.AgreementId, latest.CommitmentId, latest.Title, t),
                     PortfolioJson.Options))
                 .ToList();
             var hash = StatusPieces.Hash(string.Join("\n", changes));
@@ -476,7 +476,7 @@ public sealed class PortfolioProjection : IProjection
             if (changedFiles.Count > 0) operations.Store(changedFiles.Select(k => files[k]).ToArray());
             if (changedRoutes.Count > 0) operations.Store(changedRoutes.Select(k => routes[k]).ToArray());
             PortfolioRows.Write(operations, agreements, status, transitions, statements, now.Values, facts);
-            Following.ChangeLog.Queue(operations, [.. lifecycle, .. StatusChanges()]);
+            ChangeLog.Queue(operations, [.. lifecycle, .. StatusChanges()]);
         }
     }
 }

@@ -7,7 +7,6 @@ using Tracker.Agreements;
 using Tracker.Http;
 using Tracker.Infrastructure;
 using Tracker.Infrastructure.Database;
-using Tracker.Reports;
 using Tracker.Kernel;
 
 namespace Tracker.Portfolio;
@@ -452,7 +451,7 @@ public sealed class PortfolioReads(ReportDataSource sources)
         {
             // Weight C holds the speaker's name and role. PostgreSQL's C locale lowercases only ASCII letters, so a
             // word is also looked for as typed, lowercased and capitalised ("умєров" finds "Умєров").
-            var words = ReportRequests.SpeakerWords(speaker).Select(w =>
+            var words = StatusReportFilter.SpeakerWords(speaker).Select(w =>
                 "(" + string.Join(" | ", new[] { w, w.ToLowerInvariant(), char.ToUpperInvariant(w[0]) + w[1..].ToLowerInvariant() }
                     .Distinct(StringComparer.Ordinal).Select(v => v + ":*C")) + ")");
             // A speaker the people registry knows by this spelling is found under every spelling it has (Umerov finds

@@ -26,7 +26,7 @@ namespace Tracker.Portfolio;
 /// and renames the twins and their indexes into their places.</item>
 /// </list>
 /// A rebuild that dies leaves the live tables as they were; its twins are dropped by the next one. The change log
-/// (<see cref="Following.ChangeLog"/>) is facts of their own, never rewritten: nothing here touches it.
+/// (<see cref="ChangeLog"/>) is facts of their own, never rewritten: nothing here touches it.
 /// </summary>
 public sealed class PortfolioRebuild(IDocumentStore store, string connectionString, Action<string> log)
 {

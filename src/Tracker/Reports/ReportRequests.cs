@@ -3,6 +3,7 @@ using Tracker.Agreements.Deciding;
 using Tracker.Http;
 using Tracker.Reports.Rendering;
 using Tracker.Kernel;
+using Tracker.Portfolio;
 
 namespace Tracker.Reports;
 
@@ -64,7 +65,7 @@ public static class ReportRequests
         var speaker = Given(given.Speaker)?.Trim();
         if (speaker is not null && speaker.Length > SpeakerFilterLength)
             errors.Add(new FieldError("speaker", $"has {speaker.Length} characters; the limit is {SpeakerFilterLength}"));
-        else if (speaker is not null && SpeakerWords(speaker).Count == 0)
+        else if (speaker is not null && StatusReportFilter.SpeakerWords(speaker).Count == 0)
             errors.Add(new FieldError("speaker", "needs a word of a speaker's name (letters or digits)"));
         // Who said what is read from the statements as they read now; past readings of a name are not kept apart.
         if (clocks.KnownAt is not null)
@@ -92,10 +93,6 @@ public static class ReportRequests
         if (resolved.Id is null) errors.Add(new FieldError(field, resolved.Refusal!));
         return resolved.Id;
     }
-
-    /// <summary>The words of a speaker filter, each matched as the start of a word of the speaker's name or role.</summary>
-    public static IReadOnlyList<string> SpeakerWords(string speaker) =>
-        System.Text.RegularExpressions.Regex.Matches(speaker, @"[\p{L}\p{N}]+").Select(m => m.Value).Take(8).ToList();
 
     /// <summary>The period a changes report covers when it names no <c>from</c>: 30 days before <c>to</c>.</summary>
     public const int DefaultPeriodDays = 30;

@@ -38,7 +38,7 @@ public class OneWayFoldersTests
         "Infrastructure → Audit", "Infrastructure → Following", "Infrastructure → Http", "Infrastructure → Import",
         "Infrastructure → Integrity", "Infrastructure → Portfolio", "Infrastructure → Registry",
         "Infrastructure → Reports", "Infrastructure → Search", "Infrastructure → Security",
-        "Infrastructure → Workbench", "Portfolio → Following", "Portfolio → Reports"
+        "Infrastructure → Workbench"
     ];
 
     [Fact]

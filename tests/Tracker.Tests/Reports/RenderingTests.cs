@@ -3,6 +3,7 @@ using Tracker.Agreements;
 using Tracker.Reports;
 using Tracker.Reports.Rendering;
 using Tracker.Tests.Domain;
+using Tracker.Portfolio;
 
 namespace Tracker.Tests.Reports;
 

@@ -1,6 +1,7 @@
 using Tracker.Agreements;
 using Tracker.Reports;
 using Tracker.Tests.Domain;
+using Tracker.Portfolio;
 
 namespace Tracker.Tests.Reports;
 

@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Tracker.Infrastructure;
+using Tracker.Portfolio;
 
 namespace Tracker.Following.Webhooks;
 

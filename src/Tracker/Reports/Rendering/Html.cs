@@ -1,5 +1,6 @@
 using System.Text;
 using Tracker.Agreements;
+using Tracker.Portfolio;
 
 namespace Tracker.Reports.Rendering;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using static Tracker.Reports.Rendering.Html;
+using Tracker.Portfolio;
 
 namespace Tracker.Reports.Rendering;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Tracker.Portfolio;
 
 namespace Tracker.Reports.Rendering;
 

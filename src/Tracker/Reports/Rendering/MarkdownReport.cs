@@ -1,5 +1,6 @@
 using System.Text;
 using static Tracker.Reports.Rendering.Markdown;
+using Tracker.Portfolio;
 
 namespace Tracker.Reports.Rendering;
 

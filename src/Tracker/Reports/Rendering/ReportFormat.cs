@@ -1,3 +1,5 @@
+using Tracker.Portfolio;
+
 namespace Tracker.Reports.Rendering;
 
 /// <summary>

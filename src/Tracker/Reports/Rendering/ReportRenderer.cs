@@ -1,3 +1,4 @@
+using Tracker.Portfolio;
 namespace Tracker.Reports.Rendering;
 
 /// <summary>Renders a report in a format; the one place that maps formats to layouts and names the files.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tracker.Agreements;
+using Tracker.Portfolio;
 
 namespace Tracker.Reports.Rendering;
 

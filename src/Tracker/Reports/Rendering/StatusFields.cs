@@ -1,4 +1,5 @@
 using Tracker.Agreements;
+using Tracker.Portfolio;
 
 namespace Tracker.Reports.Rendering;
 

@@ -4,6 +4,7 @@ using SpreadCheetah.Styling;
 using SpreadCheetah.Worksheets;
 using Tracker.Agreements;
 using Tracker.Kernel;
+using Tracker.Portfolio;
 
 namespace Tracker.Reports.Rendering;
 

@@ -31,7 +31,7 @@ public sealed class SubscriptionsModel(NpgsqlDataSource dataSource, PortfolioRea
         public string? Agreement { get; set; }
         public string? Party { get; set; }
         public string? Category { get; set; }
-        public List<string> Events { get; set; } = [Tracker.Following.ChangeLog.Kinds.StatusChanged];
+        public List<string> Events { get; set; } = [Tracker.Portfolio.ChangeLog.Kinds.StatusChanged];
     }
 
     private string Me => HttpContext.Author().UserName;

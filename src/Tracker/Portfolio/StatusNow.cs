@@ -1,6 +1,6 @@
 using Tracker.Agreements;
 
-namespace Tracker.Following;
+namespace Tracker.Portfolio;
 
 /// <summary>
 /// What a follower is told changed about a commitment: the fields of its current status a reader acts on. The status

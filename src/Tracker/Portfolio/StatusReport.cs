@@ -1,11 +1,16 @@
 using Tracker.Agreements;
 
-namespace Tracker.Reports;
+namespace Tracker.Portfolio;
 
 /// <param name="Speaker">Words that start words of the name (or role) of a speaker of a statement about the commitment.</param>
 /// <param name="Actor">The actor a speaker of a statement about the commitment speaks for.</param>
 public sealed record StatusReportFilter(string? Agreement = null, string? Party = null, Category? Category = null,
-    Stage? Stage = null, bool? Contested = null, bool? Overdue = null, string? Speaker = null, string? Actor = null);
+    Stage? Stage = null, bool? Contested = null, bool? Overdue = null, string? Speaker = null, string? Actor = null)
+{
+    /// <summary>The words of a speaker filter, each matched as the start of a word of the speaker's name or role.</summary>
+    public static IReadOnlyList<string> SpeakerWords(string speaker) =>
+        System.Text.RegularExpressions.Regex.Matches(speaker, @"[\p{L}\p{N}]+").Select(m => m.Value).Take(8).ToList();
+}
 
 /// <summary>
 /// One commitment's status, with the statements it cites (<see cref="CitedStatement.CitedBy"/>), in that order, and

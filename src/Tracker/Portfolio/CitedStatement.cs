@@ -1,6 +1,6 @@
 using Tracker.Agreements;
 
-namespace Tracker.Reports;
+namespace Tracker.Portfolio;
 
 /// <summary>
 /// A statement a report row cites, as its reader needs it to check the status without opening the tracker: the words

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using Marten;
 using Tracker.Infrastructure;
-using Tracker.Portfolio;
 
-namespace Tracker.Following;
+namespace Tracker.Portfolio;
 
 /// <summary>
 /// The change log (<c>migrations/0010_status-changes.sql</c>): statement lifecycle entries and status-change facts,
