@@ -32,10 +32,8 @@ public static class WatchlistEndpoints
 
     [EndpointSummary("Stop following (204; 404 when the caller has no follow with this id)"),
      WolverinePost("/api/watchlist/{id}/removal")]
-    public static async Task<Unfollowed> Remove(Guid id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
-        new(await Watchlist.RemoveAsync(dataSource, http.Author().UserName, id, ct)
-            ? Results.NoContent()
-            : Problems.NotFound($"You follow nothing with id '{id}'."));
+    public static async Task<Removed> Remove(Guid id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
+        Removed.Or(await Watchlist.RemoveAsync(dataSource, http.Author().UserName, id, ct), $"You follow nothing with id '{id}'.");
 
     /// <summary>201 with a new feed key; the earlier key (if any) reads nothing from now on.</summary>
     [EndpointSummary("Issue or rotate the caller's Atom feed key (shown once)"), WolverinePost("/api/watchlist/feed-key")]
@@ -58,9 +56,11 @@ public sealed class Followed(IResult result) : Answer(result), IEndpointMetadata
     }
 }
 
-/// <summary>204 removed; 404 no such follow of the caller's.</summary>
-public sealed class Unfollowed(IResult result) : Answer(result), IEndpointMetadataProvider
+/// <summary>204 removed; 404 the caller has no such thing (a follow, a webhook subscription).</summary>
+public sealed class Removed(IResult result) : Answer(result), IEndpointMetadataProvider
 {
+    public static Removed Or(bool removed, string notFound) => new(removed ? Results.NoContent() : Problems.NotFound(notFound));
+
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
     {
         builder.Metadata.Add(new Produces(StatusCodes.Status204NoContent, null, []));

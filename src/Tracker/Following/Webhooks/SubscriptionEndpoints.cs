@@ -39,10 +39,9 @@ public static class SubscriptionEndpoints
 
     [EndpointSummary("Remove a subscription (204; 404 when it is not the caller's); what it has not delivered is dead-lettered"),
      WolverineDelete("/api/subscriptions/{id}"), Authorize(Policy = Roles.Policies.CanWrite)]
-    public static async Task<Unsubscribed> Remove(Guid id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
-        new(await WebhookSubscriptions.RemoveAsync(dataSource, id, http.Author().UserName, IsAdmin(http), ct)
-            ? Results.NoContent()
-            : Problems.NotFound($"You have no subscription with id '{id}'."));
+    public static async Task<Removed> Remove(Guid id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
+        Removed.Or(await WebhookSubscriptions.RemoveAsync(dataSource, id, http.Author().UserName, IsAdmin(http), ct),
+            $"You have no subscription with id '{id}'.");
 
     [EndpointSummary("A subscription's newest deliveries (state: pending, delivered or dead; limit), with each one's last attempt"),
      WolverineGet("/api/subscriptions/{id}/deliveries"), Authorize(Policy = Roles.Policies.CanWrite)]
@@ -90,16 +89,6 @@ public sealed class Subscribed(IResult result) : Answer(result), IEndpointMetada
     {
         Json<SubscriptionCreated>(builder, StatusCodes.Status201Created);
         Problem<HttpValidationProblemDetails>(builder, StatusCodes.Status400BadRequest);
-    }
-}
-
-/// <summary>204 removed; 404 no such subscription of the caller's.</summary>
-public sealed class Unsubscribed(IResult result) : Answer(result), IEndpointMetadataProvider
-{
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
-    {
-        builder.Metadata.Add(new Produces(StatusCodes.Status204NoContent, null, []));
-        Problem<ProblemDetails>(builder, StatusCodes.Status404NotFound);
     }
 }
 

@@ -38,9 +38,9 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var unfollowed = await Tracker.Following.WatchlistEndpoints.Remove(id, httpContext, _npgsqlDataSource, httpContext.RequestAborted).ConfigureAwait(false);
+            var removed = await Tracker.Following.WatchlistEndpoints.Remove(id, httpContext, _npgsqlDataSource, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await unfollowed.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await removed.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 
