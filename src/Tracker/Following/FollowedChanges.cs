@@ -46,7 +46,7 @@ public static class FollowedChanges
     public static Task<IReadOnlyList<FollowedChange>> ForAgreementAsync(NpgsqlDataSource dataSource, string agreementId, FeedCursor? before, int limit, CancellationToken ct) =>
         ReadAsync(dataSource, "f.agreement_id = @agreement", "agreement", agreementId, new Bounds(Before: before), limit, ct);
 
-    private const string UserMatch = $"exists (select 1 from {Watchlist.Table} w where w.user_name = @user and {Watchlist.Matches})";
+    private static readonly string UserMatch = $"exists (select 1 from {Watchlist.Table} w where w.user_name = @user and {Watchlist.Matches})";
 
     private sealed record Bounds(FeedCursor? Before = null, FeedCursor? After = null, DateTimeOffset? Since = null);
 

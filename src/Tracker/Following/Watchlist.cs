@@ -142,16 +142,23 @@ public static class Watchlist
         $"select id, agreement_id, commitment_id, party, category, created_at, reaches, becomes_overdue, becomes_contested from {Table}";
 
     /// <summary>
+    /// Whether the change-log entry <c>f</c> (<see cref="ChangeLog.Table"/>) lies within the agreement, category and
+    /// party a row names (null: any): the scope a follow (<see cref="Matches"/>) and a webhook subscription share.
+    /// </summary>
+    public static string InScope(string row) => $"""
+        ({row}.agreement_id is null or {row}.agreement_id = f.agreement_id)
+        and ({row}.category is null or f.categories @> array[{row}.category])
+        and ({row}.party is null or f.agreement_id in
+             (select agreement_id from {PortfolioRows.Agreements} where parties @> array[{row}.party]))
+        """;
+
+    /// <summary>
     /// Whether the follow <c>w</c> (a row of <see cref="Table"/>) matches the change-log entry <c>f</c>
     /// (<see cref="ChangeLog.Table"/>): every field it names, and the change it asks for, if any, read from the entry's
     /// before and after (a status change only; a commitment with no status before had no stage and was neither).
     /// </summary>
-    public const string Matches = $"""
-        (w.agreement_id is null or w.agreement_id = f.agreement_id)
+    public static readonly string Matches = InScope("w") + $"""
         and (w.commitment_id is null or w.commitment_id = f.commitment_id)
-        and (w.category is null or f.categories @> array[w.category])
-        and (w.party is null or f.agreement_id in
-             (select agreement_id from {PortfolioRows.Agreements} where parties @> array[w.party]))
         and (w.reaches is null or (f.kind = '{ChangeLog.Kinds.StatusChanged}' and f.after ->> 'stage' = w.reaches
                                    and (f.before ->> 'stage') is distinct from w.reaches))
         and (not w.becomes_overdue or (f.kind = '{ChangeLog.Kinds.StatusChanged}' and (f.after ->> 'overdue')::boolean

@@ -78,10 +78,7 @@ public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IOptions<Webh
             from {TrackerHost.MartenSchema}.event_chain c
             join {ChangeLog.Table} f on f.seq_id = c.seq_id
             join {WebhookSubscriptions.Table} s on s.removed_at is null and c.position > s.from_position and f.kind = any(s.events)
-                and (s.agreement_id is null or c.stream_id = s.agreement_id)
-                and (s.category is null or f.categories @> array[s.category])
-                and (s.party is null or exists (select 1 from {PortfolioRows.Agreements} pa
-                                                where pa.agreement_id = c.stream_id and pa.parties @> array[s.party]))
+                and {Watchlist.InScope("s")}
             where c.position > @from and c.position <= @to
             order by c.position, f.slot
             on conflict (subscription_id, seq_id, slot) do nothing

@@ -123,6 +123,35 @@ public class WebhookStories(WebhookHost host) : IClassFixture<WebhookHost>
     }
 
     [Fact]
+    public async Task a_subscription_to_a_party_and_a_category_hears_only_changes_within_both()
+    {
+        // A party no other test's agreement has, so changes written meanwhile by other tests cannot reach this receiver.
+        var party = "WH" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        await Post("/api/actors", new { actorId = party, kind = "company", name = "Webhook Test Works " + party });
+        await using var receiver = await Receiver.StartAsync();
+        await Post("/api/subscriptions", new { url = receiver.Url, filter = new { party, category = "drones" }, events = new[] { "status-changed" } });
+
+        async Task<string> Open(string[] parties)
+        {
+            var id = "wh-" + Guid.NewGuid().ToString("N")[..10];
+            await Post("/api/agreements", new { agreementId = id, title = "Drones", parties });
+            await Post($"/api/agreements/{id}/commitments", new { commitmentId = "drones", title = "Drones", category = "drones" });
+            await Post($"/api/agreements/{id}/commitments", new { commitmentId = AirDefence, title = "Air defence", category = "air-defence" });
+            return id;
+        }
+        var theirs = await Open(["UKR", party]);
+        var others = await Open(["UKR", "FRA"]);
+        await Post($"/api/agreements/{others}/statements", Api.Statement("drones", "announced", saidOn: "2025-09-01"));
+        await Post($"/api/agreements/{theirs}/statements", Api.Statement(AirDefence, "announced", saidOn: "2025-09-01"));
+        await Post($"/api/agreements/{theirs}/statements", Api.Statement("drones", "announced", saidOn: "2025-09-02"));
+
+        var heard = (await receiver.WaitForAsync(1, TimeSpan.FromSeconds(5))).ShouldHaveSingleItem();
+        await Task.Delay(TimeSpan.FromSeconds(1)); // anything more would have come by now
+        receiver.Requests.Count.ShouldBe(1, "only the drones change of an agreement the party is in");
+        (heard.Json["data"]!["agreementId"]!.ToString(), heard.Json["data"]!["commitmentId"]!.ToString()).ShouldBe((theirs, "drones"));
+    }
+
+    [Fact]
     public async Task a_receiver_that_is_down_gets_the_change_when_it_is_back_with_the_same_webhook_id()
     {
         var id = await OpenAsync();
