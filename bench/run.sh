@@ -61,9 +61,11 @@ load=$repo/bench/Tracker.Benchmarks/bin/Release/net10.0/Tracker.Benchmarks.dll
 # The product's own embedded cluster, never a configured server; its default rate limit (3000 requests a minute
 # per user) would cap a load test at 50 requests/s, so it is lifted.
 unset TRACKER_DB ConnectionStrings__Tracker
-# The webhook step's receiver is in the load generator, on loopback: a target the product refuses by default.
+# The webhook step's receiver is in the load generator, on loopback: a target the product refuses by default; its
+# subscriptions are all one user's, so the per-user cap is raised to them when they are more than its default.
 export TRACKER_HOME=$home ASPNETCORE_ENVIRONMENT=Production Tracker__LoadSeeds=false \
-  Tracker__RateLimit__PermitsPerMinute=1000000000 Tracker__Webhooks__AllowPrivateTargets=true
+  Tracker__RateLimit__PermitsPerMinute=1000000000 Tracker__Webhooks__AllowPrivateTargets=true \
+  Tracker__Webhooks__MaxPerUser=$(( ${BENCH_WEBHOOK_SUBSCRIPTIONS:-100} > 100 ? ${BENCH_WEBHOOK_SUBSCRIPTIONS:-100} : 100 ))
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 url=http://127.0.0.1:$port
 

@@ -33,8 +33,12 @@ public static class SubscriptionEndpoints
     {
         var (errors, resolved) = await WebhookSubscriptions.ResolveAsync(dataSource, portfolio, request, options.Value.AllowPrivateTargets, ct);
         if (errors.Count > 0) return new(Problems.Invalid(errors));
-        var created = await WebhookSubscriptions.AddAsync(dataSource, secrets, http.Author().UserName, resolved!, ct);
-        return new(Results.Created($"/api/subscriptions/{created.Id}", created));
+        var max = options.Value.MaxPerUser;
+        var created = await WebhookSubscriptions.AddAsync(dataSource, secrets, http.Author().UserName, resolved!, max, ct);
+        return created is null
+            ? new(Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict",
+                detail: $"You have {max} webhook subscriptions, the most one user may have (Tracker:Webhooks:MaxPerUser): remove one first."))
+            : new(Results.Created($"/api/subscriptions/{created.Id}", created));
     }
 
     [EndpointSummary("Remove a subscription (204; 404 when it is not the caller's); what it has not delivered is dead-lettered"),
@@ -82,13 +86,14 @@ public static class SubscriptionEndpoints
     private static bool IsAdmin(HttpContext http) => http.User.Role() == Roles.Admin;
 }
 
-/// <summary>201 subscribed (with the secret), 400 a field names what is wrong.</summary>
+/// <summary>201 subscribed (with the secret), 400 a field names what is wrong, 409 the caller has as many as one user may.</summary>
 public sealed class Subscribed(IResult result) : Answer(result), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
     {
         Json<SubscriptionCreated>(builder, StatusCodes.Status201Created);
         Problem<HttpValidationProblemDetails>(builder, StatusCodes.Status400BadRequest);
+        Problem<ProblemDetails>(builder, StatusCodes.Status409Conflict);
     }
 }
 

@@ -37,6 +37,9 @@ public sealed class WebhookOptions
     /// when set, paths when not.</summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>Subscriptions one user may have at once: each one is a row written, and a POST sent, per matching change.</summary>
+    public int MaxPerUser { get; set; } = 100;
+
     /// <summary>Delivered deliveries are kept this long (shown on the workbench's page), then deleted.</summary>
     public TimeSpan KeepDelivered { get; set; } = TimeSpan.FromDays(7);
 

@@ -68,16 +68,31 @@ public static class WebhookSubscriptions
     }
 
     /// <summary>Stores a resolved subscription for the user, receiving what commits after it; answers it with its secret.</summary>
-    public static async Task<SubscriptionCreated> AddAsync(NpgsqlDataSource dataSource, WebhookSecrets secrets, string user,
-        SubscriptionRequest resolved, CancellationToken ct)
+    /// <returns>Null when the user already has <paramref name="maxPerUser"/> subscriptions: nothing is stored.</returns>
+    public static async Task<SubscriptionCreated?> AddAsync(NpgsqlDataSource dataSource, WebhookSecrets secrets, string user,
+        SubscriptionRequest resolved, int maxPerUser, CancellationToken ct)
     {
         var secret = WebhookSecrets.New();
-        await using var cmd = dataSource.CreateCommand($"""
+        // Every change is written once per matching subscription: the cap bounds what one account can make the service
+        // store and send. The user's own lock makes two concurrent requests count one after the other.
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var lockUser = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended('webhook-subscriptions:' || $1, 0))", conn, tx))
+        {
+            lockUser.Parameters.AddWithValue(user);
+            await lockUser.ExecuteNonQueryAsync(ct);
+        }
+        await using (var count = new NpgsqlCommand($"select count(*) from {Table} where user_name = $1 and removed_at is null", conn, tx))
+        {
+            count.Parameters.AddWithValue(user);
+            if ((long)(await count.ExecuteScalarAsync(ct))! >= maxPerUser) return null;
+        }
+        await using var cmd = new NpgsqlCommand($"""
             insert into {Table} (id, user_name, url, agreement_id, party, category, events, secret, created_at, from_position)
             values (@id, @u, @url, @a, @p, @k, @e, @s, now(),
                     (select coalesce(max(position), 0) from {TrackerHost.MartenSchema}.event_chain))
             returning created_at
-            """);
+            """, conn, tx);
         var id = Guid.CreateVersion7();
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("u", user);
@@ -88,6 +103,7 @@ public static class WebhookSubscriptions
         cmd.Parameters.AddWithValue("e", resolved.Events!.ToArray());
         cmd.Parameters.AddWithValue("s", secrets.Protect(secret));
         var createdAt = (DateTime)(await cmd.ExecuteScalarAsync(ct))!;
+        await tx.CommitAsync(ct);
         return new SubscriptionCreated(id, resolved.Url!, resolved.Filter, resolved.Events!, user, new DateTimeOffset(createdAt, TimeSpan.Zero), secret);
     }
 

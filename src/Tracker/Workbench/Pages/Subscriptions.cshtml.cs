@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Tracker.Following.Webhooks;
 using Tracker.Http;
+using Tracker.Kernel;
 using Tracker.Portfolio;
 using Tracker.Security;
 
@@ -47,8 +48,12 @@ public sealed class SubscriptionsModel(NpgsqlDataSource dataSource, PortfolioRea
         if (errors.Count > 0) Refuse(errors, StatusCodes.Status400BadRequest);
         else
         {
-            Created = await WebhookSubscriptions.AddAsync(dataSource, secrets, Me, resolved!, ct);
-            Form = new SubscribeForm();
+            var max = options.Value.MaxPerUser;
+            Created = await WebhookSubscriptions.AddAsync(dataSource, secrets, Me, resolved!, max, ct);
+            if (Created is null)
+                Refuse([new FieldError("subscriptions", $"you have {max}, the most one user may have: remove one first")],
+                    StatusCodes.Status409Conflict);
+            else Form = new SubscribeForm();
         }
         await LoadAsync(ct);
         return Page();

@@ -16,13 +16,15 @@ public sealed class WebhookHost : IAsyncLifetime
     public string Database { get; private set; } = "";
     public string AnalystToken { get; private set; } = "";
     public static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(6);
+    public const int MaxPerUser = 20;
 
     public async Task InitializeAsync()
     {
         Database = await TestCluster.NewDatabaseAsync("webhooks");
         Host = await TrackerApp.StartAsync(Database, ("Tracker:LoadSeeds", "true"), ("Tracker:RateLimit:PermitsPerMinute", "100000"),
             ("Tracker:Webhooks:AllowPrivateTargets", "true"), ("Tracker:Webhooks:FirstRetryDelay", "00:00:00.2"),
-            ("Tracker:Webhooks:MaxRetryDelay", "00:00:01"), ("Tracker:Webhooks:RetryFor", RetryFor.ToString()));
+            ("Tracker:Webhooks:MaxRetryDelay", "00:00:01"), ("Tracker:Webhooks:RetryFor", RetryFor.ToString()),
+            ("Tracker:Webhooks:MaxPerUser", MaxPerUser.ToString()));
         AnalystToken = (await Host.Services.GetRequiredService<UserAdministration>().AddAsync(TrackerApp.Analyst, Roles.Analyst)).Token;
     }
 
@@ -253,5 +255,35 @@ public class WebhookStories(WebhookHost host) : IClassFixture<WebhookHost>
         var retried = await analyst.PostAsync(listed, "/subscriptions?handler=retry", ("subscription", subscription), ("delivery", delivery));
         retried.Status.ShouldBe(HttpStatusCode.Redirect, retried.Text);
         (await receiver.WaitForAsync(attempts + 1, TimeSpan.FromSeconds(3)))[^1].Verify(secret);
+    }
+    [Fact]
+    public async Task one_user_cannot_subscribe_past_the_cap_even_all_at_once_and_removing_one_makes_room()
+    {
+        var id = await OpenAsync();
+        var desk = "desk-" + Guid.NewGuid().ToString("N")[..8];
+        var token = (await host.Host.Services.GetRequiredService<UserAdministration>().AddAsync(desk, Roles.Analyst)).Token;
+        async Task<IScenarioResult> SubscribeAs(string user, string bearer) => await host.Host.Scenario(s =>
+        {
+            s.Post.Json(new { url = "https://93.184.215.14/hooks/" + user, filter = new { agreement = id } }).ToUrl("/api/subscriptions");
+            s.WithBearerToken(bearer);
+            s.IgnoreStatusCode();
+        });
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, WebhookHost.MaxPerUser + 5).Select(_ => SubscribeAs(desk, token)));
+        answers.Count(a => a.Context.Response.StatusCode == 201).ShouldBe(WebhookHost.MaxPerUser, "concurrent requests are counted one after the other");
+        var refused = answers.Where(a => a.Context.Response.StatusCode != 201).ToList();
+        refused.Count.ShouldBe(5);
+        foreach (var r in refused)
+        {
+            r.Context.Response.StatusCode.ShouldBe(409);
+            (await r.ReadAsTextAsync()).ShouldContain("Tracker:Webhooks:MaxPerUser");
+        }
+        (await SubscribeAs(TrackerApp.Analyst, host.AnalystToken)).Context.Response.StatusCode.ShouldBe(201, "the cap is per user");
+
+        var listed = await host.Host.Scenario(s => { s.Get.Url("/api/subscriptions"); s.WithBearerToken(token); });
+        var first = JsonNode.Parse(await listed.ReadAsTextAsync())!.AsArray();
+        first.Count.ShouldBe(WebhookHost.MaxPerUser);
+        await host.Host.Scenario(s => { s.Delete.Url($"/api/subscriptions/{first[0]!["id"]}"); s.WithBearerToken(token); s.StatusCodeShouldBe(204); });
+        (await SubscribeAs(desk, token)).Context.Response.StatusCode.ShouldBe(201, "a removed subscription no longer counts");
     }
 }
