@@ -93,25 +93,43 @@ public static class Watchlist
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>Stores the follow for the user; false (and the existing follow) when they follow exactly this already.</summary>
-    public static async Task<(bool Added, Follow Follow)> AddAsync(NpgsqlDataSource dataSource, string user, FollowRequest f, CancellationToken ct)
+    /// <summary>Follows one user may have: what they follow is matched against every change their pages and feeds read.</summary>
+    public const int MaxPerUser = 500;
+
+    /// <summary>Stores the follow for the user; false (and the existing follow) when they follow exactly this already;
+    /// false and no follow when they already have <see cref="MaxPerUser"/> (nothing is stored).</summary>
+    public static async Task<(bool Added, Follow? Follow)> AddAsync(NpgsqlDataSource dataSource, string user, FollowRequest f, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        // The user's own lock: two requests at once are counted one after the other.
+        await using (var lockUser = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended('watchlist:' || $1, 0))", conn, tx))
+        {
+            lockUser.Parameters.AddWithValue(user);
+            await lockUser.ExecuteNonQueryAsync(ct);
+        }
+        if (await FindAsync(conn, user, f, ct) is { } existing) return (false, existing);
+        await using (var count = new NpgsqlCommand($"select count(*) from {Table} where user_name = $1", conn, tx))
+        {
+            count.Parameters.AddWithValue(user);
+            if ((long)(await count.ExecuteScalarAsync(ct))! >= MaxPerUser) return (false, null);
+        }
         await using (var insert = new NpgsqlCommand($"""
             insert into {Table} (id, user_name, agreement_id, commitment_id, party, category, reaches, becomes_overdue,
                                  becomes_contested, created_at)
             values (@id, @u, @a, @c, @p, @k, @r, @o, @x, now())
-            on conflict do nothing
-            """, conn))
+            """, conn, tx))
         {
             insert.Parameters.AddWithValue("id", Guid.CreateVersion7());
             AddKey(insert, user, f);
-            if (await insert.ExecuteNonQueryAsync(ct) == 1) return (true, await FindAsync(conn, user, f, ct));
+            await insert.ExecuteNonQueryAsync(ct);
         }
-        return (false, await FindAsync(conn, user, f, ct));
+        var added = await FindAsync(conn, user, f, ct);
+        await tx.CommitAsync(ct);
+        return (true, added);
     }
 
-    private static async Task<Follow> FindAsync(NpgsqlConnection conn, string user, FollowRequest f, CancellationToken ct)
+    private static async Task<Follow?> FindAsync(NpgsqlConnection conn, string user, FollowRequest f, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"""
             {Select} where user_name = @u and coalesce(agreement_id, '') = coalesce(@a, '') and coalesce(commitment_id, '') = coalesce(@c, '')
@@ -119,7 +137,7 @@ public static class Watchlist
               and coalesce(reaches, '') = coalesce(@r, '') and becomes_overdue = @o and becomes_contested = @x
             """, conn);
         AddKey(cmd, user, f);
-        return (await ReadAsync(cmd, ct)).Single();
+        return (await ReadAsync(cmd, ct)).SingleOrDefault();
     }
 
     public static async Task<IReadOnlyList<Follow>> ListAsync(NpgsqlDataSource dataSource, string user, CancellationToken ct)

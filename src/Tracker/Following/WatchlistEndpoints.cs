@@ -27,7 +27,10 @@ public static class WatchlistEndpoints
         var (errors, resolved) = await Watchlist.ResolveAsync(dataSource, portfolio, request, ct);
         if (errors.Count > 0) return new(Problems.Invalid(errors));
         var (added, follow) = await Watchlist.AddAsync(dataSource, http.Author().UserName, resolved!, ct);
-        return new(added ? Results.Created($"/api/watchlist/{follow.Id}", follow) : Results.Ok(follow));
+        return new(follow is null
+            ? Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict",
+                detail: $"You follow {Watchlist.MaxPerUser} things, the most one user may: stop following one first.")
+            : added ? Results.Created($"/api/watchlist/{follow.Id}", follow) : Results.Ok(follow));
     }
 
     [EndpointSummary("Stop following (204; 404 when the caller has no follow with this id)"),
@@ -45,7 +48,7 @@ public static class WatchlistEndpoints
     }
 }
 
-/// <summary>201 followed, 200 followed already, 400 a field names what is wrong.</summary>
+/// <summary>201 followed, 200 followed already, 400 a field names what is wrong, 409 the caller follows as many as one may.</summary>
 public sealed class Followed(IResult result) : Answer(result), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
@@ -53,6 +56,7 @@ public sealed class Followed(IResult result) : Answer(result), IEndpointMetadata
         Json<Follow>(builder, StatusCodes.Status201Created);
         Json<Follow>(builder, StatusCodes.Status200OK);
         Problem<HttpValidationProblemDetails>(builder, StatusCodes.Status400BadRequest);
+        Problem<ProblemDetails>(builder, StatusCodes.Status409Conflict);
     }
 }
 

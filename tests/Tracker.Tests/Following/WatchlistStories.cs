@@ -2,6 +2,9 @@ using System.Net;
 using System.ServiceModel.Syndication;
 using System.Text.Json.Nodes;
 using System.Xml;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Tracker.Security;
 using Tracker.Tests.Support;
 
 namespace Tracker.Tests.Following;
@@ -148,5 +151,36 @@ public class WatchlistStories(TrackerApp app)
         (await admin.Send(HttpMethod.Post, $"/api/users/{name}/revocation")).Status.ShouldBe(HttpStatusCode.NoContent);
         (await Poll($"/feeds/{rotated}/following.atom")).Status.ShouldBe(HttpStatusCode.NotFound);
         (await Poll($"/feeds/{rotated}/agreements/{id}.atom")).Status.ShouldBe(HttpStatusCode.NotFound);
+    }
+    [Fact]
+    public async Task a_user_following_as_many_as_one_may_is_told_to_stop_following_one_first_and_a_repeat_is_still_200()
+    {
+        var desk = "desk-" + Guid.NewGuid().ToString("N")[..8];
+        var token = (await app.Host.Services.GetRequiredService<UserAdministration>().AddAsync(desk, Roles.Reader)).Token;
+        var who = _analyst.As(token);
+        // Given: the user follows one party over the API and all but one of the rest stored directly (500 requests are not the story).
+        var first = await who.Post("/api/watchlist", new { party = "FRA" });
+        await using (var conn = new NpgsqlConnection(app.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var fill = new NpgsqlCommand("""
+                insert into tracker.watchlist (id, user_name, category, created_at)
+                select gen_random_uuid(), $1, 'filler-' || i, now() from generate_series(1, $2) i
+                """, conn);
+            fill.Parameters.AddWithValue(desk);
+            fill.Parameters.AddWithValue(Tracker.Following.Watchlist.MaxPerUser - 2);
+            await fill.ExecuteNonQueryAsync();
+        }
+
+        await who.Post("/api/watchlist", new { party = "UKR" });
+        var refused = await who.Send(HttpMethod.Post, "/api/watchlist", new { party = "DEU" });
+        refused.Status.ShouldBe(HttpStatusCode.Conflict);
+        refused.Body!["detail"]!.ToString().ShouldContain("stop following one first");
+        (await who.Post("/api/watchlist", new { party = "FRA" }, HttpStatusCode.OK))["id"]!.ToString()
+            .ShouldBe(first["id"]!.ToString(), "following what one follows already is not a new follow");
+        (await Reader.Post("/api/watchlist", new { party = "DEU" }, HttpStatusCode.Created))["party"]!.ToString().ShouldBe("DEU", "the limit is per user");
+
+        (await who.Send(HttpMethod.Post, $"/api/watchlist/{first["id"]}/removal")).Status.ShouldBe(HttpStatusCode.NoContent);
+        await who.Post("/api/watchlist", new { party = "DEU" });
     }
 }

@@ -23,6 +23,7 @@ public class ApiContractTests(TrackerApp app)
     {
         ["* 429"] = "SeparateHostTests.a_client_over_its_rate_limit_gets_429_with_when_to_retry_while_others_go_on",
         ["GET /health 503"] = "SeparateHostTests.health_is_503_with_the_reason_when_the_schema_is_behind_or_the_database_is_gone",
+        ["POST /api/watchlist 409"] = "WatchlistStories.a_user_following_as_many_as_one_may_is_told_to_stop_following_one_first_and_a_repeat_is_still_200",
         ["POST /api/subscriptions 409"] = "WebhookStories.one_user_cannot_subscribe_past_the_cap_even_all_at_once_and_removing_one_makes_room",
         ["POST /api/users/{name}/revocation 409"] = "SeparateHostTests.the_last_admin_cannot_be_revoked_even_by_two_admins_revoking_each_other_at_once",
     };

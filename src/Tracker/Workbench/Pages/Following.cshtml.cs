@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Tracker.Following;
+using Tracker.Kernel;
 using Tracker.Http;
 using Tracker.Portfolio;
 
@@ -48,7 +49,13 @@ public sealed class FollowingModel(NpgsqlDataSource dataSource, PortfolioReads p
             Refuse(errors, StatusCodes.Status400BadRequest);
             return Page();
         }
-        await Watchlist.AddAsync(dataSource, HttpContext.Author().UserName, resolved!, ct);
+        if ((await Watchlist.AddAsync(dataSource, HttpContext.Author().UserName, resolved!, ct)).Follow is null)
+        {
+            await LoadAsync(null, ct);
+            Refuse([new FieldError("follows", $"you follow {Watchlist.MaxPerUser} things, the most one user may: stop following one first")],
+                StatusCodes.Status409Conflict);
+            return Page();
+        }
         return LocalRedirect(returnTo is { } r && Url.IsLocalUrl(r) ? r : "/following");
     }
 
