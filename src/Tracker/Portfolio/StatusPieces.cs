@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -81,8 +82,24 @@ public static class StatusPieces
         return pieces;
     }
 
-    public static string Hash(string text) =>
-        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 16));
+    public static string Hash(string text)
+    {
+        // One hasher per thread, fed without copying the text to a new array each time: a rebuild hashes every status
+        // it folds, on several threads, and a fresh native hash context per call cost it more than the hashing.
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(text, bytes);
+            hasher ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hasher.AppendData(bytes, 0, length);
+            Span<byte> hash = stackalloc byte[32];
+            hasher.GetHashAndReset(hash);
+            return Convert.ToBase64String(hash[..16]);
+        }
+        finally { ArrayPool<byte>.Shared.Return(bytes); }
+    }
+
+    [ThreadStatic] private static IncrementalHash? hasher;
 }
 
 public static class PortfolioJson
