@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using JasperFx.Events;
@@ -210,19 +211,29 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
             }
         }), token)).ToArray();
 
+        // Once every stream is folded (or the folding failed), the copiers finish what is queued and stop.
+        _ = Task.WhenAll([reader, .. folders]).ContinueWith(_ => full.Writer.TryComplete(), TaskScheduler.Default);
+        Task[] steps = [reader, .. folders, .. copiers];
         try
         {
-            await Task.WhenAll([reader, .. folders]);
+            await Task.WhenAll(steps);
         }
-        finally { full.Writer.TryComplete(); }
-        await Task.WhenAll(copiers);
+        catch
+        {
+            // The step that failed first, not the cancellations it caused in the others.
+            var cause = steps.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions)
+                .FirstOrDefault(e => e is not OperationCanceledException);
+            if (cause is not null) ExceptionDispatchInfo.Throw(cause);
+            throw;
+        }
         log($"portfolio rebuild: reading the events {reading.Elapsed.TotalSeconds:N1} s, " +
             $"folding {TimeSpan.FromTicks(foldTicks).TotalSeconds:N1} s over {Folders} workers, " +
             $"COPY {TimeSpan.FromTicks(copyTicks).TotalSeconds:N1} s over {Copiers} connections, in all {total.Elapsed.TotalSeconds:N1} s");
     }
 
-    /// <summary>Folders at work side by side; each folds whole streams, so they share nothing but what was folded.</summary>
-    private static readonly int Folders = Math.Max(2, Environment.ProcessorCount);
+    /// <summary>Folders at work side by side; each folds whole streams, so they share nothing but what was folded. At
+    /// most four: each holds a buffer of rows.</summary>
+    private static readonly int Folders = Math.Clamp(Environment.ProcessorCount, 2, 4);
     /// <summary>Connections writing COPY side by side: the server parses and stores one batch per connection.</summary>
     private const int Copiers = 2;
     private const int EventsPerChunk = 2_000;
