@@ -317,7 +317,7 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
                     behind.Add(reader.GetString(0));
         if (behind.Count > 0)
             log($"portfolio rebuild: {behind.Count:N0} agreement(s) written meanwhile; folding them again{(inSwitch ? " under the lock" : "")}…");
-        foreach (var chunk in behind.Chunk(500))
+        foreach (var chunk in behind.Chunk(100))
         {
             // Read committed: the writers of these streams either committed already or wait for the switch's locks, so
             // under the lock this is the whole of what the new tables must hold.
