@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
+using System.Threading.Channels;
 using JasperFx.Events;
 using Marten;
 using Npgsql;
@@ -45,12 +47,11 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
     /// </summary>
     private const string LockTimeout = "1500ms";
     private const long LockKey = Migrations.AdvisoryLockKey + 3;
-    private const int RowsPerCopy = 20_000;
+    private const int RowsPerCopy = 5_000;
     private const int FewEnoughToSwitch = 200;
 
     /// <summary>The version each stream was folded at.</summary>
     private readonly Dictionary<string, long> folded = new(StringComparer.Ordinal);
-    private Buffer buffer = new();
     public long Events { get; private set; }
 
     /// <summary>Runs the rebuild; false (and why, logged) if another rebuild holds the store.</summary>
@@ -120,58 +121,135 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
                 """, ct);
     }
 
-    /// <summary>Every stream, one after another: the log is read once, in (stream, version) order.</summary>
+    /// <summary>
+    /// Every stream, one after another: the log is read once, in (stream, version) order, on a connection of its own
+    /// (<see cref="RawEvents"/>); streams are folded by <see cref="Folders"/> workers side by side, each filling buffers
+    /// of rows that <see cref="Copiers"/> connections write with COPY while the next are folded. What is in memory:
+    /// a few chunks of streams and a few buffers of rows.
+    /// </summary>
     private async Task LoadAsync(NpgsqlConnection conn, CancellationToken ct)
     {
-        await using var session = store.QuerySession();
-        var events = session.Events.QueryAllRawEvents()
-            .Where(e => e.StreamKey != Tombstones.StreamKey)
-            .OrderBy(e => e.StreamKey).ThenBy(e => e.Version)
-            .ToAsyncEnumerable(ct);
-        var stream = new List<IEvent>();
-        var lastReport = Stopwatch.StartNew();
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var token = failed.Token;
+        var serializer = store.Options.Serializer();
+        var chunks = Channel.CreateBounded<List<List<IEvent>>>(new BoundedChannelOptions(Folders) { SingleWriter = true });
+        var full = Channel.CreateBounded<Buffer>(new BoundedChannelOptions(1) { SingleReader = false });
+        var reading = new Stopwatch();
         var total = Stopwatch.StartNew();
-        var folding = new Stopwatch();
-        var copying = new Stopwatch();
-        var copy = Task.CompletedTask;
-        await foreach (var e in events)
+        var lastReport = Stopwatch.StartNew();
+
+        // A step that fails cancels the others, so that none waits forever on a channel the failed one fed or drained.
+        async Task Step(Func<Task> work)
         {
-            if (stream.Count > 0 && stream[0].StreamKey != e.StreamKey)
+            try { await work(); }
+            catch
             {
-                folding.Start();
-                Fold(stream);
-                folding.Stop();
-                stream.Clear();
-                if (buffer.Rows >= RowsPerCopy)
-                {
-                    // The server parses and stores one batch while the next is folded: one core each.
-                    copying.Start();
-                    await copy;
-                    copying.Stop();
-                    var full = buffer;
-                    buffer = new Buffer();
-                    copy = Task.Run(() => full.CopyAsync(conn, ct), ct);
-                }
-                if (lastReport.Elapsed > TimeSpan.FromSeconds(10))
-                {
-                    log($"portfolio rebuild: {Events:N0} events folded…");
-                    lastReport.Restart();
-                }
+                await failed.CancelAsync();
+                throw;
             }
-            stream.Add(e);
         }
-        if (stream.Count > 0) Fold(stream);
-        await copy;
-        await buffer.CopyAsync(conn, ct);
-        log($"portfolio rebuild: reading the events {(total.Elapsed - folding.Elapsed - copying.Elapsed).TotalSeconds:N1} s, " +
-            $"folding {folding.Elapsed.TotalSeconds:N1} s, waiting for COPY {copying.Elapsed.TotalSeconds:N1} s");
+
+        var reader = Task.Run(() => Step(async () =>
+        {
+            try
+            {
+                await using var own = await OpenAsync(token);
+                var chunk = new List<List<IEvent>>();
+                var stream = new List<IEvent>();
+                var inChunk = 0;
+                reading.Start();
+                await foreach (var e in RawEvents.ReadAsync(own, serializer, null, token))
+                {
+                    if (stream.Count > 0 && stream[0].StreamKey != e.StreamKey)
+                    {
+                        chunk.Add(stream);
+                        inChunk += stream.Count;
+                        stream = [];
+                        if (inChunk >= EventsPerChunk)
+                        {
+                            await chunks.Writer.WriteAsync(chunk, token);
+                            chunk = [];
+                            inChunk = 0;
+                        }
+                    }
+                    stream.Add(e);
+                }
+                if (stream.Count > 0) chunk.Add(stream);
+                if (chunk.Count > 0) await chunks.Writer.WriteAsync(chunk, token);
+                reading.Stop();
+            }
+            finally { chunks.Writer.TryComplete(); }
+        }), token);
+
+        var folders = Enumerable.Range(0, Folders).Select(_ => Task.Run(() => Step(async () =>
+        {
+            var buffer = new Buffer(serializer);
+            await foreach (var chunk in chunks.Reader.ReadAllAsync(token))
+            {
+                foreach (var stream in chunk) Fold(buffer, stream);
+                if (buffer.Rows < RowsPerCopy) continue;
+                await full.Writer.WriteAsync(buffer, token);
+                buffer = new Buffer(serializer);
+                lock (folded)
+                    if (lastReport.Elapsed > TimeSpan.FromSeconds(10))
+                    {
+                        log($"portfolio rebuild: {Events:N0} events folded…");
+                        lastReport.Restart();
+                    }
+            }
+            if (buffer.Rows > 0) await full.Writer.WriteAsync(buffer, token);
+        }), token)).ToArray();
+
+        var copiers = Enumerable.Range(0, Copiers).Select(i => Task.Run(() => Step(async () =>
+        {
+            await using var own = i == 0 ? null : await OpenAsync(token);
+            await foreach (var buffer in full.Reader.ReadAllAsync(token))
+            {
+                var clock = Stopwatch.StartNew();
+                await buffer.CopyAsync(own ?? conn, token);
+                Interlocked.Add(ref copyTicks, clock.Elapsed.Ticks);
+            }
+        }), token)).ToArray();
+
+        // Once every stream is folded (or the folding failed), the copiers finish what is queued and stop.
+        _ = Task.WhenAll([reader, .. folders]).ContinueWith(_ => full.Writer.TryComplete(), TaskScheduler.Default);
+        Task[] steps = [reader, .. folders, .. copiers];
+        try
+        {
+            await Task.WhenAll(steps);
+        }
+        catch
+        {
+            // The step that failed first, not the cancellations it caused in the others.
+            var cause = steps.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions)
+                .FirstOrDefault(e => e is not OperationCanceledException);
+            if (cause is not null) ExceptionDispatchInfo.Throw(cause);
+            throw;
+        }
+        log($"portfolio rebuild: reading the events {reading.Elapsed.TotalSeconds:N1} s, " +
+            $"folding {TimeSpan.FromTicks(foldTicks).TotalSeconds:N1} s over {Folders} workers, " +
+            $"COPY {TimeSpan.FromTicks(copyTicks).TotalSeconds:N1} s over {Copiers} connections, in all {total.Elapsed.TotalSeconds:N1} s");
     }
 
-    private void Fold(List<IEvent> stream)
+    /// <summary>Folders at work side by side; each folds whole streams, so they share nothing but what was folded. At
+    /// most four: each holds a buffer of rows.</summary>
+    private static readonly int Folders = Math.Clamp(Environment.ProcessorCount, 2, 4);
+    /// <summary>Connections writing COPY side by side: the server parses and stores one batch per connection.</summary>
+    private const int Copiers = 2;
+    private const int EventsPerChunk = 2_000;
+    private long foldTicks;
+    private long copyTicks;
+
+    private void Fold(Buffer buffer, List<IEvent> stream)
     {
-        buffer.Add(PortfolioProjection.Fold(stream), store.Options.Serializer());
-        folded[stream[0].StreamKey!] = stream[^1].Version;
-        Events += stream.Count;
+        var clock = Stopwatch.StartNew();
+        buffer.Add(PortfolioProjection.Fold(stream));
+        Interlocked.Add(ref foldTicks, clock.Elapsed.Ticks);
+        lock (folded)
+        {
+            folded[stream[0].StreamKey!] = stream[^1].Version;
+            Events += stream.Count;
+        }
     }
 
     /// <summary>The live tables' indexes and primary keys on the twins, named <c>…_next</c> until the switch; built
@@ -239,15 +317,11 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
                     behind.Add(reader.GetString(0));
         if (behind.Count > 0)
             log($"portfolio rebuild: {behind.Count:N0} agreement(s) written meanwhile; folding them again{(inSwitch ? " under the lock" : "")}…");
-        foreach (var chunk in behind.Chunk(500))
+        foreach (var chunk in behind.Chunk(100))
         {
-            // Read committed on a session of its own: the writers of these streams either committed already or wait
-            // for the switch's locks, so under the lock this is the whole of what the new tables must hold.
-            await using var session = store.QuerySession();
-            var events = await session.Events.QueryAllRawEvents()
-                .Where(e => e.StreamKey.IsOneOf(chunk))
-                .OrderBy(e => e.StreamKey).ThenBy(e => e.Version)
-                .ToListAsync(ct);
+            // Read committed: the writers of these streams either committed already or wait for the switch's locks, so
+            // under the lock this is the whole of what the new tables must hold.
+            var events = await RawEvents.ReadAsync(conn, store.Options.Serializer(), chunk, ct).ToListAsync(ct);
             var fold = PortfolioProjection.Fold(events);
             var ids = chunk.ToArray();
             foreach (var table in new[] { PortfolioRows.Agreements, PortfolioRows.Status, PortfolioRows.Now, PortfolioRows.Transitions, PortfolioRows.Statements })
@@ -258,7 +332,8 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
                 """, ct, (object)ids);
             await ExecuteAsync(conn, $"delete from {FileTable}{Next} where id = any($1)", ct, (object)fold.Files.Select(f => f.Id).ToArray());
             await ExecuteAsync(conn, $"delete from {RouteTable}{Next} where id = any($1)", ct, (object)fold.Routes.Select(r => r.Key).ToArray());
-            buffer.Add(fold, store.Options.Serializer());
+            var buffer = new Buffer(store.Options.Serializer());
+            buffer.Add(fold);
             await buffer.CopyAsync(conn, ct);
             foreach (var group in events.GroupBy(e => e.StreamKey!)) folded[group.Key] = group.Max(e => e.Version);
             foreach (var id in chunk.Where(id => !events.Any(e => e.StreamKey == id))) folded.Remove(id);
@@ -296,18 +371,22 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
         return (T)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>Folded rows waiting for their COPY.</summary>
-    private sealed class Buffer
+    /// <summary>Folded rows waiting for their COPY, the JSON of documents and facts already written (by the folder
+    /// that filled it: folders work side by side, a COPY connection only streams).</summary>
+    private sealed class Buffer(ISerializer documents)
     {
         private readonly List<PortfolioFold> folds = [];
-        private ISerializer? serializer;
+        private readonly List<(string File, Guid Statement, string Json)> facts = [];
+        private readonly List<(string Id, string Json)> files = [];
+        private readonly List<(string Id, string Json)> routes = [];
         public int Rows { get; private set; }
 
-        /// <summary>Kept as folded: their JSON is written with the COPY, off the folding thread.</summary>
-        public void Add(PortfolioFold fold, ISerializer documents)
+        public void Add(PortfolioFold fold)
         {
             folds.Add(fold);
-            serializer = documents;
+            foreach (var (file, statement, f) in fold.Facts) facts.Add((file, statement, JsonSerializer.Serialize(f, PortfolioJson.Options)));
+            foreach (var file in fold.Files) files.Add((file.Id, documents.ToJson(file)));
+            foreach (var route in fold.Routes) routes.Add((route.Key, documents.ToJson(route)));
             Rows += fold.Status.Count + fold.Transitions.Count + fold.Statements.Count + fold.Facts.Count + fold.Files.Count
                     + fold.Routes.Count;
         }
@@ -374,27 +453,28 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
                     w.Write(r.Row.SaidEnd, NpgsqlDbType.Date);
                     w.Write(r.Row.Retracted, NpgsqlDbType.Boolean);
                 }, ct);
-            await CopyAsync(conn, $"{PortfolioRows.Facts}{Next} (commitment_key, statement_id, facts)",
-                folds.SelectMany(f => f.Facts), (w, r) =>
+            await CopyAsync(conn, $"{PortfolioRows.Facts}{Next} (commitment_key, statement_id, facts)", facts, (w, r) =>
                 {
                     w.Write(r.File, NpgsqlDbType.Text);
                     w.Write(r.Statement, NpgsqlDbType.Uuid);
-                    w.Write(JsonSerializer.Serialize(r.Facts, PortfolioJson.Options), NpgsqlDbType.Json);
+                    w.Write(r.Json, NpgsqlDbType.Json);
                 }, ct);
-            var json = serializer!;
-            await CopyAsync(conn, $"{FileTable}{Next} (id, data, mt_dotnet_type)", folds.SelectMany(f => f.Files), (w, d) =>
+            await CopyAsync(conn, $"{FileTable}{Next} (id, data, mt_dotnet_type)", files, (w, d) =>
             {
                 w.Write(d.Id, NpgsqlDbType.Varchar);
-                w.Write(json.ToJson(d), NpgsqlDbType.Jsonb);
+                w.Write(d.Json, NpgsqlDbType.Jsonb);
                 w.Write(typeof(CommitmentFile).FullName!, NpgsqlDbType.Varchar);
             }, ct);
-            await CopyAsync(conn, $"{RouteTable}{Next} (id, data, mt_dotnet_type)", folds.SelectMany(f => f.Routes), (w, d) =>
+            await CopyAsync(conn, $"{RouteTable}{Next} (id, data, mt_dotnet_type)", routes, (w, d) =>
             {
-                w.Write(d.Key, NpgsqlDbType.Varchar);
-                w.Write(json.ToJson(d), NpgsqlDbType.Jsonb);
+                w.Write(d.Id, NpgsqlDbType.Varchar);
+                w.Write(d.Json, NpgsqlDbType.Jsonb);
                 w.Write(typeof(StatementRoute).FullName!, NpgsqlDbType.Varchar);
             }, ct);
             folds.Clear();
+            facts.Clear();
+            files.Clear();
+            routes.Clear();
             Rows = 0;
         }
 
