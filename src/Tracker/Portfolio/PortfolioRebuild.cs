@@ -158,7 +158,7 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
                 var stream = new List<IEvent>();
                 var inChunk = 0;
                 reading.Start();
-                await foreach (var e in RawEvents.ReadAsync(own, serializer, null, token))
+                await foreach (var e in RawEvents.ReadAsync(own, store, null, token))
                 {
                     if (stream.Count > 0 && stream[0].StreamKey != e.StreamKey)
                     {
@@ -321,7 +321,7 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
         {
             // Read committed: the writers of these streams either committed already or wait for the switch's locks, so
             // under the lock this is the whole of what the new tables must hold.
-            var events = await RawEvents.ReadAsync(conn, store.Options.Serializer(), chunk, ct).ToListAsync(ct);
+            var events = await RawEvents.ReadAsync(conn, store, chunk, ct).ToListAsync(ct);
             var fold = PortfolioProjection.Fold(events);
             var ids = chunk.ToArray();
             foreach (var table in new[] { PortfolioRows.Agreements, PortfolioRows.Status, PortfolioRows.Now, PortfolioRows.Transitions, PortfolioRows.Statements })

@@ -21,9 +21,11 @@ internal static class RawEvents
 
     /// <summary>The events of <paramref name="streams"/> (every stream but the tombstones' when null), stream after
     /// stream, each in version order.</summary>
-    public static async IAsyncEnumerable<IEvent> ReadAsync(NpgsqlConnection conn, ISerializer serializer, string[]? streams,
+    public static async IAsyncEnumerable<IEvent> ReadAsync(NpgsqlConnection conn, IDocumentStore store, string[]? streams,
         [EnumeratorCancellation] CancellationToken ct)
     {
+        var serializer = store.Options.Serializer();
+        var aliases = Aliases(store);
         await using var cmd = new NpgsqlCommand($"""
             select seq_id, id, stream_id, version, mt_dotnet_type, type, timestamp, user_name, correlation_id, causation_id, data
             from {Schema}.mt_events
@@ -45,8 +47,9 @@ internal static class RawEvents
             var user = reader.IsDBNull(7) ? null : reader.GetString(7);
             var correlation = reader.IsDBNull(8) ? null : reader.GetString(8);
             var causation = reader.IsDBNull(9) ? null : reader.GetString(9);
-            var (type, wrap) = TypeOf(dotnetType ?? throw new InvalidOperationException(
-                $"event {sequence} ({alias}) of stream '{stream}' names no .NET type"));
+            // By the alias the store registered, as Marten reads: a class renamed since keeps its alias.
+            var (type, wrap) = aliases.TryGetValue(alias, out var known) ? TypeOf(known) : TypeOf(dotnetType ?? throw new InvalidOperationException(
+                $"event {sequence} ({alias}) of stream '{stream}' is of no registered type and names no .NET type"));
             var e = wrap(serializer.FromJson(type, reader, 10));
             e.Sequence = sequence;
             e.Id = id;
@@ -60,11 +63,15 @@ internal static class RawEvents
         }
     }
 
-    private static readonly ConcurrentDictionary<string, (Type, Func<object, IEvent>)> Types = new(StringComparer.Ordinal);
+    private static Dictionary<string, Type> Aliases(IDocumentStore store) =>
+        store.Options.Events.AllKnownEventTypes().ToDictionary(e => e.EventTypeName, e => e.EventType, StringComparer.Ordinal);
 
-    private static (Type Type, Func<object, IEvent> Wrap) TypeOf(string dotnetType) => Types.GetOrAdd(dotnetType, name =>
+    private static readonly ConcurrentDictionary<Type, (Type, Func<object, IEvent>)> Types = new();
+
+    private static (Type Type, Func<object, IEvent> Wrap) TypeOf(string dotnetType) => TypeOf(Type.GetType(dotnetType, throwOnError: true)!);
+
+    private static (Type Type, Func<object, IEvent> Wrap) TypeOf(Type eventType) => Types.GetOrAdd(eventType, type =>
     {
-        var type = Type.GetType(name, throwOnError: true)!;
         var wrap = typeof(RawEvents).GetMethod(nameof(Wrap), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(type)
             .CreateDelegate<Func<object, IEvent>>();
         return (type, wrap);
