@@ -132,18 +132,15 @@ public static class TrackerHost
 
     /// <summary>
     /// The service's own pool keeps what PostgreSQL has planned for each connection. Parsing and planning were a third
-    /// of the database's CPU a write (profiled): every statement of a write arrived unprepared, and Npgsql's
-    /// <c>DISCARD ALL</c> on returning a connection to the pool also dropped the plans of the event chain's PL/pgSQL
-    /// trigger. So statements a connection has run a few times are prepared (Npgsql's automatic preparation: the write
-    /// path sends the same few dozen), and the session is kept on return. That is safe because nothing here leaves
-    /// session state behind: settings are <c>set local</c>, advisory locks on pooled connections are
-    /// transaction-scoped (or released in <c>finally</c>), there are no temporary tables or LISTENs; an open
-    /// transaction is still rolled back on return.
+    /// of the database's CPU a write (profiled): every statement of a write arrived unprepared, and the <c>DISCARD ALL</c>
+    /// Npgsql sends when a connection goes back to the pool also dropped the plans of the event chain's PL/pgSQL trigger.
+    /// With automatic preparation (statements a connection has run a few times; the write path repeats a few dozen),
+    /// Npgsql resets a returned connection without deallocating: settings, advisory locks, cursors, LISTENs and
+    /// temporary tables are still cleared, the plans are kept.
     /// </summary>
     private static string WithSessionReuse(string connectionString, IConfiguration configuration) =>
         new NpgsqlConnectionStringBuilder(connectionString)
         {
-            NoResetOnClose = true,
             MaxAutoPrepare = configuration.GetValue(AutoPrepareSetting, DefaultAutoPrepare),
         }.ConnectionString;
 
