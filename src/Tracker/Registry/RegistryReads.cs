@@ -63,8 +63,11 @@ public static class RegistryReads
     /// registered actors and aliases known then, and for codes that resolve to nothing, the closest actors by code,
     /// name or alias. One round trip; nothing but the named codes is read.
     /// </summary>
+    /// <param name="first">A statement to run before the reads, in the same round trip (a writer's turn: see
+    /// <see cref="Agreements.Storage.Turns"/>); it runs even when there is nothing to read. Its rows are ignored.</param>
     public static async Task<ActorDirectory> DirectoryAsync(NpgsqlConnection connection, NpgsqlTransaction? tx,
-        IEnumerable<string?> codes, IEnumerable<string?> personIds, DateTimeOffset? knownAt, CancellationToken ct)
+        IEnumerable<string?> codes, IEnumerable<string?> personIds, DateTimeOffset? knownAt, CancellationToken ct,
+        NpgsqlBatchCommand? first = null)
     {
         // Text PostgreSQL cannot hold (U+0000) resolves to nothing here and is refused by the field checks.
         var given = codes.OfType<string>().Where(c => c.Length is > 0 and <= 100 && Storable(c)).Distinct().ToArray();
@@ -72,7 +75,15 @@ public static class RegistryReads
         var registered = new Dictionary<string, ActorEntry>(StringComparer.Ordinal);
         var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
         var known = new HashSet<string>(StringComparer.Ordinal);
-        if (given.Length == 0 && people.Length == 0) return ActorDirectory.BuiltIn;
+        if (given.Length == 0 && people.Length == 0)
+        {
+            if (first is not null)
+            {
+                await using var alone = new NpgsqlBatch(connection, tx) { BatchCommands = { first } };
+                await alone.ExecuteNonQueryAsync(ct);
+            }
+            return ActorDirectory.BuiltIn;
+        }
         var heads = given.SelectMany(c => new[] { c, c.Split('-')[0] }).Distinct().ToArray();
         var keys = heads.Select(NameKey.Of).Distinct().ToArray();
         NpgsqlParameter At() => new() { Value = (object?)knownAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
@@ -92,8 +103,10 @@ public static class RegistryReads
                     { Parameters = { new() { Value = people }, At() } },
             },
         };
+        if (first is not null) batch.BatchCommands.Insert(0, first);
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
+            if (first is not null) await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct)) registered[reader.GetString(0)] = ReadActor(reader);
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct)) aliases[reader.GetString(0)] = reader.GetString(1);
