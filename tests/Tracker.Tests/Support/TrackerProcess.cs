@@ -23,8 +23,14 @@ public static class TrackerProcess
         using var process = Start(environment, args, runAs: null);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
+        // A guard against a hung verb, not a speed check: an import of 40,000 statements takes 1.5 min on two loaded cores.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        try { await process.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"tracker {string.Join(' ', args)} did not finish in 5 minutes");
+        }
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
