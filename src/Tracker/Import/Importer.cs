@@ -147,14 +147,16 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         var query = session.CreateBatchQuery();
         var headersLoading = query.LoadMany<AgreementHeader>().ById(agreementIds);
         var statementsLoading = query.LoadMany<StatementEntry>().ById(statementKeys);
+        var proposalsLoading = query.LoadMany<StatementProposal>().ById(statementKeys);
         await query.Execute(ct);
+        var proposals = (await proposalsLoading).ToLookup(p => p.AgreementId, StringComparer.Ordinal);
         IReadOnlyList<AgreementHeader> headers = await headersLoading;
         IReadOnlyList<StatementEntry> stored = await statementsLoading;
         if (run.DryRun is { } written)
             (headers, stored) = (written.Headers(agreementIds, headers), written.Statements(statementKeys, stored));
         var statements = stored.ToLookup(s => s.AgreementId, StringComparer.Ordinal);
         var states = headers.ToDictionary(h => h.Id,
-            h => (Start: h.Version, State: (Agreement?)Agreement.Assemble(h, statements[h.Id])), StringComparer.Ordinal);
+            h => (Start: h.Version, State: (Agreement?)Agreement.Assemble(h, statements[h.Id], proposals[h.Id])), StringComparer.Ordinal);
 
         // The batch's actor codes and people, resolved in the registry at once (registry lines earlier in the file included).
         var actors = await Registry.RegistryReads.DirectoryAsync(transaction.Connection!, transaction,
@@ -162,12 +164,12 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         var pending = new Dictionary<string, List<object>>(StringComparer.Ordinal);
         foreach (var line in batch)
         {
-            var command = line.Command!;
+            var command = IAuthoredCommand.Stamp(line.Command!, run.Author.UserName);
             var (start, state) = states.TryGetValue(command.AgreementId, out var known) ? known : (0L, (Agreement?)null);
             switch (command.Decide(state, run.Today, actors))
             {
                 case Accepted accepted:
-                    states[command.AgreementId] = (start, Agreement.Simulate(state, accepted.Events));
+                    states[command.AgreementId] = (start, Agreement.Simulate(state, accepted.Events, run.Author.UserName));
                     if (!pending.TryGetValue(command.AgreementId, out var events)) pending[command.AgreementId] = events = [];
                     events.AddRange(accepted.Events);
                     run.Appended += accepted.Events.Count;
