@@ -76,10 +76,10 @@ public static class ReviewEndpoints
 
     [EndpointSummary("Require four-eyes review on an agreement, or stop requiring it (admin)"),
      WolverinePost("/api/agreements/{agreementId}/review"), Authorize(Policy = Roles.Policies.CanAdminister)]
-    public static async Task<Written<AgreementWritten>> SetPolicy(string agreementId, ReviewPolicyInput input, HttpContext http,
+    public static async Task<Changed<AgreementWritten>> SetPolicy(string agreementId, ReviewPolicyInput input, HttpContext http,
         AgreementWriter writer, CancellationToken ct)
     {
         var result = await writer.ExecuteAsync(new SetReview(agreementId, input.Review), http.Author(), ct);
-        return Problems.ForWrite(result, $"/api/agreements/{agreementId}", v => new AgreementWritten(agreementId, v));
+        return new(Problems.ForWrite(result, $"/api/agreements/{agreementId}", v => new AgreementWritten(agreementId, v)));
     }
 }

@@ -36,9 +36,9 @@ namespace Internal.Generated.WolverineHandlers
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var writtenOfAgreementWritten = await Tracker.Agreements.ReviewEndpoints.SetPolicy(agreementId, input, httpContext, _agreementWriter, httpContext.RequestAborted).ConfigureAwait(false);
+            var changedOfAgreementWritten = await Tracker.Agreements.ReviewEndpoints.SetPolicy(agreementId, input, httpContext, _agreementWriter, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await writtenOfAgreementWritten.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await changedOfAgreementWritten.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 
