@@ -391,6 +391,8 @@ public class HostileInputTests(TrackerApp app)
         Add("review policy: as an analyst", "POST", $"/api/agreements/{Agreement}/review", With(Writes.Single(w => w.Name == "review policy").Valid, "review", "required"));
         Add("review policy: sometimes", "POST", $"/api/agreements/{Agreement}/review", With(Writes.Single(w => w.Name == "review policy").Valid, "review", "sometimes"), "admin");
         Add("open: review sometimes", "POST", "/api/agreements", Adding(open, "review", "sometimes"));
+        Add("GET status: review approved", "GET", "/api/reports/status?review=approved", null);
+        Add("GET status: review U+0000", "GET", "/api/reports/status?review=a%00", null);
         Add("GET reviews: state bogus", "GET", "/api/reviews?state=pending", null);
         Add("GET reviews: state U+0000", "GET", "/api/reviews?state=a%00", null);
         Add("GET reviews: agreement bell", "GET", "/api/reviews?agreement=a%07", null);

@@ -251,3 +251,33 @@ public class ReviewStories(TrackerApp app)
         (await Post(rev, $"/api/agreements/rv-default/statements/{statementId}/review", new { decision = "approve" })).ShouldBe(201);
     }
 }
+
+/// <summary>What the status report says of statements awaiting review: a count per commitment and a filter.</summary>
+[Collection(AppCollection.Name)]
+public class ReviewReportStories(TrackerApp app)
+{
+    private readonly Api a = new(app);
+
+    [Fact]
+    public async Task the_status_report_counts_statements_awaiting_review_per_commitment_and_filters_on_them()
+    {
+        var id = "rvr-" + Guid.NewGuid().ToString("N")[..10];
+        await a.Post("/api/agreements", new { agreementId = id, title = "T", parties = new[] { "UKR", "FRA" }, review = "required" });
+        foreach (var c in new[] { "drones", "shells" })
+            await a.Post($"/api/agreements/{id}/commitments", new { commitmentId = c, title = c, category = "drones" });
+        var first = Guid.NewGuid();
+        await a.Record(id, Api.Statement("drones", "signed", id: first), HttpStatusCode.Accepted);
+        await a.Record(id, Api.Statement("drones", "announced"), HttpStatusCode.Accepted);
+
+        var report = await a.Get($"/api/reports/status?agreement={id}");
+        report["awaitingReview"]!.AsArray().Select(x => (x!["commitmentId"]!.GetValue<string>(), x["count"]!.GetValue<int>()))
+            .ShouldBe([("drones", 2)]);
+        var awaiting = await a.Get($"/api/reports/status?agreement={id}&review=awaiting");
+        awaiting["rows"]!.AsArray().Select(r => r!["status"]!["commitmentId"]!.GetValue<string>()).ShouldBe(["drones"]);
+        awaiting["total"]!.GetValue<int>().ShouldBe(1);
+        (await a.Get("/api/reports/status?review=approved", HttpStatusCode.BadRequest))["errors"]!["review"].ShouldNotBeNull();
+
+        await new Api(app, app.SecondAnalystToken).Post($"/api/agreements/{id}/statements/{first}/review", new { decision = "approve" });
+        (await a.Get($"/api/reports/status?agreement={id}"))["awaitingReview"]![0]!["count"]!.GetValue<int>().ShouldBe(1);
+    }
+}
