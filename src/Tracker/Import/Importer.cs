@@ -33,8 +33,10 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
     public const int BatchSize = 5000;
     private const int MaxErrors = 1000;
 
+    /// <param name="preApproved">An administrator's import: where review is required, what its lines propose is approved
+    /// at once, recorded as pre-approved (<see cref="ReviewStatement.PreApproved"/>). The caller checks the role.</param>
     public async Task<ImportResult> ImportAsync(IReadOnlyList<string> files, Author author, IProgress<int>? progress = null,
-        bool dryRun = false, CancellationToken ct = default)
+        bool dryRun = false, CancellationToken ct = default, bool preApproved = false)
     {
         var today = Today.Anywhere(clock);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -42,7 +44,7 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         // A dry run appends nothing for agreement lines (nearly all of a file), and so takes no event sequence numbers
         // for them: numbers taken and never committed are a gap the async daemon waits on. See ApplyRegistryAsync
         // for the registry's lines.
-        var run = new Run(today, author, dryRun ? new WouldBeWritten() : null);
+        var run = new Run(today, author, dryRun ? new WouldBeWritten() : null) { PreApproved = preApproved };
         var batch = new List<ImportLine>(BatchSize);
         try
         {
@@ -99,6 +101,7 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         public WouldBeWritten? DryRun { get; } = dryRun;
         public int Lines, Appended, Present;
         public bool RegistryTurnHeld;
+        public bool PreApproved { get; init; }
         public List<ImportError> Errors { get; } = [];
 
         public void Fail(ImportLine line, IEnumerable<FieldError> errors) =>
@@ -168,7 +171,8 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
             var (start, state) = states.TryGetValue(command.AgreementId, out var known) ? known : (0L, (Agreement?)null);
             switch (command.Decide(state, run.Today, actors))
             {
-                case Accepted accepted:
+                case Accepted decided:
+                    var accepted = run.PreApproved ? new Accepted(ReviewStatement.PreApproved(decided.Events)) : decided;
                     states[command.AgreementId] = (start, Agreement.Simulate(state, accepted.Events, run.Author.UserName));
                     if (!pending.TryGetValue(command.AgreementId, out var events)) pending[command.AgreementId] = events = [];
                     events.AddRange(accepted.Events);

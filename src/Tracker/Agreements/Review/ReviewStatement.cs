@@ -69,4 +69,38 @@ public sealed record ReviewStatement(
                     $"statement {command.StatementId} changed since it was proposed; reject the proposal instead");
         }
     }
+
+    /// <summary>The reason an administrator's import records for the lines it marks pre-approved.</summary>
+    public const string PreApprovedReason = "pre-approved by an administrator's import";
+
+    /// <summary>
+    /// What an administrator's import appends for lines marked pre-approved: each proposal as proposed, its approval (with
+    /// <see cref="PreApprovedReason"/>), and the event that makes it count; the record shows it was never reviewed by a
+    /// second person.
+    /// </summary>
+    public static IReadOnlyList<object> PreApproved(IReadOnlyList<object> events)
+    {
+        if (!events.Any(e => e is StatementProposed or CorrectionProposed or RetractionProposed)) return events;
+        var all = new List<object>(events.Count + 4);
+        foreach (var e in events)
+        {
+            all.Add(e);
+            switch (e)
+            {
+                case StatementProposed p:
+                    all.Add(new StatementReviewed(p.AgreementId, p.StatementId, ReviewDecisions.Approve, PreApprovedReason));
+                    all.Add(new StatementRecorded(p.AgreementId, p.StatementId, p.Content));
+                    break;
+                case CorrectionProposed c:
+                    all.Add(new StatementReviewed(c.AgreementId, c.StatementId, ReviewDecisions.Approve, PreApprovedReason));
+                    all.Add(new StatementCorrected(c.AgreementId, c.StatementId, c.Changes, c.Reason, c.CorrectionId));
+                    break;
+                case RetractionProposed r:
+                    all.Add(new StatementReviewed(r.AgreementId, r.StatementId, ReviewDecisions.Approve, PreApprovedReason));
+                    all.Add(new StatementRetracted(r.AgreementId, r.StatementId, r.Reason));
+                    break;
+            }
+        }
+        return all;
+    }
 }
