@@ -38,7 +38,7 @@ public class ReviewPageStories(Browser browser) : IClassFixture<Browser>
         preview.ShouldContain("Review is required");
         preview.ShouldContain("air-defence: none → signed");
         await a.GetByRole(AriaRole.Button, new() { Name = "Save statement" }).ClickAsync();
-        await a.WaitForURLAsync(new Regex($"/agreements/{id}\\?recorded="));
+        await a.WaitForURLAsync(new Regex($"/agreements/{id}\\?recorded="), new() { WaitUntil = WaitUntilState.Commit });
         (await a.Locator("main").InnerTextAsync()).ShouldContain("awaiting review");
         (await a.Locator("table.commitments").InnerTextAsync()).ShouldNotContain("signed");
         // A sees their own proposal in the queue, but no buttons to decide it.
@@ -46,11 +46,11 @@ public class ReviewPageStories(Browser browser) : IClassFixture<Browser>
         (await a.Locator("article.proposal").InnerTextAsync()).ShouldContain("Your own proposal");
         (await a.GetByRole(AriaRole.Button, new() { Name = "Approve" }).CountAsync()).ShouldBe(0);
         await a.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await a.WaitForURLAsync(new Regex("/signin"));
+        await a.WaitForURLAsync(new Regex("/signin"), new() { WaitUntil = WaitUntilState.Commit });
 
         var b = await browser.SignedInAsync("vic");
-        await b.GetByRole(AriaRole.Link, new() { Name = "Review" }).ClickAsync();
-        await b.WaitForURLAsync(url + "/review");
+        await b.GetByRole(AriaRole.Link, new() { Name = "Review", Exact = true }).ClickAsync();
+        await b.WaitForURLAsync(url + "/review", new() { WaitUntil = WaitUntilState.Commit });
         var proposal = b.Locator("article.proposal").Filter(new() { HasText = "Wir haben unterzeichnet." });
         var shown = await proposal.InnerTextAsync();
         shown.ShouldContain("Proposed by ana");
@@ -58,7 +58,7 @@ public class ReviewPageStories(Browser browser) : IClassFixture<Browser>
         (await proposal.GetByRole(AriaRole.Link, new() { Name = "Example Outlet" }).GetAttributeAsync("href")).ShouldBe("https://example.org/signed");
         await Browser.CheckAsync(b, "review-queue");
         await proposal.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
-        await b.WaitForURLAsync(new Regex("/review\\?decided="));
+        await b.WaitForURLAsync(new Regex("/review\\?decided="), new() { WaitUntil = WaitUntilState.Commit });
         (await b.GetByRole(AriaRole.Status).InnerTextAsync()).ShouldContain("approve");
 
         await b.GotoAsync(url + "/");
