@@ -41,6 +41,8 @@ public class ReviewPageStories(Browser browser) : IClassFixture<Browser>
         await a.WaitForURLAsync(new Regex($"/agreements/{id}\\?recorded="), new() { WaitUntil = WaitUntilState.Commit });
         (await a.Locator("main").InnerTextAsync()).ShouldContain("awaiting review");
         (await a.Locator("table.commitments").InnerTextAsync()).ShouldNotContain("signed");
+        await a.GotoAsync($"{url}/agreements/{id}/commitments/air-defence");
+        (await a.Locator("ul.proposals").InnerTextAsync()).ShouldContain("awaiting review");
         // A sees their own proposal in the queue, but no buttons to decide it.
         await a.GotoAsync($"{url}/review?agreement={id}");
         (await a.Locator("article.proposal").InnerTextAsync()).ShouldContain("Your own proposal");
