@@ -10,6 +10,7 @@
 #   tracker import                     BENCH_IMPORT_STATEMENTS statements in one JSON Lines file, events/s
 #   Tracker.Benchmarks webhooks        1-client recording with 0 and 100 subscriptions (changes/s, ratio), and
 #                                      change -> delivery latency p50/p95 (BENCH_WEBHOOK_SUBSCRIPTIONS)
+#   Tracker.Benchmarks review          1-client recording where review is required vs not (ratio)
 #   pg-baseline -n N                   COPY of as many JSONB rows, rows/s
 # The baseline script lives beside the repository (../shared/bench/pg-baseline), as in CI.
 set -euo pipefail
@@ -190,6 +191,10 @@ echo "Webhooks: recording with none and with $webhook_subscriptions subscription
 settle
 dotnet "$load" webhooks --url "$url" --token "$token" --seconds "$secs" --subscriptions "$webhook_subscriptions" | record \
   || errors=1
+# Four-eyes review: 1-client recording on an agreement that requires review (proposals) against one that does not.
+echo "Review: recording with and without review required, $secs s each…" >&2
+settle
+dotnet "$load" review --url "$url" --token "$token" --seconds "$secs" | record || errors=1
 settle
 # Only its COPY figure is used; pgbench's part is kept to a second.
 with_pg "$baseline" -c 1 -t 1 -n "$statements" | tag pg-copy | record
@@ -219,6 +224,9 @@ line(f"record, 1 client, {h['subscriptions']} webhooks", "changes/s", h["record_
      f"{h['duplicates']} duplicates, the last {h['drain_s_after_load']} s after the load")
 print(f"{'webhook latency, loaded':<32} {'p50/p95 ms':<10} {h['loaded_p50_ms']:>10} {h['loaded_p95_ms']:>10}   change -> POST arrival, under the closed loop")
 print(f"{'webhook latency, 2 changes/s':<32} {'p50/p95 ms':<10} {h['paced_p50_ms']:>10} {h['paced_p95_ms']:>10}   max {h['paced_max_ms']} ms; target p95 < 2000")
+r = by["review"]
+line("record, 1 client, review", "req/s", r["record_per_s_with"], r["record_per_s_without"],
+     f"proposals (202) against plain records in the same run (target ratio >= 1.0); median {r['median_ms_with']} vs {r['median_ms_without']} ms")
 for r in rows:
     if r["measure"] == "registry-search":
         print(f"{'registry: ' + r['probe']:<32} {'p95 ms':<10} {r['p95_ms']:>10} {50:>10} {r['p95_ms'] / 50:>8.3f}   p50 {r['p50_ms']} ms; baseline = the 50 ms target")

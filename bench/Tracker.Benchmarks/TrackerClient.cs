@@ -19,15 +19,13 @@ public sealed class TrackerClient(HttpClient http)
         return http;
     }
 
-    /// <summary>Opens an agreement with one commitment for the statements to assert.</summary>
-    public async Task OpenAsync(string agreementId)
+    /// <summary>Opens an agreement with one commitment for the statements to assert (<paramref name="review"/>: "required"
+    /// makes every statement a proposal).</summary>
+    public async Task OpenAsync(string agreementId, string? review = null)
     {
-        await PostOrThrowAsync("/api/agreements", new
-        {
-            agreementId,
-            title = "Benchmark agreement",
-            parties = new[] { "UKR", "FRA" },
-        });
+        await PostOrThrowAsync("/api/agreements", review is null
+            ? new { agreementId, title = "Benchmark agreement", parties = new[] { "UKR", "FRA" } }
+            : new { agreementId, title = "Benchmark agreement", parties = new[] { "UKR", "FRA" }, review });
         await PostOrThrowAsync($"/api/agreements/{agreementId}/commitments", new
         {
             commitmentId = Commitment,

@@ -13,19 +13,31 @@ namespace Tracker.Agreements;
 public sealed class Agreement
 {
     public AgreementHeader Header { get; }
+    /// <summary>Approved statements only (every statement, where review is not required): what the status rule reads.</summary>
     public List<StatementEntry> Statements { get; }
+    /// <summary>The latest proposal on each statement that has had one (<see cref="StatementProposal"/>), by statement key.
+    /// Nothing that reads <see cref="Statements"/> sees them.</summary>
+    public Dictionary<string, StatementProposal> Proposals { get; }
 
-    public Agreement() : this(new AgreementHeader(), []) { }
+    public Agreement() : this(new AgreementHeader(), [], []) { }
 
-    private Agreement(AgreementHeader header, List<StatementEntry> statements)
+    private Agreement(AgreementHeader header, List<StatementEntry> statements, Dictionary<string, StatementProposal> proposals)
     {
         Header = header;
         Statements = statements;
+        Proposals = proposals;
     }
 
-    /// <summary>The stored header and statements, in record order.</summary>
-    public static Agreement Assemble(AgreementHeader header, IEnumerable<StatementEntry> statements) =>
-        new(header, statements.OrderBy(s => s.Recorded.Version).ToList());
+    /// <summary>The stored header, statements and proposals, statements in record order.</summary>
+    public static Agreement Assemble(AgreementHeader header, IEnumerable<StatementEntry> statements,
+        IEnumerable<StatementProposal>? proposals = null) =>
+        new(header, statements.OrderBy(s => s.Recorded.Version).ToList(),
+            (proposals ?? []).ToDictionary(p => p.Key, StringComparer.Ordinal));
+
+    public bool ReviewRequired => Header.ReviewRequired;
+
+    /// <summary>The latest proposal on the statement, decided or not.</summary>
+    public StatementProposal? Proposal(Guid statementId) => Proposals.GetValueOrDefault(StatementEntry.KeyOf(Id, statementId));
 
     public string Id => Header.Id;
     public long Version => Header.Version;
@@ -55,13 +67,15 @@ public sealed class Agreement
     }
 
     /// <summary>What the agreement will look like once these events are stored (record metadata aside).</summary>
-    public static Agreement Simulate(Agreement? state, IReadOnlyList<object> events)
+    /// <param name="by">Who will record them: a proposal simulated here is the importer's own to nobody else.</param>
+    public static Agreement Simulate(Agreement? state, IReadOnlyList<object> events, string? by = null)
     {
         var version = state?.Version ?? 0;
         IEnumerable<IEvent> Wrapped() => events.Select(data =>
         {
             var e = (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(data.GetType()), data)!;
             e.Version = ++version;
+            e.UserName = by;
             return e;
         });
         if (state is null) return Agreement.Fold(Wrapped())!;
@@ -83,6 +97,10 @@ public sealed class Agreement
                 break;
             case IEvent<StatementRetracted> retracted:
                 Statement(retracted.Data.StatementId)?.Retract(retracted);
+                break;
+            default:
+                StatementProposalProjection.Evolve(Proposals, e,
+                    key => Statements.FirstOrDefault(s => s.Key == key)?.Current);
                 break;
         }
     }

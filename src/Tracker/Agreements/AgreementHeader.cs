@@ -17,6 +17,8 @@ public sealed class AgreementHeader
     public Recording Opened { get; set; } = Recording.Unknown;
     public Recording LastActivity { get; set; } = Recording.Unknown;
     public List<Commitment> Commitments { get; set; } = [];
+    /// <summary>Four-eyes review (<see cref="AgreementReviewSet"/>): statements count once a second person approved them.</summary>
+    public bool ReviewRequired { get; set; }
 
     public void Apply(IEvent<AgreementOpened> e)
     {
@@ -40,6 +42,15 @@ public sealed class AgreementHeader
     public void Apply(IEvent<StatementRecorded> e) => Touch(e);
     public void Apply(IEvent<StatementCorrected> e) => Touch(e);
     public void Apply(IEvent<StatementRetracted> e) => Touch(e);
+    public void Apply(IEvent<AgreementReviewSet> e)
+    {
+        ReviewRequired = e.Data.Required;
+        Touch(e);
+    }
+    public void Apply(IEvent<StatementProposed> e) => Touch(e);
+    public void Apply(IEvent<CorrectionProposed> e) => Touch(e);
+    public void Apply(IEvent<RetractionProposed> e) => Touch(e);
+    public void Apply(IEvent<StatementReviewed> e) => Touch(e);
 
     public Commitment? Commitment(string commitmentId) =>
         Commitments.FirstOrDefault(c => string.Equals(c.Id, commitmentId, StringComparison.Ordinal));
@@ -51,6 +62,7 @@ public sealed class AgreementHeader
         {
             case IEvent<AgreementOpened> opened: Apply(opened); break;
             case IEvent<CommitmentAdded> added: Apply(added); break;
+            case IEvent<AgreementReviewSet> review: Apply(review); break;
             default: Touch(e); break;
         }
     }

@@ -68,6 +68,24 @@ public partial class AuditTrailProjection : EventProjection
                 entry.StatementId = retracted.StatementId;
                 entry.Reason = retracted.Reason;
                 break;
+            case StatementProposed proposed:
+                entry.StatementId = proposed.StatementId;
+                entry.CommitmentIds = proposed.Content.Assertions.Select(a => a.CommitmentId).ToList();
+                break;
+            case CorrectionProposed proposed:
+                entry.StatementId = proposed.StatementId;
+                entry.Reason = proposed.Reason;
+                entry.Fields = [.. proposed.Changes.ChangedFields()];
+                entry.CommitmentIds = proposed.Changes.Assertions?.Select(a => a.CommitmentId).ToList() ?? [];
+                break;
+            case RetractionProposed proposed:
+                entry.StatementId = proposed.StatementId;
+                entry.Reason = proposed.Reason;
+                break;
+            case StatementReviewed reviewed:
+                entry.StatementId = reviewed.StatementId;
+                entry.Reason = reviewed.Reason;
+                break;
             // Registry streams (actor:CODE, person:id) are audited like agreements; their reasons are kept.
             case Registry.Actors.ActorRenamed renamed:
                 entry.Reason = renamed.Reason;

@@ -15,6 +15,10 @@ public class ImportInput : TrackerInput
 
     [Description("Who the events are recorded as (default: cli:<OS user>)"), FlagAlias("user", 'u')]
     public string? UserFlag { get; set; }
+
+    [Description("Where review is required, approve what the lines propose at once, recorded as pre-approved " +
+                 "(--user must be an administrator)"), FlagAlias("pre-approved", true)]
+    public bool PreApprovedFlag { get; set; }
 }
 
 [Description("Import statements and agreements from JSON Lines or CSV; any invalid line and nothing is imported", Name = "import")]
@@ -32,13 +36,18 @@ public class ImportCommand : JasperFxAsyncCommand<ImportInput>
         using var host = await input.BuildHost().StartedForCommandAsync();
         var importer = host.Services.GetRequiredService<Importer>();
         var author = new Author(input.UserFlag ?? CliUser.Name, $"import-{Guid.NewGuid():N}");
+        if (input.PreApprovedFlag && !await Security.UserAdministration.IsActiveAdminAsync(host.Services, author.UserName))
+        {
+            Console.Error.WriteLine($"import: --pre-approved: '{author.UserName}' is not an administrator (give --user an admin's name); nothing was imported.");
+            return false;
+        }
         var progress = Console.IsErrorRedirected ? null : new Progress<int>(n => Console.Error.Write($"\r{n:N0} lines…"));
         var started = System.Diagnostics.Stopwatch.StartNew();
 
         ImportResult result;
         try
         {
-            result = await importer.ImportAsync(input.Files, author, progress, input.DryRunFlag);
+            result = await importer.ImportAsync(input.Files, author, progress, input.DryRunFlag, preApproved: input.PreApprovedFlag);
         }
         catch (ImportConflictException e)
         {

@@ -16,8 +16,8 @@ public static class TrackerHelp
     [
         ("Recording (analysts; every event is recorded as --user, default cli:<OS user>)",
         [
-            ("open", null), ("add-commitment", null), ("record", null), ("correct", null), ("retract", null), ("import", null),
-            ("actors", null), ("people", null),
+            ("open", null), ("add-commitment", null), ("record", null), ("correct", null), ("retract", null), ("review", null),
+            ("import", null), ("actors", null), ("people", null),
         ]),
         ("Reading", [("report", null), ("history", null), ("audit", null), ("feed", null), ("export", null)]),
         ("Operating",

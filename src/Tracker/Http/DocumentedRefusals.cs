@@ -25,7 +25,7 @@ public sealed class DocumentedRefusals : IHttpPolicy
                 .Select(a => a.Policy).ToList();
             var statuses = new List<(int Status, Type Type)>();
             if (!anonymous) statuses.Add((StatusCodes.Status401Unauthorized, typeof(ProblemDetails)));
-            if (policies.Any(p => p is Roles.Policies.CanWrite or Roles.Policies.CanAdminister))
+            if (policies.Any(p => p is Roles.Policies.CanWrite or Roles.Policies.CanReview or Roles.Policies.CanAdminister))
                 statuses.Add((StatusCodes.Status403Forbidden, typeof(ProblemDetails)));
             if (chain.HasRequestType)
             {

@@ -24,6 +24,9 @@ public static class Problems
     public static IResult NotFound(string what) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: what);
 
+    public static IResult Forbidden(string what) =>
+        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: what);
+
     public static IResult Conflict(string detail, long currentVersion) =>
         Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail,
             extensions: new Dictionary<string, object?> { ["currentVersion"] = currentVersion });
@@ -36,6 +39,7 @@ public static class Problems
         AlreadyDone done => Results.Ok(body(done.Version)),
         Rejected { Kind: RejectionKind.Invalid } r => Invalid(r.Errors),
         Rejected { Kind: RejectionKind.NotFound } r => NotFound(Detail(r)),
+        Rejected { Kind: RejectionKind.Forbidden } r => Forbidden(Detail(r)),
         Rejected r => Conflict(Detail(r), result.Version),
         _ => throw new InvalidOperationException("unknown outcome"),
     });
@@ -45,6 +49,7 @@ public static class Problems
     {
         RejectionKind.Invalid => StatusCodes.Status400BadRequest,
         RejectionKind.NotFound => StatusCodes.Status404NotFound,
+        RejectionKind.Forbidden => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status409Conflict,
     };
 

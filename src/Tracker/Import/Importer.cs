@@ -33,8 +33,10 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
     public const int BatchSize = 5000;
     private const int MaxErrors = 1000;
 
+    /// <param name="preApproved">An administrator's import: where review is required, what its lines propose is approved
+    /// at once, recorded as pre-approved (<see cref="ReviewStatement.PreApproved"/>). The caller checks the role.</param>
     public async Task<ImportResult> ImportAsync(IReadOnlyList<string> files, Author author, IProgress<int>? progress = null,
-        bool dryRun = false, CancellationToken ct = default)
+        bool dryRun = false, CancellationToken ct = default, bool preApproved = false)
     {
         var today = Today.Anywhere(clock);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -42,7 +44,7 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         // A dry run appends nothing for agreement lines (nearly all of a file), and so takes no event sequence numbers
         // for them: numbers taken and never committed are a gap the async daemon waits on. See ApplyRegistryAsync
         // for the registry's lines.
-        var run = new Run(today, author, dryRun ? new WouldBeWritten() : null);
+        var run = new Run(today, author, dryRun ? new WouldBeWritten() : null) { PreApproved = preApproved };
         var batch = new List<ImportLine>(BatchSize);
         try
         {
@@ -99,6 +101,7 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         public WouldBeWritten? DryRun { get; } = dryRun;
         public int Lines, Appended, Present;
         public bool RegistryTurnHeld;
+        public bool PreApproved { get; init; }
         public List<ImportError> Errors { get; } = [];
 
         public void Fail(ImportLine line, IEnumerable<FieldError> errors) =>
@@ -147,14 +150,16 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         var query = session.CreateBatchQuery();
         var headersLoading = query.LoadMany<AgreementHeader>().ById(agreementIds);
         var statementsLoading = query.LoadMany<StatementEntry>().ById(statementKeys);
+        var proposalsLoading = query.LoadMany<StatementProposal>().ById(statementKeys);
         await query.Execute(ct);
+        var proposals = (await proposalsLoading).ToLookup(p => p.AgreementId, StringComparer.Ordinal);
         IReadOnlyList<AgreementHeader> headers = await headersLoading;
         IReadOnlyList<StatementEntry> stored = await statementsLoading;
         if (run.DryRun is { } written)
             (headers, stored) = (written.Headers(agreementIds, headers), written.Statements(statementKeys, stored));
         var statements = stored.ToLookup(s => s.AgreementId, StringComparer.Ordinal);
         var states = headers.ToDictionary(h => h.Id,
-            h => (Start: h.Version, State: (Agreement?)Agreement.Assemble(h, statements[h.Id])), StringComparer.Ordinal);
+            h => (Start: h.Version, State: (Agreement?)Agreement.Assemble(h, statements[h.Id], proposals[h.Id])), StringComparer.Ordinal);
 
         // The batch's actor codes and people, resolved in the registry at once (registry lines earlier in the file included).
         var actors = await Registry.RegistryReads.DirectoryAsync(transaction.Connection!, transaction,
@@ -162,12 +167,13 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         var pending = new Dictionary<string, List<object>>(StringComparer.Ordinal);
         foreach (var line in batch)
         {
-            var command = line.Command!;
+            var command = IAuthoredCommand.Stamp(line.Command!, run.Author.UserName);
             var (start, state) = states.TryGetValue(command.AgreementId, out var known) ? known : (0L, (Agreement?)null);
             switch (command.Decide(state, run.Today, actors))
             {
-                case Accepted accepted:
-                    states[command.AgreementId] = (start, Agreement.Simulate(state, accepted.Events));
+                case Accepted decided:
+                    var accepted = run.PreApproved ? new Accepted(ReviewStatement.PreApproved(decided.Events)) : decided;
+                    states[command.AgreementId] = (start, Agreement.Simulate(state, accepted.Events, run.Author.UserName));
                     if (!pending.TryGetValue(command.AgreementId, out var events)) pending[command.AgreementId] = events = [];
                     events.AddRange(accepted.Events);
                     run.Appended += accepted.Events.Count;

@@ -172,6 +172,9 @@ public static class TrackerHost
         // changes and not the agreement's whole history (see Agreement).
         opts.Projections.Snapshot<AgreementHeader>(SnapshotLifecycle.Inline);
         opts.Projections.Add<StatementEntryProjection>(ProjectionLifecycle.Inline);
+        // Four-eyes review: the latest proposal on each statement (the review queue; see StatementProposalProjection).
+        opts.Projections.Add(new StatementProposalProjection(), ProjectionLifecycle.Inline, StatementProposalProjection.ProjectionName,
+            o => o.DeleteViewTypeOnTeardown<StatementProposal>());
         // The portfolio: statuses on both clocks, transitions and counts as indexed tables (see PortfolioProjection).
         opts.Projections.Add(new PortfolioProjection(), ProjectionLifecycle.Inline, PortfolioProjection.ProjectionName, o =>
         {
@@ -204,6 +207,8 @@ public static class TrackerHost
             .Index(x => x.Sequence);
         opts.Schema.For<ApiUser>().UniqueIndex(x => x.TokenHash);
         opts.Schema.For<StatementEntry>().Index(x => x.AgreementId);
+        opts.Schema.For<StatementProposal>().Index(x => x.AgreementId).Index(x => x.State).Index(x => x.ProposedBy)
+            .Index(x => x.ProposedAt);
         opts.Schema.For<CommitmentFile>();
         opts.Schema.For<StatementRoute>();
     }

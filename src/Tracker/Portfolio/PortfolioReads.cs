@@ -37,7 +37,7 @@ public sealed class PortfolioReads(ReportDataSource sources)
         var rows = new List<StatusReportRow>(paging.Size);
         await foreach (var row in StatusRowsAsync(conn, filter, clocks, day, paging, ct)) rows.Add(row);
         return new StatusReport(clocks.AsOf, clocks.KnownAt, now, filter, rows, totals, totals.Values.Sum(), paging.Page,
-            paging.Size);
+            paging.Size) { AwaitingReview = await AwaitingReviewCount.OfAsync(conn, rows, ct) };
     }
 
     /// <summary>The whole report, streamed: its head (totals) first, then every row as the database returns it.</summary>
@@ -228,7 +228,7 @@ public sealed class PortfolioReads(ReportDataSource sources)
     {
         var parameters = new List<NpgsqlParameter>();
         // Now: the small table of current answers (it has no target dates). Otherwise the status rows on those clocks.
-        var (table, where) = clocks == Clocks.Now && filter is { Overdue: null, Speaker: null, Actor: null }
+        var (table, where) = clocks == Clocks.Now && filter is { Overdue: null, Speaker: null, Actor: null, AwaitingReview: null }
             ? ($"{Schema}.portfolio_now s", FilterWhere(filter, clocks, day, parameters, ["true"]))
             : ($"{Schema}.portfolio_status s", StatusWhere(filter, clocks, day, parameters));
         await using var cmd = Command(conn,
@@ -395,7 +395,7 @@ public sealed class PortfolioReads(ReportDataSource sources)
         FilterWhere(filter, clocks, day, parameters, [StatusClocks(clocks, parameters)]);
 
     /// <summary>
-    /// The filters, over any table with agreement_id, category and stage (aliased s); overdue, speaker and actor only
+    /// The filters, over any table with agreement_id, category and stage (aliased s); overdue, speaker, actor and review only
     /// over status rows (<see cref="CommitmentStatus.IsOverdueOn"/>, written again in SQL).
     /// </summary>
     private static string FilterWhere(StatusReportFilter filter, Clocks clocks, DateOnly day, List<NpgsqlParameter> parameters,
@@ -430,6 +430,8 @@ public sealed class PortfolioReads(ReportDataSource sources)
             where.Add("s.stage = @stage");
             parameters.Add(new("stage", stage.Name()));
         }
+        if (filter.AwaitingReview is { } awaiting)
+            where.Add((awaiting ? "" : "not ") + AwaitingReviewCount.Commitments);
         if (filter.Contested is { } contested)
         {
             where.Add("s.contested = @contested");

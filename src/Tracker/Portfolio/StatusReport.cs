@@ -5,7 +5,10 @@ namespace Tracker.Portfolio;
 /// <param name="Speaker">Words that start words of the name (or role) of a speaker of a statement about the commitment.</param>
 /// <param name="Actor">The actor a speaker of a statement about the commitment speaks for.</param>
 public sealed record StatusReportFilter(string? Agreement = null, string? Party = null, Category? Category = null,
-    Stage? Stage = null, bool? Contested = null, bool? Overdue = null, string? Speaker = null, string? Actor = null)
+    Stage? Stage = null, bool? Contested = null, bool? Overdue = null, string? Speaker = null, string? Actor = null,
+    /// <summary>Only commitments with statements awaiting review now (<c>review=awaiting</c>), whatever the clocks.</summary>
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    bool? AwaitingReview = null)
 {
     /// <summary>The words of a speaker filter, each matched as the start of a word of the speaker's name or role.</summary>
     public static IReadOnlyList<string> SpeakerWords(string speaker) =>
@@ -94,6 +97,11 @@ public sealed record StatusReport(
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public StatusReportHead Head => new(AsOf, KnownAt, GeneratedAt, Filter, TotalsByStage);
+
+    /// <summary>Per commitment of this page, how many proposals on its statements await review now (four-eyes review);
+    /// absent when none do.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<AwaitingReviewCount>? AwaitingReview { get; init; }
 
     /// <summary>
     /// The report computed in memory from folded agreements: the definition the portfolio tables are tested against,

@@ -15,13 +15,18 @@ namespace Tracker.Reports;
 /// </summary>
 public static class ReportEndpoints
 {
-    [EndpointSummary("The portfolio status report (filters agreement, party, category, stage, contested, overdue, speaker, actor; format json (paged), md, csv, html, xlsx)"), WolverineGet("/api/reports/status")]
+    [EndpointSummary("The portfolio status report (filters agreement, party, category, stage, contested, overdue, speaker, actor, review=awaiting; format json (paged), md, csv, html, xlsx)"), WolverineGet("/api/reports/status")]
     public static async Task<Reported<StatusReport>> Status(PortfolioReads portfolio, Npgsql.NpgsqlDataSource dataSource, TimeProvider clock, string? agreement, string? party,
         string? category, string? stage, string? contested, string? overdue, string? speaker, string? actor, string? asOf, string? knownAt,
-        string? format, int? page, int? pageSize, CancellationToken ct)
+        string? format, int? page, int? pageSize, string? review, CancellationToken ct)
     {
         var (errors, request) = await ReportRequests.ParseStatusAsync(dataSource, new(agreement, party, category, stage, contested, overdue, speaker, actor),
             asOf, knownAt, format, ReportFormat.Json, ct);
+        if (ReportRequests.Given(review) is { } awaiting)
+        {
+            if (awaiting == Agreements.ProposalStates.Awaiting) request = request is null ? null : request with { Filter = request.Filter with { AwaitingReview = true } };
+            else errors.Add(new FieldError("review", $"'{awaiting}' is not a review filter; the one there is: awaiting"));
+        }
         var paging = PagingFor(request?.Format, page, pageSize, errors);
         await portfolio.CheckAgreementAsync(request?.Filter, errors, ct);
         if (errors.Count > 0) return new(Problems.Invalid(errors));

@@ -47,11 +47,12 @@ public static class TrackerAuthentication
         // The default policy, applied to every endpoint without its own, is "can read": being signed in is not
         // enough, since an identity provider may vouch for people who hold no Tracker role at all.
         var canRead = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder()
-            .RequireRole(Roles.Reader, Roles.Analyst, Roles.Admin).Build();
+            .RequireRole(Roles.Readers).Build();
         services.AddAuthorizationBuilder()
             .SetDefaultPolicy(canRead)
             .AddPolicy(Roles.Policies.CanRead, canRead)
-            .AddPolicy(Roles.Policies.CanWrite, p => p.RequireRole(Roles.Analyst, Roles.Admin))
+            .AddPolicy(Roles.Policies.CanWrite, p => p.RequireRole(Roles.Writers))
+            .AddPolicy(Roles.Policies.CanReview, p => p.RequireRole(Roles.ReviewersOf(configuration)))
             .AddPolicy(Roles.Policies.CanAdminister, p => p.RequireRole(Roles.Admin));
         return services;
     }

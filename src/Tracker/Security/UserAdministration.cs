@@ -51,6 +51,13 @@ public sealed partial class UserAdministration(IDocumentStore store, NpgsqlDataS
         }, ct);
     }
 
+    /// <summary>Whether the name is an API user's, not revoked, with the admin role (an import marked pre-approved).</summary>
+    public static async Task<bool> IsActiveAdminAsync(IServiceProvider services, string name, CancellationToken ct = default)
+    {
+        await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
+        return await session.LoadAsync<ApiUser>(name, ct) is { RevokedAt: null, Role: Roles.Admin };
+    }
+
     public async Task<IReadOnlyList<ApiUser>> ListAsync(CancellationToken ct = default)
     {
         await using var session = store.QuerySession();

@@ -51,8 +51,8 @@ public static class WorkbenchSetup
             };
         });
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Read, p => p.AddAuthenticationSchemes(Scheme).RequireRole(Roles.Reader, Roles.Analyst, Roles.Admin))
-            .AddPolicy(Policies.Write, p => p.AddAuthenticationSchemes(Scheme).RequireRole(Roles.Analyst, Roles.Admin));
+            .AddPolicy(Policies.Read, p => p.AddAuthenticationSchemes(Scheme).RequireRole(Roles.Readers))
+            .AddPolicy(Policies.Write, p => p.AddAuthenticationSchemes(Scheme).RequireRole(Roles.Writers));
         return services;
     }
 

@@ -40,7 +40,7 @@ public class VerbFlagTests
     {
         Verbs().Select(v => (string)v[0]).ShouldBe(
             ["actors", "add-commitment", "audit", "checkpoint", "correct", "digest", "export", "feed", "history", "import", "migrate", "migrations-new", "open", "people", "portfolio", "record",
-             "report", "retract", "users", "verify"], ignoreOrder: true);
+             "report", "retract", "review", "users", "verify"], ignoreOrder: true);
         var report = FlagsOf(typeof(ReportCommand)).Where(f => !f.LongFormOnly).ToDictionary(f => f.ShortForm, f => f.LongForm);
         report["-f"].ShouldBe("--format");
         report["-a"].ShouldBe("--agreement");

@@ -118,6 +118,7 @@ public class ApiContractTests(TrackerApp app)
             C(404, "unknown agreement", w => w.Post($"/api/agreements/{w.Unique("nope")}/statements", Api.Statement(Commitment, "signed"))),
             C(409, "same id, other content", w => w.Post($"/api/agreements/{w.AgreementId}/statements", With(w.Recorded, "quote", "Something else."))),
             C(409, "a stale If-Match", w => w.Post($"/api/agreements/{w.AgreementId}/statements", Api.Statement(Commitment, "signed"), ifMatch: "\"1\"")),
+            C(202, "proposed where review is required", w => w.Reviewed((a, _) => w.Post($"/api/agreements/{a}/statements", Api.Statement(Commitment, "signed")))),
         ],
         ["GET /api/agreements/{agreementId}/statements/{statementId}"] =
         [
@@ -128,6 +129,7 @@ public class ApiContractTests(TrackerApp app)
         ["POST /api/agreements/{agreementId}/statements/{statementId}/corrections"] =
         [
             C(201, "correct", w => w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/corrections", w.Correction)),
+            C(202, "proposed where review is required", w => w.Reviewed((a, st) => w.Post($"/api/agreements/{a}/statements/{st}/corrections", w.Correction), approved: true)),
             C(200, "the same again", async w =>
             {
                 await w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/corrections", w.Correction);
@@ -144,6 +146,7 @@ public class ApiContractTests(TrackerApp app)
         ["POST /api/agreements/{agreementId}/statements/{statementId}/retraction"] =
         [
             C(201, "retract", w => w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/retraction", new { reason = "a hoax" })),
+            C(202, "proposed where review is required", w => w.Reviewed((a, st) => w.Post($"/api/agreements/{a}/statements/{st}/retraction", new { reason = "a hoax" }), approved: true)),
             C(200, "the same again", async w =>
             {
                 await w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/retraction", new { reason = "a hoax" });
@@ -337,6 +340,30 @@ public class ApiContractTests(TrackerApp app)
                 var (subscription, delivery) = await w.DeliveryAsync(delivered: true);
                 return await w.Post($"/api/subscriptions/{subscription}/deliveries/{delivery}/retry", null);
             }),
+        ],
+        ["POST /api/agreements/{agreementId}/statements/{statementId}/review"] =
+        [
+            C(201, "approve", w => w.Reviewed((a, st) => w.Post($"/api/agreements/{a}/statements/{st}/review", new { decision = "approve" }, w.SecondAnalyst))),
+            C(400, "return without a reason", w => w.Reviewed((a, st) => w.Post($"/api/agreements/{a}/statements/{st}/review", new { decision = "return" }, w.SecondAnalyst))),
+            C(403, "the proposer's own", w => w.Reviewed((a, st) => w.Post($"/api/agreements/{a}/statements/{st}/review", new { decision = "approve" }))),
+            C(404, "no proposal", w => w.Post($"/api/agreements/{w.AgreementId}/statements/{w.StatementId}/review", new { decision = "approve" }, w.SecondAnalyst)),
+            C(409, "decided already", w => w.Reviewed(async (a, st) =>
+            {
+                await w.Post($"/api/agreements/{a}/statements/{st}/review", new { decision = "reject", reason = "no such meeting" }, w.SecondAnalyst);
+                return await w.Post($"/api/agreements/{a}/statements/{st}/review", new { decision = "approve" }, w.Admin);
+            })),
+        ],
+        ["GET /api/reviews"] =
+        [
+            C(200, "the queue", w => w.Get($"/api/reviews?state=awaiting&agreement={w.AgreementId}&pageSize=5")),
+            C(400, "an unknown state", w => w.Get("/api/reviews?state=pending")),
+        ],
+        ["POST /api/agreements/{agreementId}/review"] =
+        [
+            C(201, "require review", w => w.Post($"/api/agreements/{w.AgreementId}/review", new { review = "required" }, w.Admin)),
+            C(200, "as it is", w => w.Post($"/api/agreements/{w.AgreementId}/review", new { review = "none" }, w.Admin)),
+            C(400, "not a policy", w => w.Post($"/api/agreements/{w.AgreementId}/review", new { review = "sometimes" }, w.Admin)),
+            C(404, "unknown agreement", w => w.Post($"/api/agreements/{w.Unique("nope")}/review", new { review = "required" }, w.Admin)),
         ],
         ["GET /api/feed"] =
         [
@@ -579,6 +606,20 @@ public class ApiContractTests(TrackerApp app)
         };
 
         public string SecondAnalyst => app.SecondAnalystToken;
+
+        /// <summary>An agreement that requires review, with a statement the analyst proposed (approved by the second
+        /// analyst when <paramref name="approved"/>).</summary>
+        public async Task<Answer> Reviewed(Func<string, string, Task<Answer>> then, bool approved = false)
+        {
+            var id = Unique("rv");
+            await Post("/api/agreements", new { agreementId = id, title = "T", parties = new[] { "UKR", "FRA" }, review = "required" });
+            await Post($"/api/agreements/{id}/commitments", new { commitmentId = Commitment, title = "J", category = "air-defence" });
+            var statementId = Guid.NewGuid();
+            (await Post($"/api/agreements/{id}/statements", Api.Statement(Commitment, "announced", id: statementId))).Status.ShouldBe(202);
+            if (approved)
+                (await Post($"/api/agreements/{id}/statements/{statementId}/review", new { decision = "approve" }, SecondAnalyst)).Status.ShouldBe(201);
+            return await then(id, statementId.ToString());
+        }
 
         public Task<Answer> Get(string url, string? token = null) => Send(url, null, token, null, "GET");
 

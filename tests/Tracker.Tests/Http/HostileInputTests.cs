@@ -67,11 +67,18 @@ public class HostileInputTests(TrackerApp app)
             new { commitmentId = Commitment, title = "Joint production", category = "air-defence" });
         await api.Send(HttpMethod.Post, $"/api/agreements/{Agreement}/statements",
             Support.Api.Statement(Commitment, "raised", id: StatementId));
+        // A proposal awaiting review, proposed by the analyst these cases run as: a review that got through would be theirs (403).
+        await api.Send(HttpMethod.Post, "/api/agreements",
+            new { agreementId = Reviewed, title = "Hostile reviewed", parties = new[] { "UKR", "FRA" }, review = "required" });
+        await api.Send(HttpMethod.Post, $"/api/agreements/{Reviewed}/commitments",
+            new { commitmentId = Commitment, title = "Joint production", category = "air-defence" });
+        await api.Send(HttpMethod.Post, $"/api/agreements/{Reviewed}/statements", Support.Api.Statement(Commitment, "raised", id: StatementId));
         // Subscriptions filter on an agreement nothing is written to: a hostile body accepted by mistake sends nothing.
         await api.Send(HttpMethod.Post, "/api/agreements", new { agreementId = QuietAgreement, title = "Quiet", parties = new[] { "UKR", "FRA" } });
     }
 
     private const string QuietAgreement = "hostile-quiet";
+    private const string Reviewed = "hostile-reviewed";
 
     private async Task<long> EventCountAsync()
     {
@@ -125,6 +132,11 @@ public class HostileInputTests(TrackerApp app)
             ["roles"] = new JsonArray(new JsonObject { ["role"] = "Minister", ["actor"] = "UKR", ["from"] = "2020-01-01" }),
         }),
         new("person role", "/api/people/hostile-person/roles", new JsonObject { ["role"] = "Minister", ["actor"] = "UKR" }),
+        new("review", $"/api/agreements/{Reviewed}/statements/{StatementId}/review", new JsonObject
+        {
+            ["decision"] = "return", ["reason"] = "the source says otherwise",
+        }),
+        new("review policy", $"/api/agreements/{Agreement}/review", new JsonObject { ["review"] = "none" }, "admin"),
         new("follow", "/api/watchlist", new JsonObject
         {
             ["agreement"] = QuietAgreement, ["party"] = "UKR", ["category"] = "air-defence", ["reaches"] = "signed",
@@ -143,7 +155,7 @@ public class HostileInputTests(TrackerApp app)
         $"/api/agreements/{Agreement}/commitments/{Commitment}/history", $"/api/agreements/{Agreement}/statements",
         $"/api/agreements/{Agreement}/statements/{StatementId}", "/api/reports/status", "/api/reports/changes", "/api/audit",
         "/api/users", "/api/actors", "/api/actors/FRA", "/api/people", "/api/people/hostile-person",
-        "/api/subscriptions", $"/api/subscriptions/{Guid.Empty}/deliveries", "/api/feed", "/api/watchlist",
+        "/api/subscriptions", $"/api/subscriptions/{Guid.Empty}/deliveries", "/api/feed", "/api/watchlist", "/api/reviews",
     ];
 
     /// <summary>Every string-valued leaf of a body, as (path, setter) pairs.</summary>
@@ -320,7 +332,8 @@ public class HostileInputTests(TrackerApp app)
         {
             Add($"GET {read}: asOf U+0000", "GET", $"{read}?asOf=%00", null);
             Add($"GET {read}: unknown parameter with U+0000", "GET", $"{read}?x=a%00b", null);
-            if (read is "/api/feed" or "/api/watchlist") continue; // no clocks: the feed is in commit order, follows are now
+            // No clocks: the feed is in commit order, follows and the review queue are now.
+            if (read is "/api/feed" or "/api/watchlist" or "/api/reviews") continue;
             Add($"GET {read}: asOf month 13", "GET", $"{read}?asOf=2025-13-01", null);
             Add($"GET {read}: knownAt in a locale's format", "GET", $"{read}?knownAt=06/07/2025", null);
         }
@@ -364,6 +377,28 @@ public class HostileInputTests(TrackerApp app)
         Add("GET feed: a cursor not given out", "GET", "/api/feed?after=not-a-cursor", null);
         Add("GET feed: limit 1001", "GET", "/api/feed?limit=1001", null);
         Add("GET feed: party unknown", "GET", "/api/feed?party=nowhere-land", null);
+        var review = Writes.Single(w => w.Name == "review");
+        Add("review: decision unknown", "POST", review.Url, With(review.Valid, "decision", "merge"));
+        Add("review: return without a reason", "POST", review.Url, Without(review.Valid, "reason"));
+        Add("review: reject with a blank reason", "POST", review.Url, new JsonObject { ["decision"] = "reject", ["reason"] = "  " }.ToJsonString());
+        Add("review: one's own proposal", "POST", review.Url, With(review.Valid, "decision", "approve"));
+        Add("review: as a reader", "POST", review.Url, review.Valid.ToJsonString(), token: "reader");
+        Add("review: a statement without a proposal", "POST", $"/api/agreements/{Agreement}/statements/{StatementId}/review",
+            review.Valid.ToJsonString(), token: "admin");
+        Add("review: an unknown agreement", "POST", $"/api/agreements/no-such-agreement/statements/{StatementId}/review",
+            review.Valid.ToJsonString(), token: "admin");
+        Add("review: statementId not a guid", "POST", $"/api/agreements/{Reviewed}/statements/not-a-guid/review", review.Valid.ToJsonString());
+        Add("review policy: as an analyst", "POST", $"/api/agreements/{Agreement}/review", With(Writes.Single(w => w.Name == "review policy").Valid, "review", "required"));
+        Add("review policy: sometimes", "POST", $"/api/agreements/{Agreement}/review", With(Writes.Single(w => w.Name == "review policy").Valid, "review", "sometimes"), "admin");
+        Add("open: review sometimes", "POST", "/api/agreements", Adding(open, "review", "sometimes"));
+        Add("GET status: review approved", "GET", "/api/reports/status?review=approved", null);
+        Add("GET status: review U+0000", "GET", "/api/reports/status?review=a%00", null);
+        Add("GET reviews: state bogus", "GET", "/api/reviews?state=pending", null);
+        Add("GET reviews: state U+0000", "GET", "/api/reviews?state=a%00", null);
+        Add("GET reviews: agreement bell", "GET", "/api/reviews?agreement=a%07", null);
+        Add("GET reviews: proposedBy U+0000", "GET", "/api/reviews?proposedBy=a%00", null);
+        Add("GET reviews: page 0", "GET", "/api/reviews?page=0", null);
+        Add("GET reviews: pageSize 501", "GET", "/api/reviews?pageSize=501", null);
         Add("GET users: as an analyst", "GET", "/api/users", null);
         Add("GET users: unknown token", "GET", "/api/users", null, token: "trk_made-up");
         return cases.Select(c => new object[] { c });

@@ -28,34 +28,44 @@ public class PortfolioEquivalenceTests
         ["raised", "under-examination", "announced", "signed", "binding", "in-effect", "fulfilled", "stalled", "withdrawn", "rejected"];
     private static readonly string[] Actors = ["UKR", "FRA", "DEU", ""];
 
-    internal sealed class History(IAlbaHost host, string token, Random random)
+    /// <param name="reviewerToken">A second analyst, who decides the proposals made on agreements opened with review.</param>
+    internal sealed class History(IAlbaHost host, string token, Random random, string? reviewerToken = null)
     {
         public readonly List<DateTimeOffset> Instants = [];
         public readonly List<DateOnly> Dates = [];
         private readonly Dictionary<string, List<string>> commitments = new();
         private readonly List<(string Agreement, Guid Statement)> live = [];
+        private readonly HashSet<string> reviewed = [];
+        /// <summary>Proposals awaiting a decision, and the statements they are on (no second change is proposed on those).</summary>
+        private readonly List<(string Agreement, Guid Statement, string Kind)> awaiting = [];
+        /// <summary>New statements returned to their proposer, who may correct and resubmit them.</summary>
+        private readonly List<(string Agreement, Guid Statement)> returned = [];
+        public readonly Dictionary<string, int> Decisions = new();
 
         /// <summary>A correction that changes nothing is answered 200 and appends nothing; everything else here is new.</summary>
-        public async Task Post(string url, object body, bool mayChangeNothing = false)
+        public async Task<int> Post(string url, object body, bool mayChangeNothing = false, bool proposal = false, string? as_ = null)
         {
             var result = await host.Scenario(s =>
             {
                 s.Post.Json(body).ToUrl(url);
-                s.WithBearerToken(token);
+                s.WithBearerToken(as_ ?? token);
                 s.IgnoreStatusCode();
             });
             var status = result.Context.Response.StatusCode;
-            (status == 201 || mayChangeNothing && status == 200).ShouldBeTrue($"{url}: {status} {await result.ReadAsTextAsync()}");
+            (status == (proposal ? 202 : 201) || mayChangeNothing && status == 200).ShouldBeTrue($"{url}: {status} {await result.ReadAsTextAsync()}");
+            return status;
         }
 
-        public async Task OpenAsync(string agreement, int commitmentCount)
+        public async Task OpenAsync(string agreement, int commitmentCount, bool review = false)
         {
             await Post("/api/agreements", new
             {
                 agreementId = agreement, title = $"Agreement {agreement}",
                 parties = random.Next(2) == 0 ? new[] { "UKR", "FRA" } : new[] { "UKR", "DEU", "POL" },
                 tags = new[] { random.Next(2) == 0 ? "industry" : "aid" },
+                review = review ? "required" : "none",
             });
+            if (review) reviewed.Add(agreement);
             commitments[agreement] = [];
             for (var i = 0; i < commitmentCount; i++) await AddCommitmentAsync(agreement);
         }
@@ -90,11 +100,52 @@ public class PortfolioEquivalenceTests
                 : new { commitmentId = c, stage = Stages[random.Next(Stages.Length)] })).ToArray();
         }
 
+        private bool Busy(string agreement, Guid statement) => awaiting.Any(p => p.Agreement == agreement && p.Statement == statement);
+
+        /// <summary>A reviewer's decision on a random awaiting proposal: approved (it counts from now on), returned or rejected.</summary>
+        public async Task DecideAsync()
+        {
+            var i = random.Next(awaiting.Count);
+            var (a, s, kind) = awaiting[i];
+            awaiting.RemoveAt(i);
+            var roll = random.Next(10);
+            // Every kind meets every decision early on; random after that.
+            var decidedOfKind = Decisions.Where(d => d.Key.StartsWith(kind + ":", StringComparison.Ordinal)).Sum(d => d.Value);
+            var decision = decidedOfKind < 3 ? new[] { "reject", "return", "approve" }[decidedOfKind]
+                : roll < 6 ? "approve" : roll < 8 ? "return" : "reject";
+            Decisions[$"{kind}:{decision}"] = Decisions.GetValueOrDefault($"{kind}:{decision}") + 1;
+            await Post($"/api/agreements/{a}/statements/{s}/review",
+                new { decision, reason = decision == "approve" ? null : "checked against the source" }, as_: reviewerToken);
+            switch (kind, decision)
+            {
+                case ("statement", "approve"): live.Add((a, s)); break;
+                case ("statement", "return"): returned.Add((a, s)); break;
+                case ("retraction", "approve"): live.Remove((a, s)); break;
+            }
+        }
+
         public async Task StepAsync(string[] agreements)
         {
             var agreement = agreements[random.Next(agreements.Length)];
             var roll = random.Next(100);
-            if (roll < 62 || live.Count == 0)
+            if (reviewerToken is not null && (roll < 30 && awaiting.Count > 0 || awaiting.Count > 12))
+            {
+                await DecideAsync();
+                return;
+            }
+            if (returned.Count > 0 && roll < 36)
+            {
+                // The proposer corrects a returned statement: proposed again, revised.
+                var r = returned[random.Next(returned.Count)];
+                returned.Remove(r);
+                await Post($"/api/agreements/{r.Agreement}/statements/{r.Statement}/corrections",
+                    new { correctionId = Guid.NewGuid(), reason = "as the reviewer asked", changes = new { saidOn = SaidOn(), assertions = Assertions(r.Agreement) } },
+                    proposal: true);
+                awaiting.Add((r.Agreement, r.Statement, "statement"));
+                return;
+            }
+            var open = live.Where(x => !Busy(x.Agreement, x.Statement)).ToList();
+            if (roll < 62 || open.Count == 0)
             {
                 var id = Guid.NewGuid();
                 var actor = Actors[random.Next(Actors.Length)];
@@ -105,12 +156,13 @@ public class PortfolioEquivalenceTests
                     quote = $"Quote {random.Next()}", language = "en",
                     source = new { outlet = random.Next(2) == 0 ? "Outlet A" : "Outlet B", kind = "media-report" },
                     assertions = Assertions(agreement),
-                });
-                live.Add((agreement, id));
+                }, proposal: reviewed.Contains(agreement));
+                if (reviewed.Contains(agreement)) awaiting.Add((agreement, id, "statement"));
+                else live.Add((agreement, id));
             }
             else if (roll < 88)
             {
-                var (a, s) = live[random.Next(live.Count)];
+                var (a, s) = open[random.Next(open.Count)];
                 object changes = random.Next(4) switch
                 {
                     0 => new { saidOn = SaidOn() },
@@ -118,15 +170,17 @@ public class PortfolioEquivalenceTests
                     2 => new { speaker = new { name = "Corrected speaker", actor = "FRA" } },
                     _ => new { quote = "A corrected quote", saidOn = SaidOn(), assertions = Assertions(a) },
                 };
-                await Post($"/api/agreements/{a}/statements/{s}/corrections",
-                    new { correctionId = Guid.NewGuid(), reason = "re-read the source", changes }, mayChangeNothing: true);
+                var status = await Post($"/api/agreements/{a}/statements/{s}/corrections",
+                    new { correctionId = Guid.NewGuid(), reason = "re-read the source", changes }, mayChangeNothing: true,
+                    proposal: reviewed.Contains(a));
+                if (status == 202) awaiting.Add((a, s, "correction"));
             }
             else if (roll < 96)
             {
-                var i = random.Next(live.Count);
-                var (a, s) = live[i];
-                live.RemoveAt(i);
-                await Post($"/api/agreements/{a}/statements/{s}/retraction", new { reason = "source withdrawn" });
+                var (a, s) = open[random.Next(open.Count)];
+                await Post($"/api/agreements/{a}/statements/{s}/retraction", new { reason = "source withdrawn" }, proposal: reviewed.Contains(a));
+                if (reviewed.Contains(a)) awaiting.Add((a, s, "retraction"));
+                else live.Remove((a, s));
             }
             else await AddCommitmentAsync(agreement);
         }
@@ -179,6 +233,55 @@ public class PortfolioEquivalenceTests
             await ChangesShouldAgreeAsync(host, token, folded, from, from.AddDays(random.Next(1, 200)), knownAt);
         }
         checkedPairs.ShouldBeGreaterThan(150);
+    }
+
+    /// <summary>
+    /// The same comparison where review is required on some agreements: statements, corrections and retractions are
+    /// proposed, then approved, returned (and resubmitted) or rejected by a second analyst. A proposal must count from
+    /// its approval's record time with its own said-on date, and never before; the projections learn nothing of review.
+    /// </summary>
+    [Fact]
+    public async Task random_histories_with_review_read_from_the_portfolio_equal_the_status_rule_over_the_folded_events()
+    {
+        var database = await TestCluster.NewDatabaseAsync("equivalencereview");
+        await using var host = await TrackerApp.StartAsync(database, ("Tracker:RateLimit:PermitsPerMinute", "100000"));
+        var users = host.Services.GetRequiredService<UserAdministration>();
+        var token = (await users.AddAsync("eve", Roles.Analyst)).Token;
+        var reviewer = (await users.AddAsync("rob", Roles.Reviewer)).Token;
+        var random = new Random(20261207);
+        var history = new History(host, token, random, reviewer);
+        await history.MarkAsync(database);
+        string[] agreements = ["rv-alpha", "rv-bravo", "rv-charlie"];
+        await history.OpenAsync(agreements[0], 2, review: true);
+        await history.OpenAsync(agreements[1], 3, review: true);
+        await history.OpenAsync(agreements[2], 2);
+        for (var step = 0; step < 240; step++)
+        {
+            await history.StepAsync(agreements);
+            if (step % 8 == 7) await history.MarkAsync(database);
+        }
+        foreach (var kind in new[] { "statement", "correction", "retraction" })
+        foreach (var decision in new[] { "approve", "return", "reject" })
+            history.Decisions.GetValueOrDefault($"{kind}:{decision}").ShouldBeGreaterThan(0, $"no {kind} was decided '{decision}': {string.Join(", ", history.Decisions)}");
+
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        var asOfs = new List<DateOnly?> { null, new DateOnly(2025, 1, 1) };
+        asOfs.AddRange(history.Dates.OrderBy(_ => random.Next()).Take(10).SelectMany(d => new DateOnly?[] { d, d.AddDays(-1) }));
+        var knownAts = new List<DateTimeOffset?> { null };
+        knownAts.AddRange(history.Instants.Select(i => (DateTimeOffset?)i));
+        var checkedPairs = 0;
+        foreach (var knownAt in knownAts)
+        {
+            var folded = await FoldAsync(store, agreements, knownAt);
+            foreach (var asOf in asOfs.OrderBy(_ => random.Next()).Take(6).Append(null).Distinct())
+            {
+                await ShouldAgreeAsync(host, token, folded, asOf, knownAt);
+                checkedPairs++;
+            }
+            var from = new DateOnly(2024, 1, 1).AddDays(random.Next(600));
+            await ChangesShouldAgreeAsync(host, token, folded, from, from.AddDays(random.Next(1, 200)), knownAt);
+        }
+        checkedPairs.ShouldBeGreaterThan(120);
     }
 
     [Fact]

@@ -18,6 +18,7 @@ public sealed record ChangesInput(
     IReadOnlyList<AssertionInput>? Assertions = null);
 
 /// <summary>Fix what was misread. The statement keeps its id; history keeps the earlier reading.</summary>
+[AlsoRecords(typeof(CorrectionProposed))]
 [ImportLine("correct-statement", typeof(StatementCorrected))]
 public sealed record CorrectStatement(
     string AgreementId,
@@ -35,12 +36,24 @@ public sealed record CorrectStatement(
     public static Outcome Decide(Agreement? agreement, CorrectStatement command, DateOnly today, Registry.ActorDirectory? actors = null)
     {
         if (agreement is null) return Outcome.NotFound("agreementId", $"agreement '{command.AgreementId}' does not exist");
-        if (agreement.Statement(command.StatementId) is not { } statement)
+        var statement = agreement.Statement(command.StatementId);
+        var proposal = agreement.Proposal(command.StatementId);
+        // A new statement still in review (awaiting, or returned to its proposer) is corrected by proposing it again.
+        var revising = statement is null
+                       && proposal is { Kind: ProposalKinds.Statement, State: ProposalStates.Awaiting or ProposalStates.Returned };
+        if (statement is null && !revising)
             return Outcome.NotFound("statementId", $"statement {command.StatementId} does not exist in '{agreement.Id}'");
-        if (command.CorrectionId is { } correctionId && statement.Corrections.FirstOrDefault(c => c.Id == correctionId) is { } done)
-            return new AlreadyDone(done.Recorded.Version);
-        if (statement.IsRetracted)
-            return Outcome.Conflict("statementId", $"statement {command.StatementId} was retracted; record a new statement instead");
+        if (statement is not null)
+        {
+            if (command.CorrectionId is { } correctionId && statement.Corrections.FirstOrDefault(c => c.Id == correctionId) is { } done)
+                return new AlreadyDone(done.Recorded.Version);
+            if (statement.IsRetracted)
+                return Outcome.Conflict("statementId", $"statement {command.StatementId} was retracted; record a new statement instead");
+            if (agreement.ReviewRequired && proposal is { IsAwaiting: true } open)
+                return open.Kind == ProposalKinds.Correction && open.CorrectionId == command.CorrectionId
+                    ? new AlreadyDone(open.Proposed.Version, Awaiting: true)
+                    : Outcome.Conflict("statementId", $"a change to statement {command.StatementId} awaits review");
+        }
 
         var check = new Checks(actors);
         check.Required("reason", command.Reason, Checks.MaxTextLength);
@@ -64,12 +77,23 @@ public sealed record CorrectStatement(
         if (changes.ChangedFields().Count == 0)
             return Outcome.Invalid("changes", "gives no field to change");
 
+        if (statement is null)
+        {
+            var revised = changes.ApplyTo(proposal!.Content!);
+            return proposal.IsAwaiting && revised.SameAs(proposal.Content!)
+                ? new AlreadyDone(proposal.Proposed.Version, Awaiting: true)
+                : Outcome.Append(new StatementProposed(agreement.Id, command.StatementId, revised));
+        }
         var corrected = changes.ApplyTo(statement.Current);
         if (corrected.SameAs(statement.Current))
             return new AlreadyDone(statement.Corrections.LastOrDefault()?.Recorded.Version ?? statement.Recorded.Version);
         if (command.CorrectionId is not { } id || id == Guid.Empty)
             return Outcome.Invalid("correctionId", "is required (the idempotency key of the correction)");
-        return Outcome.Append(new StatementCorrected(agreement.Id, statement.Id, changes, command.Reason!.Trim(), id));
+        var reason = command.Reason!.Trim();
+        // Where review is required the approved reading stands until a reviewer approves the correction.
+        return Outcome.Append(agreement.ReviewRequired
+            ? new CorrectionProposed(agreement.Id, statement.Id, changes, reason, id)
+            : new StatementCorrected(agreement.Id, statement.Id, changes, reason, id));
     }
 
     private static IReadOnlyList<Assertion>? PrefixErrors(Checks check, IReadOnlyList<AssertionInput> inputs, Agreement agreement)

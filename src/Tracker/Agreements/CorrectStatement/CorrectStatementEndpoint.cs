@@ -10,8 +10,8 @@ namespace Tracker.Agreements;
 
 public static class CorrectStatementEndpoint
 {
-    [EndpointSummary("Correct a statement, with a reason"), WolverinePost("/api/agreements/{agreementId}/statements/{statementId}/corrections"), Authorize(Policy = Roles.Policies.CanWrite)]
-    public static async Task<Written<StatementWritten>> Post(string agreementId, Guid statementId, CorrectStatement command, HttpContext http,
+    [EndpointSummary("Correct a statement, with a reason (202 where review is required)"), WolverinePost("/api/agreements/{agreementId}/statements/{statementId}/corrections"), Authorize(Policy = Roles.Policies.CanWrite)]
+    public static async Task<Submitted<StatementWritten>> Post(string agreementId, Guid statementId, CorrectStatement command, HttpContext http,
         AgreementWriter writer, CancellationToken ct)
     {
         var errors = new List<FieldError>();
@@ -25,7 +25,7 @@ public static class CorrectStatementEndpoint
             CorrectionId = command.CorrectionId ?? Guid.CreateVersion7(),
         };
         var result = await writer.ExecuteAsync(command, http.Author(), ct);
-        return Problems.ForWrite(result, $"/api/agreements/{agreementId}/statements/{statementId}",
-            v => new StatementWritten(agreementId, statementId, v, result.NoticesIfAny));
+        return Submitted<StatementWritten>.For(result, $"/api/agreements/{agreementId}/statements/{statementId}",
+            (v, review) => new StatementWritten(agreementId, statementId, v, result.NoticesIfAny, review));
     }
 }

@@ -21,3 +21,15 @@ public interface IAgreementCommand
     /// <summary>Pure: the same agreement, command, day and registry always give the same outcome.</summary>
     Outcome Decide(Agreement? agreement, DateOnly today, Registry.ActorDirectory actors);
 }
+
+/// <summary>
+/// A command whose decision depends on who gives it (a reviewer may not decide their own proposal). The writer and the
+/// importer name the authenticated user (<see cref="By"/>) just before deciding: never a client, whatever it sends.
+/// </summary>
+public interface IAuthoredCommand : IAgreementCommand
+{
+    IAgreementCommand By(string userName);
+
+    public static IAgreementCommand Stamp(IAgreementCommand command, string userName) =>
+        command is IAuthoredCommand authored ? authored.By(userName) : command;
+}

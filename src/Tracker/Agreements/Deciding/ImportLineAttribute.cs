@@ -14,6 +14,16 @@ public sealed class ImportLineAttribute(string type, Type records) : Attribute
     public Type Records { get; } = records;
 }
 
+/// <summary>
+/// A second event the command's import line records: what it records where review is required (a proposal). Exported as
+/// the same line, and imported again as the same command, which proposes again.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class AlsoRecordsAttribute(Type records) : Attribute
+{
+    public Type Records { get; } = records;
+}
+
 /// <summary>An event whose import line is not just its own fields: the parts merged into the line, in order.</summary>
 public interface IImportLineParts
 {
@@ -34,8 +44,15 @@ public static class AgreementCommands
     public static IReadOnlyDictionary<string, Type> ByImportType { get; } =
         All.ToDictionary(x => x.Type, x => x.Command, StringComparer.Ordinal);
 
-    /// <summary>Event type → the import line type that records it again.</summary>
-    public static IReadOnlyDictionary<Type, string> ImportTypeOfEvent { get; } = All.ToDictionary(x => x.Event, x => x.Type);
+    private static readonly (string Type, Type Event)[] Also = All
+        .Select(x => (x.Type, Also: x.Command.GetCustomAttribute<AlsoRecordsAttribute>()))
+        .Where(x => x.Also is not null)
+        .Select(x => (x.Type, x.Also!.Records))
+        .ToArray();
 
-    public static IReadOnlyList<Type> EventTypes { get; } = All.Select(x => x.Event).ToArray();
+    /// <summary>Event type → the import line type that records it again.</summary>
+    public static IReadOnlyDictionary<Type, string> ImportTypeOfEvent { get; } =
+        All.Select(x => (x.Type, x.Event)).Concat(Also).ToDictionary(x => x.Event, x => x.Type);
+
+    public static IReadOnlyList<Type> EventTypes { get; } = [.. All.Select(x => x.Event), .. Also.Select(x => x.Event)];
 }

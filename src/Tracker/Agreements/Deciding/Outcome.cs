@@ -11,6 +11,8 @@ public enum RejectionKind
     NotFound,
     /// <summary>It contradicts what is recorded, e.g. a statement id reused for different content (409).</summary>
     Conflict,
+    /// <summary>The user may not do this, whatever their role: a proposer deciding their own proposal (403).</summary>
+    Forbidden,
 }
 
 /// <summary>What a decider concluded: events to append, "already done", or a rejection with reasons.</summary>
@@ -23,11 +25,14 @@ public abstract record Outcome
         new Rejected(RejectionKind.NotFound, [new FieldError(field, reason)]);
     public static Outcome Conflict(string field, string reason) =>
         new Rejected(RejectionKind.Conflict, [new FieldError(field, reason)]);
+    public static Outcome Forbidden(string field, string reason) =>
+        new Rejected(RejectionKind.Forbidden, [new FieldError(field, reason)]);
 }
 
 public sealed record Accepted(IReadOnlyList<object> Events) : Outcome;
 
-/// <summary>An idempotent repeat: nothing to append; the original result stands.</summary>
-public sealed record AlreadyDone(long Version) : Outcome;
+/// <summary>An idempotent repeat: nothing to append; the original result stands (<see cref="Awaiting"/>: a proposal that
+/// still awaits review).</summary>
+public sealed record AlreadyDone(long Version, bool Awaiting = false) : Outcome;
 
 public sealed record Rejected(RejectionKind Kind, IReadOnlyList<FieldError> Errors) : Outcome;

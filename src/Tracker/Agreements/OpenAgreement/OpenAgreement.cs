@@ -12,8 +12,15 @@ public sealed record OpenAgreement(
     IReadOnlyList<string>? Parties,
     string? Summary = null,
     IReadOnlyList<string>? Tags = null,
-    long? ExpectedVersion = null) : IAgreementCommand
+    long? ExpectedVersion = null,
+    /// <summary>"required" or "none" (four-eyes review); absent is the deployment's default, none unless configured.</summary>
+    [property: Kernel.OptionalField] string? Review = null) : IAgreementCommand
 {
+    /// <summary>The deployment's default (<c>Tracker:Review:Default</c>) for a new agreement opened without <see cref="Review"/>;
+    /// a re-send is compared with what it says, not with the default.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? DefaultReview { get; init; }
+
     public IEnumerable<string> ActorCodes => Parties ?? [];
     public Outcome Decide(Agreement? agreement, DateOnly today, Registry.ActorDirectory actors) => Decide(agreement, this, actors);
 
@@ -31,15 +38,18 @@ public sealed record OpenAgreement(
         check.MaxLength("summary", command.Summary, Checks.MaxTextLength);
         if (check.ListSize("tags", command.Tags, min: 0))
             for (var i = 0; i < (command.Tags?.Count ?? 0); i++) check.Slug($"tags[{i}]", command.Tags![i]);
+        var review = (command.Review ?? command.DefaultReview) is { } policy && SetReview.Check(check, "review", policy) == true;
         if (!check.Passed) return Outcome.Invalid(check.Errors);
 
         var opened = new AgreementOpened(command.AgreementId, command.Title.Trim(), parties,
             NullIfBlank(command.Summary), command.Tags ?? []);
-        if (agreement is null) return Outcome.Append(opened);
+        if (agreement is null)
+            return review ? Outcome.Append(opened, new AgreementReviewSet(opened.AgreementId, SetReview.Required)) : Outcome.Append(opened);
 
         // Opening the same agreement again with the same terms is a re-send, not a conflict.
         var same = agreement.Title == opened.Title && agreement.Parties.SequenceEqual(opened.Parties) &&
-                   agreement.Summary == opened.Summary && agreement.Tags.SequenceEqual(opened.Tags);
+                   agreement.Summary == opened.Summary && agreement.Tags.SequenceEqual(opened.Tags) &&
+                   (command.Review is null || agreement.ReviewRequired == review);
         return same
             ? new AlreadyDone(agreement.Opened.Version)
             : Outcome.Conflict("agreementId", $"agreement '{command.AgreementId}' already exists with other terms");

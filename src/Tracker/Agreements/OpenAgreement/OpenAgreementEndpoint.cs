@@ -14,8 +14,10 @@ public sealed record AgreementWritten(string AgreementId, long Version,
 public static class OpenAgreementEndpoint
 {
     [EndpointSummary("Open an agreement"), WolverinePost("/api/agreements"), Authorize(Policy = Roles.Policies.CanWrite)]
-    public static async Task<Opened<AgreementWritten>> Post(OpenAgreement command, HttpContext http, AgreementWriter writer, CancellationToken ct)
+    public static async Task<Opened<AgreementWritten>> Post(OpenAgreement command, HttpContext http, AgreementWriter writer,
+        IConfiguration configuration, CancellationToken ct)
     {
+        command = command with { DefaultReview = configuration["Tracker:Review:Default"] };
         var result = await writer.ExecuteAsync(command, http.Author(), ct);
         return new(Problems.ForWrite(result, $"/api/agreements/{command.AgreementId}", v => new AgreementWritten(command.AgreementId, v, result.NoticesIfAny)));
     }

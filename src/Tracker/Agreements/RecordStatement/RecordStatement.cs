@@ -13,6 +13,7 @@ public sealed record StatementRecorded(string AgreementId, Guid StatementId, Sta
 /// is a re-send (nothing appended); with other content, a conflict. New commitments the statement introduces are
 /// added in the same append.
 /// </summary>
+[AlsoRecords(typeof(StatementProposed))]
 [ImportLine("record-statement", typeof(StatementRecorded))]
 public sealed record RecordStatement(
     string AgreementId,
@@ -52,7 +53,8 @@ public sealed record RecordStatement(
             for (var i = 0; i < (command.NewCommitments?.Count ?? 0); i++)
             {
                 if (command.NewCommitments![i]?.Check(check, $"newCommitments[{i}].", agreement.Id) is not { } c) continue;
-                if (agreement.Commitment(c.CommitmentId) is not null && agreement.Statement(command.StatementId) is null)
+                if (agreement.Commitment(c.CommitmentId) is not null && agreement.Statement(command.StatementId) is null
+                    && agreement.Proposal(command.StatementId) is null)
                     check.Fail($"newCommitments[{i}].commitmentId", $"commitment '{c.CommitmentId}' already exists; assert it instead");
                 else if (added.Any(a => a.CommitmentId == c.CommitmentId))
                     check.Fail($"newCommitments[{i}].commitmentId", $"commitment '{c.CommitmentId}' is introduced twice");
@@ -74,6 +76,23 @@ public sealed record RecordStatement(
                     $"statement {command.StatementId} was already recorded with other content; correct it instead");
         }
 
-        return new Accepted([.. added, new StatementRecorded(agreement.Id, command.StatementId, content)]);
+        if (agreement.Proposal(command.StatementId) is { Kind: ProposalKinds.Statement } proposal)
+        {
+            // Awaiting: a re-send, or other content (which revises it through a correction). Returned: resubmitted.
+            var sameCommitments = added.All(a => agreement.Commitment(a.CommitmentId) is { } c && c.HasTermsOf(a));
+            if (proposal.IsAwaiting)
+                return proposal.Content!.SameAs(content) && sameCommitments
+                    ? new AlreadyDone(proposal.Proposed.Version, Awaiting: true)
+                    : Outcome.Conflict("statementId",
+                        $"statement {command.StatementId} awaits review with other content; correct it instead");
+            if (proposal.State == ProposalStates.Rejected)
+                return Outcome.Conflict("statementId", $"statement {command.StatementId} was rejected in review; record a new statement");
+            added.RemoveAll(a => agreement.Commitment(a.CommitmentId) is not null);
+        }
+
+        // Where review is required the statement is proposed: nothing that reads statements counts it until approved.
+        return new Accepted([.. added, agreement.ReviewRequired
+            ? new StatementProposed(agreement.Id, command.StatementId, content)
+            : new StatementRecorded(agreement.Id, command.StatementId, content)]);
     }
 }

@@ -5,6 +5,7 @@ namespace Tracker.Agreements;
 public sealed record StatementRetracted(string AgreementId, Guid StatementId, string Reason);
 
 /// <summary>Withdraw a statement from the evidence (a hoax, a misattribution). It stays in history, marked retracted.</summary>
+[AlsoRecords(typeof(RetractionProposed))]
 [ImportLine("retract-statement", typeof(StatementRetracted))]
 public sealed record RetractStatement(string AgreementId, Guid StatementId, string? Reason, long? ExpectedVersion = null)
     : IAgreementCommand
@@ -25,6 +26,12 @@ public sealed record RetractStatement(string AgreementId, Guid StatementId, stri
             return earlier.Reason == reason
                 ? new AlreadyDone(earlier.Recorded.Version)
                 : Outcome.Conflict("statementId", $"statement {command.StatementId} is already retracted");
-        return Outcome.Append(new StatementRetracted(agreement.Id, statement.Id, reason));
+        if (!agreement.ReviewRequired) return Outcome.Append(new StatementRetracted(agreement.Id, statement.Id, reason));
+        if (agreement.Proposal(statement.Id) is { IsAwaiting: true } open)
+            return open.Kind == ProposalKinds.Retraction && open.Reason == reason
+                ? new AlreadyDone(open.Proposed.Version, Awaiting: true)
+                : Outcome.Conflict("statementId", $"a change to statement {command.StatementId} awaits review");
+        // The statement keeps counting until a reviewer approves its retraction.
+        return Outcome.Append(new RetractionProposed(agreement.Id, statement.Id, reason));
     }
 }

@@ -10,8 +10,8 @@ namespace Tracker.Agreements;
 
 public static class RetractStatementEndpoint
 {
-    [EndpointSummary("Retract a statement, with a reason"), WolverinePost("/api/agreements/{agreementId}/statements/{statementId}/retraction"), Authorize(Policy = Roles.Policies.CanWrite)]
-    public static async Task<Written<StatementWritten>> Post(string agreementId, Guid statementId, RetractStatement command, HttpContext http,
+    [EndpointSummary("Retract a statement, with a reason (202 where review is required)"), WolverinePost("/api/agreements/{agreementId}/statements/{statementId}/retraction"), Authorize(Policy = Roles.Policies.CanWrite)]
+    public static async Task<Submitted<StatementWritten>> Post(string agreementId, Guid statementId, RetractStatement command, HttpContext http,
         AgreementWriter writer, CancellationToken ct)
     {
         var errors = new List<FieldError>();
@@ -21,7 +21,7 @@ public static class RetractStatementEndpoint
             return new(Problems.Invalid(errors));
         command = command with { AgreementId = agreementId, StatementId = statementId, ExpectedVersion = expected };
         var result = await writer.ExecuteAsync(command, http.Author(), ct);
-        return Problems.ForWrite(result, $"/api/agreements/{agreementId}/statements/{statementId}",
-            v => new StatementWritten(agreementId, statementId, v));
+        return Submitted<StatementWritten>.For(result, $"/api/agreements/{agreementId}/statements/{statementId}",
+            (v, review) => new StatementWritten(agreementId, statementId, v, Review: review));
     }
 }

@@ -20,9 +20,10 @@ public static class AgreementReads
             var batch = session.CreateBatchQuery();
             var header = batch.Load<AgreementHeader>(agreementId);
             var statements = batch.Query<StatementEntry>().Where(s => s.AgreementId == agreementId).ToList();
+            var proposals = batch.Query<StatementProposal>().Where(p => p.AgreementId == agreementId).ToList();
             await batch.Execute(ct);
             if (await header is not { } h) return null;
-            var agreement = Agreement.Assemble(h, await statements);
+            var agreement = Agreement.Assemble(h, await statements, await proposals);
             if (IsOneMoment(agreement) || attempt == 3) return agreement;
         }
     }

@@ -38,6 +38,7 @@ public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataS
         // Nothing is loaded for a command that names no agreement: the answer does not depend on the store.
         var ids = new Checks();
         if (!ids.Slug("agreementId", command.AgreementId)) return new WriteResult(Outcome.Invalid(ids.Errors), 0);
+        command = IAuthoredCommand.Stamp(command, author.UserName);
 
         for (var attempt = 1; ; attempt++)
         {
@@ -78,6 +79,9 @@ public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataS
         var touched = command.TouchedStatementId is { } sid
             ? batch.Load<StatementEntry>(StatementEntry.KeyOf(command.AgreementId, sid))
             : Task.FromResult<StatementEntry?>(null);
+        var proposed = command.TouchedStatementId is { } pid
+            ? batch.Load<StatementProposal>(StatementEntry.KeyOf(command.AgreementId, pid))
+            : Task.FromResult<StatementProposal?>(null);
         await batch.Execute(ct);
         var stream = await fetching;
         var header = stream.Aggregate;
@@ -85,7 +89,8 @@ public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataS
         if (header is null && current > 0)
             throw new InvalidOperationException($"agreement '{command.AgreementId}' has events but no stored header");
 
-        var state = header is null ? null : Agreement.Assemble(header, await touched is { } s ? [s] : []);
+        var state = header is null ? null : Agreement.Assemble(header, await touched is { } s ? [s] : [],
+            await proposed is { } p ? [p] : []);
         if (command.ExpectedVersion is { } expected && expected != current)
         {
             // A stale client: if what it asks for is already done (a retry of its own write that went through),

@@ -43,6 +43,7 @@ public static class ReportText
         if (filter.Overdue is { } overdue) parts.Add(overdue ? "overdue" : "not overdue");
         if (filter.Speaker is { } speaker) parts.Add($"speaker {speaker}");
         if (filter.Actor is { } actor) parts.Add($"spoken of by {actor}");
+        if (filter.AwaitingReview is { } awaiting) parts.Add(awaiting ? "statements awaiting review" : "no statement awaiting review");
         return parts.Count == 0 ? "none" : string.Join(", ", parts);
     }
 

@@ -11,7 +11,7 @@ namespace Tracker.Workbench.Pages;
 /// <summary>What every workbench page shares: who is signed in, and the API's field errors shown beside fields.</summary>
 public abstract class WorkbenchPage : PageModel
 {
-    public static bool CanWrite(ClaimsPrincipal user) => user.Role() is Roles.Analyst or Roles.Admin;
+    public static bool CanWrite(ClaimsPrincipal user) => user.Role() is Roles.Analyst or Roles.Reviewer or Roles.Admin;
 
     public bool MayWrite => CanWrite(User);
 

@@ -36,9 +36,9 @@ namespace Internal.Generated.WolverineHandlers
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var writtenOfStatementWritten = await Tracker.Agreements.RecordStatementEndpoint.Post(agreementId, command, httpContext, _agreementWriter, httpContext.RequestAborted).ConfigureAwait(false);
+            var submittedOfStatementWritten = await Tracker.Agreements.RecordStatementEndpoint.Post(agreementId, command, httpContext, _agreementWriter, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await writtenOfStatementWritten.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await submittedOfStatementWritten.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

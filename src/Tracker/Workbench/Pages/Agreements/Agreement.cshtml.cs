@@ -17,6 +17,9 @@ public sealed class AgreementModel(IQuerySession session, AgreementWriter writer
     public List<TimelineEntry> Timeline { get; } = [];
     public string? Missing { get; private set; }
     public CommitmentForm Form { get; private set; } = new(null, null, null, null);
+    /// <summary>Proposals not yet counted (four-eyes review): awaiting a reviewer, or returned to their proposer.</summary>
+    public List<StatementProposal> Pending { get; } = [];
+    public bool ReviewRequired { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string agreementId, CancellationToken ct) => await LoadAsync(agreementId, ct);
 
@@ -55,6 +58,9 @@ public sealed class AgreementModel(IQuerySession session, AgreementWriter writer
             return Page();
         }
         Summary = AgreementSummary.Of(agreement);
+        ReviewRequired = agreement.ReviewRequired;
+        Pending.AddRange(agreement.Proposals.Values.Where(p => p.State is ProposalStates.Awaiting or ProposalStates.Returned)
+            .OrderBy(p => p.ProposedAt));
         foreach (var status in StatusRule.EvaluateAll(agreement))
             Timeline.AddRange(status.Transitions.Select(t => new TimelineEntry(t.SaidOn, status.Title, t.From, t.To, t.Evidence)));
         Timeline.Sort((x, y) => x.SaidOn.CompareTo(y.SaidOn));

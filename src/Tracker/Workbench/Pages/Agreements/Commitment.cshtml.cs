@@ -17,6 +17,8 @@ public sealed class CommitmentModel(IQuerySession session, AgreementWriter write
     public string? AsOf { get; private set; }
     public string? KnownAt { get; private set; }
     public string? Missing { get; private set; }
+    /// <summary>Proposals on statements about this commitment that await review: shown, never counted.</summary>
+    public List<StatementProposal> Awaiting { get; } = [];
     private Agreement? _agreement;
 
     public StatementEntry? Statement(Guid id) => _agreement?.Statement(id);
@@ -84,6 +86,8 @@ public sealed class CommitmentModel(IQuerySession session, AgreementWriter write
         AgreementTitle = _agreement.Title;
         Status = StatusRule.Evaluate(_agreement, commitment, clocks.AsOf);
         History = CommitmentHistory.Of(_agreement, commitment, clocks.AsOf);
+        Awaiting.AddRange(_agreement.Proposals.Values.Where(p => p.IsAwaiting && p.CommitmentIds.Contains(commitmentId))
+            .OrderBy(p => p.ProposedAt));
         _people = await PeopleNamedAsync(History.Entries.Select(e => e.Statement?.Speaker).OfType<string>(), ct);
         return Page();
     }

@@ -65,9 +65,13 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
                 Preview = ["This statement is already recorded: saving again changes nothing."];
                 break;
             case Accepted accepted:
-                var before = StatusRule.EvaluateAll(agreement).ToDictionary(s => s.CommitmentId);
-                var after = Agreement.Simulate(agreement, accepted.Events);
-                Preview = Describe(before, StatusRule.EvaluateAll(after), command).ToList();
+                // Where review is required the preview is what approving it would do (ReviewStatement.PreApproved).
+                var review = agreement.ReviewRequired;
+                var asserted = (command.Assertions ?? []).Where(a => a?.CommitmentId is not null).GroupBy(a => a!.CommitmentId!)
+                    .ToDictionary(g => g.Key, g => g.Last()!.Quantity);
+                Preview = StatusPreview.Lines(agreement, review ? ReviewStatement.PreApproved(accepted.Events) : accepted.Events, asserted);
+                if (review) Preview.Insert(0, "Review is required on this agreement: it counts once another analyst approves it. Once approved:");
+                if (command.Source?.ArchiveUrl is { } archive) Preview.Add($"Source archived at {archive}");
                 break;
         }
         return Page();
@@ -125,23 +129,6 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
         await pick();
         await Picker.LoadLinkedAsync(Form, ct);
         return Page();
-    }
-
-    private static IEnumerable<string> Describe(Dictionary<string, CommitmentStatus> before, IReadOnlyList<CommitmentStatus> after,
-        RecordStatement command)
-    {
-        var asserted = command.Assertions?.ToDictionary(a => a.CommitmentId!) ?? [];
-        foreach (var now in after.Where(s => asserted.ContainsKey(s.CommitmentId)))
-        {
-            var was = before.GetValueOrDefault(now.CommitmentId);
-            var line = was?.Stage == now.Stage
-                ? $"{now.CommitmentId}: stays {ReportText.Stage(now.Stage)} (corroborates)"
-                : $"{now.CommitmentId}: {ReportText.Stage(was?.Stage)} → {ReportText.Stage(now.Stage)}";
-            if (now.Contested && was?.Contested != true) line += "; becomes contested";
-            if (asserted[now.CommitmentId].Quantity is { } q) line += $"; quantity {ReportText.Amount(q.Amount)} {q.Unit}";
-            yield return line;
-        }
-        if (command.Source?.ArchiveUrl is { } archive) yield return $"Source archived at {archive}";
     }
 
     private async Task<Agreement?> LoadAsync(string agreementId, CancellationToken ct)

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS tracker.mt_doc_statementproposal CASCADE;
