@@ -7,6 +7,9 @@ namespace Tracker.Portfolio;
 public sealed record StatusReportFilter(string? Agreement = null, string? Party = null, Category? Category = null,
     Stage? Stage = null, bool? Contested = null, bool? Overdue = null, string? Speaker = null, string? Actor = null)
 {
+    /// <summary>Only commitments resting on a statement whose captured source has drifted (true), or none such (false).</summary>
+    public bool? SourceDrift { get; init; }
+
     /// <summary>The words of a speaker filter, each matched as the start of a word of the speaker's name or role.</summary>
     public static IReadOnlyList<string> SpeakerWords(string speaker) =>
         System.Text.RegularExpressions.Regex.Matches(speaker, @"[\p{L}\p{N}]+").Select(m => m.Value).Take(8).ToList();

@@ -15,12 +15,12 @@ namespace Tracker.Reports;
 /// </summary>
 public static class ReportEndpoints
 {
-    [EndpointSummary("The portfolio status report (filters agreement, party, category, stage, contested, overdue, speaker, actor; format json (paged), md, csv, html, xlsx)"), WolverineGet("/api/reports/status")]
+    [EndpointSummary("The portfolio status report (filters agreement, party, category, stage, contested, overdue, speaker, actor, sourceDrift; format json (paged), md, csv, html, xlsx)"), WolverineGet("/api/reports/status")]
     public static async Task<Reported<StatusReport>> Status(PortfolioReads portfolio, Npgsql.NpgsqlDataSource dataSource, TimeProvider clock, string? agreement, string? party,
         string? category, string? stage, string? contested, string? overdue, string? speaker, string? actor, string? asOf, string? knownAt,
-        string? format, int? page, int? pageSize, CancellationToken ct)
+        string? format, int? page, int? pageSize, string? sourceDrift, CancellationToken ct)
     {
-        var (errors, request) = await ReportRequests.ParseStatusAsync(dataSource, new(agreement, party, category, stage, contested, overdue, speaker, actor),
+        var (errors, request) = await ReportRequests.ParseStatusAsync(dataSource, new(agreement, party, category, stage, contested, overdue, speaker, actor, sourceDrift),
             asOf, knownAt, format, ReportFormat.Json, ct);
         var paging = PagingFor(request?.Format, page, pageSize, errors);
         await portfolio.CheckAgreementAsync(request?.Filter, errors, ct);

@@ -66,9 +66,10 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            var sourceDrift = httpContext.Request.Query["sourceDrift"];
             
             // The actual HTTP request handler execution
-            var reportedOfStatusReport = await Tracker.Reports.ReportEndpoints.Status(_portfolioReads, _npgsqlDataSource, _timeProvider, agreement, party, category, stage, contested, overdue, speaker, actor, asOf, knownAt, format, page, pageSize, httpContext.RequestAborted).ConfigureAwait(false);
+            var reportedOfStatusReport = await Tracker.Reports.ReportEndpoints.Status(_portfolioReads, _npgsqlDataSource, _timeProvider, agreement, party, category, stage, contested, overdue, speaker, actor, asOf, knownAt, format, page, pageSize, sourceDrift, httpContext.RequestAborted).ConfigureAwait(false);
 
             await reportedOfStatusReport.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
