@@ -24,6 +24,12 @@ public class ApiContractTests(TrackerApp app)
         ["* 429"] = "SeparateHostTests.a_client_over_its_rate_limit_gets_429_with_when_to_retry_while_others_go_on",
         ["GET /health 503"] = "SeparateHostTests.health_is_503_with_the_reason_when_the_schema_is_behind_or_the_database_is_gone",
         ["POST /api/users/{name}/revocation 409"] = "SeparateHostTests.the_last_admin_cannot_be_revoked_even_by_two_admins_revoking_each_other_at_once",
+        // Captures exist only where capture is on, with pages served on 127.0.0.1 (the shared app captures nothing).
+        ["GET /api/agreements/{agreementId}/statements/{statementId}/captures 200"] =
+            "SourceCaptureTests.a_cited_page_is_captured_within_five_seconds_its_hash_that_of_the_served_bytes_and_the_quote_found_despite_typography",
+        ["GET /api/captures/{sha256}/text 200"] = "SourceCaptureTests.a_pdfs_text_is_extracted_and_its_quote_found",
+        ["GET /api/captures/{sha256}/original 200"] =
+            "SourceCaptureTests.a_cited_page_is_captured_within_five_seconds_its_hash_that_of_the_served_bytes_and_the_quote_found_despite_typography",
     };
 
     /// <summary>Refusals that come before an endpoint runs, tried on every operation that lists them.</summary>
@@ -340,6 +346,21 @@ public class ApiContractTests(TrackerApp app)
         [
             C(200, "a page of one agreement", w => w.Get($"/api/feed?agreement={w.AgreementId}&limit=10")),
             C(400, "a cursor it never gave out", w => w.Get("/api/feed?after=not-a-cursor")),
+        ],
+        ["GET /api/agreements/{agreementId}/statements/{statementId}/captures"] =
+        [
+            C(400, "a statement id that is no GUID", w => w.Get($"/api/agreements/{w.AgreementId}/statements/nope/captures")),
+            C(404, "nothing captured (capture is off here)", w => w.Get($"/api/agreements/{w.AgreementId}/statements/{Guid.NewGuid()}/captures")),
+        ],
+        ["GET /api/captures/{sha256}/text"] =
+        [
+            C(400, "not a SHA-256", w => w.Get("/api/captures/abc/text")),
+            C(404, "nothing has that hash", w => w.Get($"/api/captures/{new string('0', 64)}/text")),
+        ],
+        ["GET /api/captures/{sha256}/original"] =
+        [
+            C(400, "not a SHA-256", w => w.Get("/api/captures/abc/original")),
+            C(404, "nothing has that hash", w => w.Get($"/api/captures/{new string('0', 64)}/original")),
         ],
         ["GET /api/watchlist"] = [C(200, "the caller's follows", w => w.Get("/api/watchlist"))],
         ["POST /api/watchlist"] =

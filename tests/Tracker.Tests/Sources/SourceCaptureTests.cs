@@ -165,6 +165,16 @@ public class SourceCaptureTests(CaptureHost host) : IClassFixture<CaptureHost>
         captures["captures"]![0]!["quote"]!.ToString().ShouldBe("found");
         captures["captures"]![0]!["shown"]!.ToString().ShouldBe("quote found in the captured source");
 
+        // The original is served only sandboxed: no scripts, a unique origin, never sniffed.
+        var original = await host.Host.Scenario(s =>
+        {
+            s.Get.Url($"/api/captures/{capture.Sha256}/original");
+            s.WithBearerToken(host.AnalystToken);
+        });
+        original.Context.Response.Headers.ContentSecurityPolicy.ToString().ShouldStartWith("sandbox");
+        original.Context.Response.Headers.XContentTypeOptions.ToString().ShouldBe("nosniff");
+        (await original.ReadAsTextAsync()).ShouldBe(html);
+
         // The analyst's next write is not disturbed by the capture: the agreement's version is the analyst's own.
         var agreementView = await Send(HttpMethod.Get, $"/api/agreements/{agreement}");
         agreementView["version"]!.GetValue<long>().ShouldBe(3);
@@ -181,7 +191,7 @@ public class SourceCaptureTests(CaptureHost host) : IClassFixture<CaptureHost>
         (await WaitForCapturesAsync(agreement, changed, 1, TimeSpan.FromSeconds(5))).Single().Quote.ShouldBe("found");
         (await WaitForCapturesAsync(agreement, gone, 1, TimeSpan.FromSeconds(5))).Single().Quote.ShouldBe("found");
         var drifted = await Send(HttpMethod.Get, $"/api/reports/status?agreement={agreement}&sourceDrift=true");
-        drifted["items"]!.AsArray().Count.ShouldBe(0, drifted.ToJsonString());
+        drifted["rows"]!.AsArray().Count.ShouldBe(0, drifted.ToJsonString());
 
         host.Pages["/news/2"] = Page.Html(Article("The sides discussed cooperation."));
         host.Pages["/news/3"] = new Page(404, "text/html", Encoding.UTF8.GetBytes("<h1>Not found</h1>"));
@@ -203,9 +213,9 @@ public class SourceCaptureTests(CaptureHost host) : IClassFixture<CaptureHost>
             (await cmd.ExecuteScalarAsync()).ShouldBe(2L);
         }
         drifted = await Send(HttpMethod.Get, $"/api/reports/status?agreement={agreement}&sourceDrift=true");
-        drifted["items"]!.AsArray().Single()!["commitmentId"]!.ToString().ShouldBe(Commitment, drifted.ToJsonString());
+        drifted["rows"]!.AsArray().Single()!["status"]!["commitmentId"]!.ToString().ShouldBe(Commitment, drifted.ToJsonString());
         var notDrifted = await Send(HttpMethod.Get, $"/api/reports/status?agreement={agreement}&sourceDrift=false");
-        notDrifted["items"]!.AsArray().Count.ShouldBe(0);
+        notDrifted["rows"]!.AsArray().Count.ShouldBe(0);
         await Send(HttpMethod.Get, "/api/reports/status?sourceDrift=maybe", expected: HttpStatusCode.BadRequest);
     }
 
