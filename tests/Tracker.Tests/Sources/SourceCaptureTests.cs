@@ -175,6 +175,20 @@ public class SourceCaptureTests(CaptureHost host) : IClassFixture<CaptureHost>
         original.Context.Response.Headers.XContentTypeOptions.ToString().ShouldBe("nosniff");
         (await original.ReadAsTextAsync()).ShouldBe(html);
 
+        // The workbench shows it beside the statement, with the captured copy as text and the original only sandboxed.
+        using (var workbench = new WorkbenchClient(host.Host))
+        {
+            await workbench.SignInAsync(TrackerApp.Analyst, host.AnalystToken);
+            var page = await workbench.GetAsync($"/agreements/{agreement}/commitments/{Commitment}");
+            page.Element($"statement-{statement}").ShouldContain("quote found in the captured source");
+            page.Html.ShouldContain($"/captures/{capture.Sha256}");
+            var copy = await workbench.GetAsync($"/captures/{capture.Sha256}");
+            copy.Text.ShouldContain("AIR-DEFENCE systems");
+            copy.Html.ShouldNotContain("document.write");
+            var raw = await workbench.GetAsync($"/captures/{capture.Sha256}?handler=original");
+            raw.Headers["Content-Security-Policy"].ShouldStartWith("sandbox");
+        }
+
         // The analyst's next write is not disturbed by the capture: the agreement's version is the analyst's own.
         var agreementView = await Send(HttpMethod.Get, $"/api/agreements/{agreement}");
         agreementView["version"]!.GetValue<long>().ShouldBe(3);
