@@ -352,6 +352,18 @@ public class ApiContractTests(TrackerApp app)
             C(400, "a statement id that is no GUID", w => w.Get($"/api/agreements/{w.AgreementId}/statements/nope/captures")),
             C(404, "nothing captured (capture is off here)", w => w.Get($"/api/agreements/{w.AgreementId}/statements/{Guid.NewGuid()}/captures")),
         ],
+        ["POST /api/agreements/{agreementId}/documents"] =
+        [
+            C(201, "attach a text", w => w.Post($"/api/agreements/{w.AgreementId}/documents", Upload("file", "loi.txt", "Letter of intent"))),
+            C(400, "no file part", w => w.Post($"/api/agreements/{w.AgreementId}/documents", Upload("other", "loi.txt", "Letter of intent"))),
+            C(404, "unknown agreement", w => w.Post($"/api/agreements/{w.Unique("nope")}/documents", Upload("file", "loi.txt", "x"))),
+        ],
+        ["GET /api/agreements/{agreementId}/documents"] =
+        [
+            C(200, "the agreement's documents", w => w.Get($"/api/agreements/{w.AgreementId}/documents")),
+            C(400, "knownAt not an instant", w => w.Get($"/api/agreements/{w.AgreementId}/documents?knownAt=soon")),
+            C(404, "unknown agreement", w => w.Get($"/api/agreements/{w.Unique("nope")}/documents")),
+        ],
         ["GET /api/captures/{sha256}/text"] =
         [
             C(400, "not a SHA-256", w => w.Get("/api/captures/abc/text")),
@@ -547,6 +559,11 @@ public class ApiContractTests(TrackerApp app)
     }
 
     private sealed record Raw(string Text, string ContentType);
+
+    /// <summary>A multipart/form-data body with one file part, as a browser or curl -F sends it.</summary>
+    private static Raw Upload(string part, string fileName, string content) => new(
+        $"--b0undary\r\nContent-Disposition: form-data; name=\"{part}\"; filename=\"{fileName}\"\r\nContent-Type: text/plain\r\n\r\n{content}\r\n--b0undary--\r\n",
+        "multipart/form-data; boundary=b0undary");
 
     private sealed record Answer(int Status, string MediaType, string Text);
 

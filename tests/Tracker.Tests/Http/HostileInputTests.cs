@@ -112,6 +112,8 @@ public class HostileInputTests(TrackerApp app)
             ["changes"] = new JsonObject { ["quote"] = "Corrected quote", ["place"] = "Paris" }, ["reason"] = "misread",
         }),
         new("retract", $"/api/agreements/{Agreement}/statements/{StatementId}/retraction", new JsonObject { ["reason"] = "hoax" }),
+        // A JSON body of any shape is no multipart upload: 415 (or 413 past the JSON limit), nothing stored.
+        new("attach document", $"/api/agreements/{Agreement}/documents", new JsonObject { ["title"] = "Letter of intent" }),
         new("user", "/api/users", new JsonObject { ["name"] = "hostile.user", ["role"] = "reader" }, "admin"),
         new("actor", "/api/actors", new JsonObject
         {
@@ -145,7 +147,7 @@ public class HostileInputTests(TrackerApp app)
         "/api/users", "/api/actors", "/api/actors/FRA", "/api/people", "/api/people/hostile-person",
         "/api/subscriptions", $"/api/subscriptions/{Guid.Empty}/deliveries", "/api/feed", "/api/watchlist",
         $"/api/agreements/{Agreement}/statements/{StatementId}/captures", $"/api/captures/{NoCapture}/text",
-        $"/api/captures/{NoCapture}/original",
+        $"/api/captures/{NoCapture}/original", $"/api/agreements/{Agreement}/documents",
     ];
 
     private static readonly string NoCapture = new('0', 64);
