@@ -10,6 +10,7 @@ if (args is ["pages", .. var pageArgs]) return await ReadBench.PagesAsync(pageAr
 if (args is ["registry-file", .. var fileArgs]) return RegistryBench.File(fileArgs);
 if (args is ["registry-reads", .. var registryArgs]) return await RegistryBench.ReadsAsync(registryArgs);
 if (args is ["webhooks", .. var hookArgs]) return await WebhookBench.RunAsync(hookArgs);
+if (args is ["sources", .. var sourceArgs]) return await SourcesBench.RunAsync(sourceArgs);
 
 Options options;
 try
