@@ -80,3 +80,49 @@ public class CaptureCrashTests
         }
     }
 }
+
+/// <summary>The recheck verb as an operator runs it: a malformed age is refused naming the flag, an offline installation
+/// says capture is off, and (capture on, pages on loopback) a page that lost its quote is printed as drifted.</summary>
+public class RecheckVerbTests
+{
+    [Fact]
+    public async Task sources_recheck_refuses_a_malformed_age_says_when_capture_is_off_and_prints_what_drifted()
+    {
+        var database = await TestCluster.NewDatabaseAsync("recheck-verb");
+        var offline = new Dictionary<string, string?> { ["TRACKER_DB"] = database };
+        var malformed = await TrackerProcess.RunAsync(offline, "sources", "recheck", "--older-than", "soon");
+        malformed.ExitCode.ShouldNotBe(0);
+        malformed.Error.ShouldContain("--older-than: 'soon' is not an age");
+        var off = await TrackerProcess.RunAsync(offline, "sources", "recheck");
+        off.ExitCode.ShouldNotBe(0);
+        off.Error.ShouldContain("capture is off");
+
+        await using var pages = await SourcePages.StartAsync();
+        const string quote = "The sides agreed to produce air-defence systems jointly";
+        pages["/news"] = Page.Html($"<html><body><p>{quote}, the minister said.</p></body></html>");
+        var online = new Dictionary<string, string?>
+        {
+            ["TRACKER_DB"] = database, ["Tracker__Sources__Capture"] = "true", ["Tracker__Sources__AllowPrivateTargets"] = "true",
+            ["Tracker__Sources__AllowedPorts__0"] = pages.Port.ToString(),
+        };
+        var folder = Directory.CreateTempSubdirectory("recheck-verb").FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "open.json"), """{"agreementId":"verb","title":"T","parties":["UKR","FRA"]}""");
+        await File.WriteAllTextAsync(Path.Combine(folder, "c.json"), """{"commitmentId":"c","title":"C","category":"air-defence"}""");
+        var open = await TrackerProcess.RunAsync(online, "open", "--file", Path.Combine(folder, "open.json"));
+        open.ExitCode.ShouldBe(0, open.ToString());
+        var add = await TrackerProcess.RunAsync(online, "add-commitment", "--agreement", "verb", "--file", Path.Combine(folder, "c.json"));
+        add.ExitCode.ShouldBe(0, add.ToString());
+        var record = await TrackerProcess.RunAsync(online, "record", "--agreement", "verb", "--said-on", "2025-06-05", "--speaker", "Rustem Umerov",
+            "--quote", quote, "--language", "en", "--outlet", "Ministry", "--kind", "press-release", "--url", pages.Url("/news"),
+            "--commitment", "c", "--stage", "announced");
+        record.ExitCode.ShouldBe(0, record.ToString());
+        // No service runs: the verb captures what was never captured, then, the page changed, finds the quote gone.
+        var first = await TrackerProcess.RunAsync(online, "sources", "recheck", "--older-than", "0d");
+        first.ExitCode.ShouldBe(0, first.ToString());
+        first.Error.ShouldContain("drifted: 0");
+        pages["/news"] = Page.Html("<html><body><p>Nothing about that here.</p></body></html>");
+        var second = await TrackerProcess.RunAsync(online, "sources", "recheck", "--agreement", "verb", "--older-than", "0d");
+        second.ExitCode.ShouldBe(0, second.ToString());
+        second.Output.ShouldContain("quote no longer present");
+    }
+}
