@@ -105,15 +105,28 @@ public static class SourcesBench
                 HttpListenerContext context;
                 try { context = await _listener.GetContextAsync(); }
                 catch (Exception) { return; }
-                var path = context.Request.Url!.AbsolutePath;
-                var html = path == "/robots.txt" ? null
-                    : $"<html><head><title>{path}</title></head><body><article><h1>Ministers meet</h1><p>„Wir verfügen über solche Kampferfahrung“, said the minister ({path}).</p>{filler}</article></body></html>";
-                context.Response.StatusCode = html is null ? 404 : 200;
-                context.Response.ContentType = "text/html; charset=utf-8";
-                var bytes = Encoding.UTF8.GetBytes(html ?? "");
-                await context.Response.OutputStream.WriteAsync(bytes);
-                context.Response.Close();
-                if (html is not null) Interlocked.Increment(ref _served);
+                // Each request on its own: a client that hangs up mid-answer (the service drops a 404's body) costs
+                // that request only, never the listener.
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        var path = context.Request.Url!.AbsolutePath;
+                        var html = path == "/robots.txt" ? null
+                            : $"<html><head><title>{path}</title></head><body><article><h1>Ministers meet</h1><p>„Wir verfügen über solche Kampferfahrung“, said the minister ({path}).</p>{filler}</article></body></html>";
+                        context.Response.StatusCode = html is null ? 404 : 200;
+                        context.Response.ContentType = "text/html; charset=utf-8";
+                        var bytes = Encoding.UTF8.GetBytes(html ?? "");
+                        context.Response.ContentLength64 = bytes.Length;
+                        await context.Response.OutputStream.WriteAsync(bytes);
+                        context.Response.Close();
+                        if (html is not null) Interlocked.Increment(ref _served);
+                    }
+                    catch (Exception)
+                    {
+                        context.Response.Abort();
+                    }
+                });
             }
         }
 

@@ -40,8 +40,9 @@ public sealed class SourceOptions
     /// <summary>A claimed job left to its capturer this long; after it (the capturer died) another takes it again.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(90);
 
-    /// <summary>Captures one instance runs at the same time.</summary>
-    public int Parallelism { get; set; } = 4;
+    /// <summary>Captures one instance runs at the same time: few, so that capture stays in the background of recording on
+    /// a small machine (bench/run.sh, "sources"); a backlog is caught up after a burst.</summary>
+    public int Parallelism { get; set; } = 2;
 
     /// <summary>Attempts of a job that fails for a reason of ours (the database away); a fetch's own failure is its result.</summary>
     public int MaxAttempts { get; set; } = 5;
