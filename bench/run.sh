@@ -64,9 +64,14 @@ load=$repo/bench/Tracker.Benchmarks/bin/Release/net10.0/Tracker.Benchmarks.dll
 unset TRACKER_DB ConnectionStrings__Tracker
 # The webhook step's receiver is in the load generator, on loopback: a target the product refuses by default; its
 # subscriptions are all one user's, so the per-user cap is raised to them when they are more than its default.
+# Capture is on (the product's default), for the sources step's page server on loopback only: every other step's
+# statements cite https://example.org, refused by the port allow-list before any name is looked up (nothing leaves
+# the machine), so they cost a refusal capture each in the background, as an offline installation with capture on would.
+page_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export TRACKER_HOME=$home ASPNETCORE_ENVIRONMENT=Production Tracker__LoadSeeds=false \
   Tracker__RateLimit__PermitsPerMinute=1000000000 Tracker__Webhooks__AllowPrivateTargets=true \
-  Tracker__Webhooks__MaxPerUser=$(( ${BENCH_WEBHOOK_SUBSCRIPTIONS:-100} > 100 ? ${BENCH_WEBHOOK_SUBSCRIPTIONS:-100} : 100 ))
+  Tracker__Webhooks__MaxPerUser=$(( ${BENCH_WEBHOOK_SUBSCRIPTIONS:-100} > 100 ? ${BENCH_WEBHOOK_SUBSCRIPTIONS:-100} : 100 )) \
+  Tracker__Sources__AllowPrivateTargets=true Tracker__Sources__AllowedPorts__0=$page_port
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 url=http://127.0.0.1:$port
 
@@ -195,6 +200,16 @@ dotnet "$load" webhooks --url "$url" --token "$token" --seconds "$secs" --subscr
 echo "Review: recording with and without review required, $secs s each…" >&2
 settle
 dotnet "$load" review --url "$url" --token "$token" --seconds "$secs" | record || errors=1
+# Sources: 1-client recording without a source URL and with one captured from a loopback page (ratio), and how long
+# the captures take to catch up; then what the captures cost in the database against their deduplicated bytes and text.
+echo "Sources: recording without and with captured sources, $secs s each…" >&2
+settle
+dotnet "$load" sources --url "$url" --token "$token" --seconds "$secs" --page-port "$page_port" | record || errors=1
+with_pg "$pgbin/psql" -XAtqc "select json_build_object('measure', 'sources-storage', 'captures', (select count(*) from tracker.source_captures),
+    'blobs', (select count(*) from tracker.source_blobs),
+    'bytes_plus_text', (select coalesce(sum(length + coalesce(octet_length(text), 0)), 0) from tracker.source_blobs),
+    'blobs_on_disk', pg_total_relation_size('tracker.source_blobs'),
+    'captures_on_disk', pg_total_relation_size('tracker.source_captures') + pg_total_relation_size('tracker.capture_jobs'))" | record
 settle
 # Only its COPY figure is used; pgbench's part is kept to a second.
 with_pg "$baseline" -c 1 -t 1 -n "$statements" | tag pg-copy | record
@@ -222,6 +237,12 @@ h = by["webhooks"]
 line(f"record, 1 client, {h['subscriptions']} webhooks", "changes/s", h["record_per_s_with"], h["record_per_s_without"],
      f"against the same run without subscriptions (target ratio >= 0.8); {h['deliveries_received']}/{h['deliveries_expected']} delivered, "
      f"{h['duplicates']} duplicates, the last {h['drain_s_after_load']} s after the load")
+s = by["sources"]
+line("record, 1 client, captured", "req/s", s["record_per_s_with_capture"], s["record_per_s_without_capture"],
+     f"with a source captured per statement against none (target ratio >= 0.9); captures caught up {s['captures_caught_up_s_after_load']} s after the load")
+st = by["sources-storage"]
+line(f"storage, {st['captures']} captures", "bytes", st["blobs_on_disk"] + st["captures_on_disk"], st["bytes_plus_text"],
+     f"on disk (blobs + capture rows) against the {st['blobs']} distinct blobs' bytes plus text; PostgreSQL compresses both")
 print(f"{'webhook latency, loaded':<32} {'p50/p95 ms':<10} {h['loaded_p50_ms']:>10} {h['loaded_p95_ms']:>10}   change -> POST arrival, under the closed loop")
 print(f"{'webhook latency, 2 changes/s':<32} {'p50/p95 ms':<10} {h['paced_p50_ms']:>10} {h['paced_p95_ms']:>10}   max {h['paced_max_ms']} ms; target p95 < 2000")
 r = by["review"]

@@ -11,6 +11,7 @@ if (args is ["registry-file", .. var fileArgs]) return RegistryBench.File(fileAr
 if (args is ["registry-reads", .. var registryArgs]) return await RegistryBench.ReadsAsync(registryArgs);
 if (args is ["webhooks", .. var hookArgs]) return await WebhookBench.RunAsync(hookArgs);
 if (args is ["review", .. var reviewArgs]) return await ReviewBench.RunAsync(reviewArgs);
+if (args is ["sources", .. var sourceArgs]) return await SourcesBench.RunAsync(sourceArgs);
 
 Options options;
 try

@@ -56,6 +56,7 @@ await using (database)
     await using var _ = rebuilding;
 
     builder.AddTracker(database);
+    Tracker.Sources.Sources.AddSources(builder.Services, builder.Configuration);
     Tracker.Cli.StandardOutput.ReserveForData(builder, args);
     var app = builder.Build();
     app.UseTracker();

@@ -23,7 +23,7 @@ public static class TrackerHelp
         ("Operating",
         [
             ("run", "Serve the API and the workbench (the default when no verb is given)"),
-            ("users", null), ("digest", null), ("verify", null), ("checkpoint", null), ("migrate", null), ("migrations-new", null),
+            ("users", null), ("digest", null), ("sources", null), ("verify", null), ("checkpoint", null), ("migrate", null), ("migrations-new", null),
             ("portfolio", null),
             ("projections", "List or rebuild projections, e.g. 'projections rebuild -p AuditTrail' (stops nothing only for " +
                             "the portfolio: 'portfolio rebuild' rebuilds it while the service serves)"),

@@ -49,7 +49,16 @@ public class VerifyCommand : JasperFxAsyncCommand<VerifyInput>
             Console.Out.WriteLine(JsonSerializer.Serialize(report, CliJson.Options));
         else
             Console.Out.Write(Text(report));
-        return report.Intact;
+        // The bytes the chained captures and documents name (only after the chain that names them holds).
+        if (!report.Intact || input.FromFlag is not null) return report.Intact;
+        var bytes = await StoredBytes.VerifyAsync(host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), input.AgreementFlag,
+            CancellationToken.None);
+        var line = bytes.Intact ? $"OK: {bytes.Checked} stored captures and documents match the SHA-256 their events name."
+            : $"FAILED: stored bytes: {bytes.Failure}.";
+        if (bytes.Checked == 0 && bytes.Intact) return true;
+        if (input.FormatFlag == "json") Console.Error.WriteLine(line);
+        else Console.Out.WriteLine(line);
+        return bytes.Intact;
     }
 
     private static string Text(IntegrityReport r)

@@ -38,6 +38,9 @@ public sealed class Exporter(IDocumentStore store)
         {
             // A built-in actor taken into the registry: the change that follows takes it in again on import.
             if (e.Data is Registry.Actors.ActorRegistered { FromBuiltinList: true }) continue;
+            // Captures and documents are not commands: their bytes are not in the file, and the importing store captures
+            // its statements' sources itself.
+            if (e.Data is Sources.SourceCaptured or Sources.DocumentAttached) continue;
             var line = LineFor(e.Data);
             if (await chain.LinkAsync(e.Sequence, ct) is { } link) line[Integrity.ExportedChain.Member] = link;
             await output.WriteLineAsync(line.ToJsonString(Json));

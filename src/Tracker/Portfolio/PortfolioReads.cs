@@ -228,7 +228,7 @@ public sealed class PortfolioReads(ReportDataSource sources)
     {
         var parameters = new List<NpgsqlParameter>();
         // Now: the small table of current answers (it has no target dates). Otherwise the status rows on those clocks.
-        var (table, where) = clocks == Clocks.Now && filter is { Overdue: null, Speaker: null, Actor: null, AwaitingReview: null }
+        var (table, where) = clocks == Clocks.Now && filter is { Overdue: null, Speaker: null, Actor: null, AwaitingReview: null, SourceDrift: null }
             ? ($"{Schema}.portfolio_now s", FilterWhere(filter, clocks, day, parameters, ["true"]))
             : ($"{Schema}.portfolio_status s", StatusWhere(filter, clocks, day, parameters));
         await using var cmd = Command(conn,
@@ -403,6 +403,7 @@ public sealed class PortfolioReads(ReportDataSource sources)
     {
         if (filter.Speaker is not null || filter.Actor is not null)
             where.Add(SpokenOf(filter, clocks, parameters));
+        if (filter.SourceDrift is { } drift) where.Add((drift ? "" : "not ") + Drifted);
         if (filter.Overdue is { } overdue)
         {
             const string isOverdue = "coalesce((s.status ->> 'targetDate')::date < @day, false) "
@@ -439,6 +440,18 @@ public sealed class PortfolioReads(ReportDataSource sources)
         }
         return string.Join(" and ", where);
     }
+
+    /// <summary>
+    /// Commitments a statement that counts (not retracted, asserting it in its current reading) rests on a source whose
+    /// capture drifted (tracker.source_drift, kept by Sources' capturers: the quote gone from the page, or the page gone).
+    /// </summary>
+    private const string Drifted = $"""
+        (s.agreement_id, s.commitment_id) in (
+            select q.agreement_id, c.id from {Schema}.source_drift d
+            join {Schema}.statement_search q on q.agreement_id = d.agreement_id and q.statement_id = d.statement_id
+            cross join lateral unnest(q.commitment_ids) c(id)
+            where not q.retracted)
+        """;
 
     /// <summary>
     /// Commitments spoken of by a speaker (or for an actor) in a statement that counts: not retracted, asserting the

@@ -10,6 +10,9 @@ public sealed record StatusReportFilter(string? Agreement = null, string? Party 
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     bool? AwaitingReview = null)
 {
+    /// <summary>Only commitments resting on a statement whose captured source has drifted (true), or none such (false).</summary>
+    public bool? SourceDrift { get; init; }
+
     /// <summary>The words of a speaker filter, each matched as the start of a word of the speaker's name or role.</summary>
     public static IReadOnlyList<string> SpeakerWords(string speaker) =>
         System.Text.RegularExpressions.Regex.Matches(speaker, @"[\p{L}\p{N}]+").Select(m => m.Value).Take(8).ToList();

@@ -15,12 +15,12 @@ namespace Tracker.Reports;
 /// </summary>
 public static class ReportEndpoints
 {
-    [EndpointSummary("The portfolio status report (filters agreement, party, category, stage, contested, overdue, speaker, actor, review=awaiting; format json (paged), md, csv, html, xlsx)"), WolverineGet("/api/reports/status")]
+    [EndpointSummary("The portfolio status report (filters agreement, party, category, stage, contested, overdue, speaker, actor, review=awaiting, sourceDrift; format json (paged), md, csv, html, xlsx)"), WolverineGet("/api/reports/status")]
     public static async Task<Reported<StatusReport>> Status(PortfolioReads portfolio, Npgsql.NpgsqlDataSource dataSource, TimeProvider clock, string? agreement, string? party,
         string? category, string? stage, string? contested, string? overdue, string? speaker, string? actor, string? asOf, string? knownAt,
-        string? format, int? page, int? pageSize, string? review, CancellationToken ct)
+        string? format, int? page, int? pageSize, string? review, string? sourceDrift, CancellationToken ct)
     {
-        var (errors, request) = await ReportRequests.ParseStatusAsync(dataSource, new(agreement, party, category, stage, contested, overdue, speaker, actor),
+        var (errors, request) = await ReportRequests.ParseStatusAsync(dataSource, new(agreement, party, category, stage, contested, overdue, speaker, actor, sourceDrift),
             asOf, knownAt, format, ReportFormat.Json, ct);
         if (ReportRequests.Given(review) is { } awaiting)
         {

@@ -9,7 +9,7 @@ namespace Tracker.Reports;
 
 /// <summary>The status report's filters as given (a query string, flags, a form), before they are checked.</summary>
 public sealed record StatusFilterText(string? Agreement = null, string? Party = null, string? Category = null, string? Stage = null,
-    string? Contested = null, string? Overdue = null, string? Speaker = null, string? Actor = null);
+    string? Contested = null, string? Overdue = null, string? Speaker = null, string? Actor = null, string? SourceDrift = null);
 
 /// <summary>A status report as asked for: which commitments, on which clocks, in which format.</summary>
 public sealed record StatusReportRequest(StatusReportFilter Filter, Clocks Clocks, ReportFormat Format);
@@ -74,12 +74,13 @@ public static class ReportRequests
                     errors.Add(new FieldError(field, "is answered from the statements as they read now, so it does not combine with knownAt"));
         var contestedFilter = YesOrNo("contested", given.Contested, errors);
         var overdueFilter = YesOrNo("overdue", given.Overdue, errors);
+        var driftFilter = YesOrNo("sourceDrift", given.SourceDrift, errors);
         var parsedFormat = ParseFormat(format, defaultFormat, errors);
         if (errors.Count > 0) return errors;
 
         request = new StatusReportRequest(
             new StatusReportFilter(Given(given.Agreement), party, categoryFilter, stageFilter, contestedFilter, overdueFilter,
-                speaker, actor),
+                speaker, actor) { SourceDrift = driftFilter },
             clocks, parsedFormat);
         return errors;
     }

@@ -20,7 +20,7 @@ public class OneWayFoldersTests
     /// </summary>
     private static readonly string[] Layers =
     [
-        "Workbench", "Health", "Export", "Import", "Following", "Audit", "Search", "Reports", "Portfolio", "Integrity",
+        "Workbench", "Health", "Export", "Import", "Following", "Sources", "Audit", "Search", "Reports", "Portfolio", "Integrity",
         "Registry", "Security", "Agreements", "Cli", "Http", "Infrastructure", "Kernel",
     ];
 

@@ -39,7 +39,7 @@ public class VerbFlagTests
     public void every_tracker_verb_is_checked_and_the_report_verbs_letters_mean_what_they_say()
     {
         Verbs().Select(v => (string)v[0]).ShouldBe(
-            ["actors", "add-commitment", "audit", "checkpoint", "correct", "digest", "export", "feed", "history", "import", "migrate", "migrations-new", "open", "people", "portfolio", "record",
+            ["actors", "add-commitment", "audit", "checkpoint", "correct", "digest", "export", "feed", "history", "import", "migrate", "migrations-new", "open", "people", "portfolio", "record", "sources",
              "report", "retract", "review", "users", "verify"], ignoreOrder: true);
         var report = FlagsOf(typeof(ReportCommand)).Where(f => !f.LongFormOnly).ToDictionary(f => f.ShortForm, f => f.LongForm);
         report["-f"].ShouldBe("--format");

@@ -26,6 +26,12 @@ public class ApiContractTests(TrackerApp app)
         ["POST /api/watchlist 409"] = "WatchlistStories.a_user_following_as_many_as_one_may_is_told_to_stop_following_one_first_and_a_repeat_is_still_200",
         ["POST /api/subscriptions 409"] = "WebhookStories.one_user_cannot_subscribe_past_the_cap_even_all_at_once_and_removing_one_makes_room",
         ["POST /api/users/{name}/revocation 409"] = "SeparateHostTests.the_last_admin_cannot_be_revoked_even_by_two_admins_revoking_each_other_at_once",
+        // Captures exist only where capture is on, with pages served on 127.0.0.1 (the shared app captures nothing).
+        ["GET /api/agreements/{agreementId}/statements/{statementId}/captures 200"] =
+            "SourceCaptureTests.a_cited_page_is_captured_within_five_seconds_its_hash_that_of_the_served_bytes_and_the_quote_found_despite_typography",
+        ["GET /api/captures/{sha256}/text 200"] = "SourceCaptureTests.a_pdfs_text_is_extracted_and_its_quote_found",
+        ["GET /api/captures/{sha256}/original 200"] =
+            "SourceCaptureTests.a_cited_page_is_captured_within_five_seconds_its_hash_that_of_the_served_bytes_and_the_quote_found_despite_typography",
     };
 
     /// <summary>Refusals that come before an endpoint runs, tried on every operation that lists them.</summary>
@@ -370,6 +376,33 @@ public class ApiContractTests(TrackerApp app)
             C(200, "a page of one agreement", w => w.Get($"/api/feed?agreement={w.AgreementId}&limit=10")),
             C(400, "a cursor it never gave out", w => w.Get("/api/feed?after=not-a-cursor")),
         ],
+        ["GET /api/agreements/{agreementId}/statements/{statementId}/captures"] =
+        [
+            C(400, "a statement id that is no GUID", w => w.Get($"/api/agreements/{w.AgreementId}/statements/nope/captures")),
+            C(404, "nothing captured (capture is off here)", w => w.Get($"/api/agreements/{w.AgreementId}/statements/{Guid.NewGuid()}/captures")),
+        ],
+        ["POST /api/agreements/{agreementId}/documents"] =
+        [
+            C(201, "attach a text", w => w.Post($"/api/agreements/{w.AgreementId}/documents", Upload("file", "loi.txt", "Letter of intent"))),
+            C(400, "no file part", w => w.Post($"/api/agreements/{w.AgreementId}/documents", Upload("other", "loi.txt", "Letter of intent"))),
+            C(404, "unknown agreement", w => w.Post($"/api/agreements/{w.Unique("nope")}/documents", Upload("file", "loi.txt", "x"))),
+        ],
+        ["GET /api/agreements/{agreementId}/documents"] =
+        [
+            C(200, "the agreement's documents", w => w.Get($"/api/agreements/{w.AgreementId}/documents")),
+            C(400, "knownAt not an instant", w => w.Get($"/api/agreements/{w.AgreementId}/documents?knownAt=soon")),
+            C(404, "unknown agreement", w => w.Get($"/api/agreements/{w.Unique("nope")}/documents")),
+        ],
+        ["GET /api/captures/{sha256}/text"] =
+        [
+            C(400, "not a SHA-256", w => w.Get("/api/captures/abc/text")),
+            C(404, "nothing has that hash", w => w.Get($"/api/captures/{new string('0', 64)}/text")),
+        ],
+        ["GET /api/captures/{sha256}/original"] =
+        [
+            C(400, "not a SHA-256", w => w.Get("/api/captures/abc/original")),
+            C(404, "nothing has that hash", w => w.Get($"/api/captures/{new string('0', 64)}/original")),
+        ],
         ["GET /api/watchlist"] = [C(200, "the caller's follows", w => w.Get("/api/watchlist"))],
         ["POST /api/watchlist"] =
         [
@@ -555,6 +588,11 @@ public class ApiContractTests(TrackerApp app)
     }
 
     private sealed record Raw(string Text, string ContentType);
+
+    /// <summary>A multipart/form-data body with one file part, as a browser or curl -F sends it.</summary>
+    private static Raw Upload(string part, string fileName, string content) => new(
+        $"--b0undary\r\nContent-Disposition: form-data; name=\"{part}\"; filename=\"{fileName}\"\r\nContent-Type: text/plain\r\n\r\n{content}\r\n--b0undary--\r\n",
+        "multipart/form-data; boundary=b0undary");
 
     private sealed record Answer(int Status, string MediaType, string Text);
 

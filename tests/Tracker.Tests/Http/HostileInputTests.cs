@@ -119,6 +119,8 @@ public class HostileInputTests(TrackerApp app)
             ["changes"] = new JsonObject { ["quote"] = "Corrected quote", ["place"] = "Paris" }, ["reason"] = "misread",
         }),
         new("retract", $"/api/agreements/{Agreement}/statements/{StatementId}/retraction", new JsonObject { ["reason"] = "hoax" }),
+        // A JSON body of any shape is no multipart upload: 415 (or 413 past the JSON limit), nothing stored.
+        new("attach document", $"/api/agreements/{Agreement}/documents", new JsonObject { ["title"] = "Letter of intent" }),
         new("user", "/api/users", new JsonObject { ["name"] = "hostile.user", ["role"] = "reader" }, "admin"),
         new("actor", "/api/actors", new JsonObject
         {
@@ -156,7 +158,11 @@ public class HostileInputTests(TrackerApp app)
         $"/api/agreements/{Agreement}/statements/{StatementId}", "/api/reports/status", "/api/reports/changes", "/api/audit",
         "/api/users", "/api/actors", "/api/actors/FRA", "/api/people", "/api/people/hostile-person",
         "/api/subscriptions", $"/api/subscriptions/{Guid.Empty}/deliveries", "/api/feed", "/api/watchlist", "/api/reviews",
+        $"/api/agreements/{Agreement}/statements/{StatementId}/captures", $"/api/captures/{NoCapture}/text",
+        $"/api/captures/{NoCapture}/original", $"/api/agreements/{Agreement}/documents",
     ];
+
+    private static readonly string NoCapture = new('0', 64);
 
     /// <summary>Every string-valued leaf of a body, as (path, setter) pairs.</summary>
     private static IEnumerable<string> StringPaths(JsonNode node, string path = "")
@@ -349,6 +355,11 @@ public class HostileInputTests(TrackerApp app)
             Add($"GET {read}: {parameter} bell", "GET", $"{read}?{parameter}=a%07", null);
         }
         Add("GET status: format bogus", "GET", "/api/reports/status?format=exe", null);
+        Add("GET status: sourceDrift not a yes or no", "GET", "/api/reports/status?sourceDrift=perhaps", null);
+        Add("GET captures: a statement id that is no GUID", "GET", $"/api/agreements/{Agreement}/statements/not-a-guid/captures", null);
+        Add("GET capture text: not a SHA-256", "GET", "/api/captures/abc/text", null);
+        Add("GET capture text: 64 characters, not hex", "GET", $"/api/captures/{new string('z', 64)}/text", null);
+        Add("GET capture original: not a SHA-256", "GET", "/api/captures/..%2F..%2Fetc/original", null);
         Add("GET changes: from after to", "GET", "/api/reports/changes?from=2025-07-01&to=2025-06-01", null);
         Add("GET audit: from in words", "GET", "/api/audit?from=last%20week", null);
         // U+0000 in a path never reaches us: Kestrel refuses it. Other control characters do.

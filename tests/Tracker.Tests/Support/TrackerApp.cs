@@ -53,6 +53,8 @@ public sealed class TrackerApp : IAsyncLifetime
         {
             b.UseEnvironment("Testing");
             b.UseSetting("TRACKER_DB", database);
+            // Tests contact only 127.0.0.1: sources are captured only where a test turns it on, with its own pages.
+            b.UseSetting("Tracker:Sources:Capture", "false");
             foreach (var (key, value) in settings) b.UseSetting(key, value);
             if (clock != TimeProvider.System) b.ConfigureTestServices(s => s.AddSingleton(clock));
         });

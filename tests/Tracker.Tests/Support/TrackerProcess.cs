@@ -50,6 +50,8 @@ public static class TrackerProcess
         // Never inherit a server from the test run's own environment: the test names every database it uses.
         psi.Environment.Remove("TRACKER_DB");
         psi.Environment.Remove("TRACKER_HOME");
+        // Tests contact only 127.0.0.1: sources are captured only where a test turns it on, with its own pages.
+        psi.Environment["Tracker__Sources__Capture"] = "false";
         foreach (var (k, v) in environment) psi.Environment[k] = v;
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);

@@ -1,20 +1,16 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace Tracker.Following.Webhooks;
 
-/// <summary>A connection the checks refused: the target resolved only to addresses a webhook may not reach.</summary>
-public sealed class WebhookTargetRefusedException(string message) : IOException(message);
-
 /// <summary>The answer to one attempt: a status (null when none came) and what went wrong, if anything.</summary>
 public sealed record AttemptResult(bool Delivered, int? Status, string? Error);
 
 /// <summary>
 /// The one HTTP client webhooks are sent with. Each new connection resolves the host itself and connects only to an
-/// address <see cref="WebhookTargets"/> allows (no proxy: a proxy would connect for us, to wherever it is told);
+/// address <see cref="Infrastructure.Net.OutboundTargets"/> allows (<see cref="Infrastructure.Net.GuardedConnect"/>) (no proxy: a proxy would connect for us, to wherever it is told);
 /// redirects are not followed (a 3xx is a failed attempt, so a target cannot bounce the POST elsewhere); each attempt
 /// is bounded by the timeout, and at most <see cref="MaxResponseBytes"/> of an answer is read.
 /// </summary>
@@ -39,30 +35,9 @@ public sealed class WebhookHttp : IDisposable
             ConnectTimeout = options.Timeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             MaxResponseHeadersLength = 64,
-            ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, allowPrivate, ct),
+            ConnectCallback = Infrastructure.Net.GuardedConnect.Callback(allowPrivate),
         })
         { Timeout = Timeout.InfiniteTimeSpan };
-    }
-
-    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, bool allowPrivate, CancellationToken ct)
-    {
-        var addresses = IPAddress.TryParse(endpoint.Host, out var literal) ? [literal]
-            : await Dns.GetHostAddressesAsync(endpoint.Host, ct);
-        var allowed = allowPrivate ? addresses : addresses.Where(a => WebhookTargets.Refusal(a) is null).ToArray();
-        if (allowed.Length == 0)
-            throw new WebhookTargetRefusedException(addresses.Length == 0 ? $"host '{endpoint.Host}' does not resolve"
-                : $"refused: {endpoint.Host} resolves to {addresses[0]}, which {WebhookTargets.Refusal(addresses[0])}");
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(allowed, endpoint.Port, ct);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
     }
 
     /// <summary>POSTs the body signed per Standard Webhooks; a 2xx is delivered, anything else a failed attempt.</summary>
@@ -93,15 +68,8 @@ public sealed class WebhookHttp : IDisposable
         }
         catch (HttpRequestException e)
         {
-            return new AttemptResult(false, null, Describe(e));
+            return new AttemptResult(false, null, Infrastructure.Net.GuardedConnect.Describe(e));
         }
-    }
-
-    private static string Describe(Exception e)
-    {
-        for (var inner = (Exception?)e; inner is not null; inner = inner.InnerException)
-            if (inner is WebhookTargetRefusedException or SocketException) return inner.Message;
-        return e.Message;
     }
 
     /// <summary>The start of the answer's body (for the delivery's last error), never more than the cap read.</summary>

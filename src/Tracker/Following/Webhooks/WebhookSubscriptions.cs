@@ -33,7 +33,7 @@ public static class WebhookSubscriptions
     public static readonly IReadOnlyList<string> Kinds =
         [ChangeLog.Kinds.StatusChanged, ChangeLog.Kinds.Recorded, ChangeLog.Kinds.Corrected, ChangeLog.Kinds.Retracted];
 
-    /// <summary>Checks the target (<see cref="WebhookTargets"/>), the events, and the filter as the feed's filters are
+    /// <summary>Checks the target (<see cref="Infrastructure.Net.OutboundTargets"/>), the events, and the filter as the feed's filters are
     /// checked (a party code or alias through the registry); every error names its field, as sent.</summary>
     public static async Task<(List<FieldError> Errors, SubscriptionRequest? Resolved)> ResolveAsync(NpgsqlDataSource dataSource,
         PortfolioReads portfolio, SubscriptionRequest request, bool allowPrivateTargets, CancellationToken ct)
@@ -45,7 +45,8 @@ public static class WebhookSubscriptions
             .Concat((request.Events ?? []).Select((e, i) => ($"events[{i}]", (string?)e))));
         if (errors.Count > 0) return (errors, null);
 
-        if (await WebhookTargets.CheckAsync(request.Url, allowPrivateTargets, ct) is { } refused) errors.Add(new FieldError("url", refused));
+        if (string.IsNullOrWhiteSpace(request.Url)) errors.Add(new FieldError("url", "is required: the http or https address to POST changes to"));
+        else if (await Infrastructure.Net.OutboundTargets.CheckAsync(request.Url, allowPrivateTargets, ct) is { } refused) errors.Add(new FieldError("url", refused));
 
         var events = request.Events ?? [ChangeLog.Kinds.StatusChanged];
         if (events.Count == 0) errors.Add(new FieldError("events", $"name at least one of: {string.Join(", ", Kinds)}"));

@@ -41,6 +41,7 @@ public static class ReportText
         if (filter.Stage is { } stage) parts.Add($"stage {stage.Name()}");
         if (filter.Contested is { } contested) parts.Add(contested ? "contested" : "not contested");
         if (filter.Overdue is { } overdue) parts.Add(overdue ? "overdue" : "not overdue");
+        if (filter.SourceDrift is { } drift) parts.Add(drift ? "resting on a drifted source" : "resting on no drifted source");
         if (filter.Speaker is { } speaker) parts.Add($"speaker {speaker}");
         if (filter.Actor is { } actor) parts.Add($"spoken of by {actor}");
         if (filter.AwaitingReview is { } awaiting) parts.Add(awaiting ? "statements awaiting review" : "no statement awaiting review");

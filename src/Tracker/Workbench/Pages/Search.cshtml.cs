@@ -6,11 +6,14 @@ using Tracker.Search;
 namespace Tracker.Workbench.Pages;
 
 /// <summary>Find statements by what they say, who said it or where: ranked, the matching words marked.</summary>
-public sealed class SearchModel(StatementSearch search) : WorkbenchPage
+public sealed class SearchModel(StatementSearch search, Npgsql.NpgsqlDataSource dataSource) : WorkbenchPage
 {
     public const int PageSize = 20;
     public string? Q { get; private set; }
     public SearchResults? Results { get; private set; }
+
+    /// <summary>Agreements' own documents that match (Sources), beside the statements.</summary>
+    public IReadOnlyList<Tracker.Sources.DocumentHit> DocumentHits { get; private set; } = [];
 
     public async Task OnGetAsync(string? q, int? page, CancellationToken ct)
     {
@@ -25,7 +28,9 @@ public sealed class SearchModel(StatementSearch search) : WorkbenchPage
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
-        if (!string.IsNullOrWhiteSpace(q)) Results = await search.FindAsync(q.Trim(), paging, ct);
+        if (string.IsNullOrWhiteSpace(q)) return;
+        Results = await search.FindAsync(q.Trim(), paging, ct);
+        if (paging.Page == 1) DocumentHits = await Tracker.Sources.Documents.SearchAsync(dataSource, q.Trim(), 10, ct);
     }
 
     /// <summary>The text, encoded, with its matching stretches in &lt;mark&gt; and no space added between them.</summary>

@@ -39,7 +39,7 @@ public class WebhookTargetTests
     [InlineData("fec0::1", "site-local")]
     [InlineData("ff02::1", "multicast")]
     public void an_internal_address_is_refused_saying_which_range(string address, string named) =>
-        WebhookTargets.Refusal(IPAddress.Parse(address)).ShouldNotBeNull(address).ShouldContain(named);
+        Tracker.Infrastructure.Net.OutboundTargets.Refusal(IPAddress.Parse(address)).ShouldNotBeNull(address).ShouldContain(named);
 
     [Theory]
     [InlineData("93.184.215.14")]
@@ -54,7 +54,7 @@ public class WebhookTargetTests
     [InlineData("::ffff:8.8.8.8")]
     [InlineData("64:ff9b::808:808")]
     [InlineData("2002:0808:0808::1")]
-    public void a_public_address_is_allowed(string address) => WebhookTargets.Refusal(IPAddress.Parse(address)).ShouldBeNull(address);
+    public void a_public_address_is_allowed(string address) => Tracker.Infrastructure.Net.OutboundTargets.Refusal(IPAddress.Parse(address)).ShouldBeNull(address);
 
     [Theory]
     [InlineData(null, "required")]
@@ -71,13 +71,13 @@ public class WebhookTargetTests
     [InlineData("http://2130706433/", "loopback")] // 127.0.0.1 written as one number
     [InlineData("http://0x7f.1/", "loopback")]
     public async Task a_url_that_is_not_a_public_http_target_is_refused_saying_why(string? url, string why) =>
-        (await WebhookTargets.CheckAsync(url, allowPrivate: false, default)).ShouldNotBeNull(url).ShouldContain(why);
+        (await Tracker.Infrastructure.Net.OutboundTargets.CheckAsync(url, allowPrivate: false, default)).ShouldNotBeNull(url).ShouldContain(why);
 
     [Fact]
     public async Task a_public_address_passes_and_loopback_passes_only_when_private_targets_are_allowed()
     {
-        (await WebhookTargets.CheckAsync("https://93.184.215.14/hook", false, default)).ShouldBeNull();
-        (await WebhookTargets.CheckAsync("http://127.0.0.1:9/hook", true, default)).ShouldBeNull();
+        (await Tracker.Infrastructure.Net.OutboundTargets.CheckAsync("https://93.184.215.14/hook", false, default)).ShouldBeNull();
+        (await Tracker.Infrastructure.Net.OutboundTargets.CheckAsync("http://127.0.0.1:9/hook", true, default)).ShouldBeNull();
     }
 
     [Fact]

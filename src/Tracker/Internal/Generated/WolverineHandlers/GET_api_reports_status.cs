@@ -67,9 +67,10 @@ namespace Internal.Generated.WolverineHandlers
             }
 
             var review = httpContext.Request.Query["review"];
+            var sourceDrift = httpContext.Request.Query["sourceDrift"];
             
             // The actual HTTP request handler execution
-            var reportedOfStatusReport = await Tracker.Reports.ReportEndpoints.Status(_portfolioReads, _npgsqlDataSource, _timeProvider, agreement, party, category, stage, contested, overdue, speaker, actor, asOf, knownAt, format, page, pageSize, review, httpContext.RequestAborted).ConfigureAwait(false);
+            var reportedOfStatusReport = await Tracker.Reports.ReportEndpoints.Status(_portfolioReads, _npgsqlDataSource, _timeProvider, agreement, party, category, stage, contested, overdue, speaker, actor, asOf, knownAt, format, page, pageSize, review, sourceDrift, httpContext.RequestAborted).ConfigureAwait(false);
 
             await reportedOfStatusReport.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

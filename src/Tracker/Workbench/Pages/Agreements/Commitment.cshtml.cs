@@ -23,6 +23,11 @@ public sealed class CommitmentModel(IQuerySession session, AgreementWriter write
 
     public StatementEntry? Statement(Guid id) => _agreement?.Statement(id);
 
+    /// <summary>Each statement's latest capture of its source (Sources), for the line beside it.</summary>
+    private IReadOnlyDictionary<Guid, Tracker.Sources.SourceCaptures.Summary> _captures = new Dictionary<Guid, Tracker.Sources.SourceCaptures.Summary>();
+
+    public Tracker.Sources.SourceCaptures.Summary? CaptureOf(Guid statementId) => _captures.GetValueOrDefault(statementId);
+
     /// <summary>Speaker name key → the registry's person, for the names on this page.</summary>
     private Dictionary<string, string> _people = [];
 
@@ -89,6 +94,7 @@ public sealed class CommitmentModel(IQuerySession session, AgreementWriter write
         Awaiting.AddRange(_agreement.Proposals.Values.Where(p => p.IsAwaiting && p.CommitmentIds.Contains(commitmentId))
             .OrderBy(p => p.ProposedAt));
         _people = await PeopleNamedAsync(History.Entries.Select(e => e.Statement?.Speaker).OfType<string>(), ct);
+        _captures = await Tracker.Sources.SourceCaptures.OfAgreementAsync(dataSource, agreementId, ct);
         return Page();
     }
 

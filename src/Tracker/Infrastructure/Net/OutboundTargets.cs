@@ -1,20 +1,21 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Tracker.Following.Webhooks;
+namespace Tracker.Infrastructure.Net;
 
 /// <summary>
-/// Where a webhook may be sent. A subscription names a URL; without these checks, anyone allowed to subscribe could make
-/// the service POST to what only it can reach (the cloud metadata service at 169.254.169.254, the database, an admin
-/// port on loopback, the office network). The URL is checked when subscribing, and every connection is checked again
-/// when delivering, after DNS resolution, to the very address then connected to (see <see cref="WebhookHttp"/>), so
-/// a name that resolves to a public address at subscription time and to a private one later (DNS rebinding) is refused.
+/// Where the service may connect when a user gives it a URL (a webhook target, a statement's source). Without these
+/// checks, anyone allowed to name a URL could make the service reach what only it can reach (the cloud metadata
+/// service at 169.254.169.254, the database, an admin port on loopback, the office network). The URL is checked when
+/// given, and every connection is checked again after DNS resolution, on the very address then connected to (see
+/// <see cref="GuardedConnect"/>), so a name that resolves to a public address when given and to a private one later
+/// (DNS rebinding) is refused.
 /// </summary>
-public static class WebhookTargets
+public static class OutboundTargets
 {
     public const int MaxUrlLength = 2000;
 
-    /// <summary>Why an address may not be a webhook target, or null when it may. IPv6 forms that carry an IPv4
+    /// <summary>Why the service may not connect to an address, or null when it may. IPv6 forms that carry an IPv4
     /// address (mapped, compatible, NAT64, 6to4) are judged by that address.</summary>
     public static string? Refusal(IPAddress address)
     {
@@ -66,17 +67,21 @@ public static class WebhookTargets
     private static string? Embedded(IPAddress v4, string form) =>
         Refusal(v4) is { } why ? $"is {form} IPv6 for {v4}, which {why}" : null;
 
-    /// <summary>Why a URL may not be a webhook target (naming what is wrong), or null when it may. Resolves the host
-    /// name: every address it resolves to must be allowed, unless <paramref name="allowPrivate"/>.</summary>
-    public static async Task<string?> CheckAsync(string? text, bool allowPrivate, CancellationToken ct)
+    /// <summary>Why the service may not connect to a URL (naming what is wrong), or null when it may. Resolves the host
+    /// name: every address it resolves to must be allowed, unless <paramref name="allowPrivate"/>; the port must be one
+    /// of <paramref name="ports"/> when they are given.</summary>
+    public static async Task<string?> CheckAsync(string? text, bool allowPrivate, CancellationToken ct,
+        IReadOnlyCollection<int>? ports = null)
     {
-        if (string.IsNullOrWhiteSpace(text)) return "is required: the http or https address to POST changes to";
+        if (string.IsNullOrWhiteSpace(text)) return "is required";
         if (text.Length > MaxUrlLength) return $"is longer than {MaxUrlLength} characters";
         if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri)) return "is not an absolute URL";
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
             return $"must be an http or https URL, not {uri.Scheme}";
         if (uri.UserInfo.Length > 0) return "must not carry a user name or password (they would be sent in the clear in logs)";
         if (uri.Fragment.Length > 0) return "must not have a fragment (#…): it is never sent";
+        if (ports is not null && !ports.Contains(uri.Port))
+            return $"uses port {uri.Port}; only {string.Join(" and ", ports)} are allowed (Tracker:Sources:AllowedPorts)";
         var host = uri.IdnHost;
         IPAddress[] addresses;
         if (IPAddress.TryParse(host, out var literal)) addresses = [literal];

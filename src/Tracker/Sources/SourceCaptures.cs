@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Npgsql;
+using Tracker.Infrastructure;
+
+namespace Tracker.Sources;
+
+/// <summary>
+/// The captures as their events say, one row each (written in the event's transaction), and the drift flag of each
+/// statement: what the workbench, the API and the reports show beside a statement, read by index.
+/// </summary>
+public static class SourceCaptures
+{
+    public const string Table = TrackerHost.MartenSchema + ".source_captures";
+    public const string DriftTable = TrackerHost.MartenSchema + ".source_drift";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public sealed record Row(long Id, string Url, int Round, DateTimeOffset FetchedAt, string? FinalUrl, int? Status,
+        string? ContentType, string? Sha256, string Quote, TextQuoteSelector? Selector, string? Refusal, string? Drift);
+
+    public static async Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SourceCaptured c, long sequence, CancellationToken ct)
+    {
+        await using (var cmd = new NpgsqlCommand($"""
+            insert into {Table} (agreement_id, statement_id, url, round, fetched_at, final_url, status, content_type, sha256,
+                                 quote, selector, refusal, drift, seq_id)
+            values (@a, @s, @u, @r, @f, @fu, @st, @ct, @h, @q, @sel::jsonb, @ref, @d, @seq)
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("a", c.AgreementId);
+            cmd.Parameters.AddWithValue("s", c.StatementId);
+            cmd.Parameters.AddWithValue("u", c.Url);
+            cmd.Parameters.AddWithValue("r", c.Round);
+            cmd.Parameters.AddWithValue("f", c.FetchedAt);
+            cmd.Parameters.AddWithValue("fu", (object?)c.FinalUrl ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("st", (object?)c.Status ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("ct", (object?)c.ContentType ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("h", c.Sha256 is { } h ? Convert.FromHexString(h) : DBNull.Value);
+            cmd.Parameters.AddWithValue("q", c.Quote);
+            cmd.Parameters.AddWithValue("sel", c.Selector is { } sel ? JsonSerializer.Serialize(sel, Json) : DBNull.Value);
+            cmd.Parameters.AddWithValue("ref", (object?)c.Refusal ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("d", (object?)c.Drift ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("seq", sequence);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        // Drift is flagged until a later capture of the statement finds the quote again.
+        var sql = c.Drift is not null
+            ? $"""
+              insert into {DriftTable} (agreement_id, statement_id, url, drift, since) values (@a, @s, @u, @d, @f)
+              on conflict (agreement_id, statement_id) do update set url = excluded.url, drift = excluded.drift, since = excluded.since
+              """
+            : c.Quote == QuoteState.Found ? $"delete from {DriftTable} where agreement_id = @a and statement_id = @s" : null;
+        if (sql is null) return;
+        await using var drift = new NpgsqlCommand(sql, conn, tx);
+        drift.Parameters.AddWithValue("a", c.AgreementId);
+        drift.Parameters.AddWithValue("s", c.StatementId);
+        drift.Parameters.AddWithValue("u", c.Url);
+        drift.Parameters.AddWithValue("d", (object?)c.Drift ?? DBNull.Value);
+        drift.Parameters.AddWithValue("f", c.FetchedAt);
+        await drift.ExecuteNonQueryAsync(ct);
+    }
+
+    private const string Columns = "id, url, round, fetched_at, final_url, status, content_type, encode(sha256, 'hex'), quote, selector::text, refusal, drift";
+
+    private static Row Read(NpgsqlDataReader r) => new(r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetFieldValue<DateTimeOffset>(3),
+        r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetString(6),
+        r.IsDBNull(7) ? null : r.GetString(7), r.GetString(8),
+        r.IsDBNull(9) ? null : JsonSerializer.Deserialize<TextQuoteSelector>(r.GetString(9), Json),
+        r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11));
+
+    /// <summary>The statement's latest capture that got something to look in (a refusal says nothing about drift).</summary>
+    public static async Task<Row?> LatestAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string agreementId, Guid statementId,
+        CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            select {Columns} from {Table} where agreement_id = @a and statement_id = @s and quote <> 'not-captured'
+            order by id desc limit 1
+            """, conn, tx);
+        cmd.Parameters.AddWithValue("a", agreementId);
+        cmd.Parameters.AddWithValue("s", statementId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? Read(reader) : null;
+    }
+
+    /// <summary>Every capture of a statement, newest first.</summary>
+    public static async Task<IReadOnlyList<Row>> OfStatementAsync(NpgsqlDataSource dataSource, string agreementId, Guid statementId,
+        CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand($"select {Columns} from {Table} where agreement_id = @a and statement_id = @s order by id desc limit 100");
+        cmd.Parameters.AddWithValue("a", agreementId);
+        cmd.Parameters.AddWithValue("s", statementId);
+        var rows = new List<Row>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) rows.Add(Read(reader));
+        return rows;
+    }
+
+    /// <summary>What one line beside a statement says: its latest capture and its drift, for the statements of an agreement.</summary>
+    public sealed record Summary(Guid StatementId, string Quote, string? Sha256, DateTimeOffset FetchedAt, string? Refusal, string? Drift);
+
+    public static async Task<IReadOnlyDictionary<Guid, Summary>> OfAgreementAsync(NpgsqlDataSource dataSource, string agreementId,
+        CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand($"""
+            select distinct on (c.statement_id) c.statement_id, c.quote, encode(c.sha256, 'hex'), c.fetched_at, c.refusal, d.drift
+            from {Table} c left join {DriftTable} d on d.agreement_id = c.agreement_id and d.statement_id = c.statement_id
+            where c.agreement_id = @a
+            order by c.statement_id, c.id desc
+            """);
+        cmd.Parameters.AddWithValue("a", agreementId);
+        var map = new Dictionary<Guid, Summary>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            map[reader.GetGuid(0)] = new Summary(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5));
+        return map;
+    }
+
+    /// <summary>The words shown beside a statement.</summary>
+    public static string Describe(Summary s) => s.Drift ?? s.Quote switch
+    {
+        QuoteState.Found => "quote found in the captured source",
+        QuoteState.NotFound => "quote not found in the captured source",
+        QuoteState.NotApplicable => "source captured; it has no text to look for the quote in",
+        _ => $"source not captured: {s.Refusal}",
+    };
+}

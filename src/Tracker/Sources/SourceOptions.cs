@@ -1,0 +1,49 @@
+namespace Tracker.Sources;
+
+/// <summary>
+/// <c>Tracker:Sources:*</c>. The defaults are the safety rules of a server that fetches URLs users give it (README,
+/// "Captured sources"); tests allow their page server on 127.0.0.1 and shorten the waits.
+/// </summary>
+public sealed class SourceOptions
+{
+    public const string Section = "Tracker:Sources";
+
+    /// <summary>Off for offline installations: statements are recorded as ever, nothing is fetched.</summary>
+    public bool Capture { get; set; } = true;
+
+    /// <summary>Whether sources may resolve to loopback, private, link-local and other internal addresses (tests only).</summary>
+    public bool AllowPrivateTargets { get; set; }
+
+    /// <summary>The ports a source URL may name.</summary>
+    public int[] AllowedPorts { get; set; } = [80, 443];
+
+    /// <summary>One fetch, redirects included, from the first connection to the last byte.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    public long MaxBytes { get; set; } = 20L * 1024 * 1024;
+
+    public int MaxRedirects { get; set; } = 5;
+
+    public string UserAgent { get; set; } = "Tracker-SourceCapture/1 (+https://github.com/tracker; archives pages cited as evidence)";
+
+    /// <summary>Whether a site's robots.txt is asked before its pages (for <see cref="RobotsAgent"/> and <c>*</c>).</summary>
+    public bool RespectRobots { get; set; } = true;
+
+    public string RobotsAgent { get; set; } = "Tracker-SourceCapture";
+
+    /// <summary>Sources are fetched again when their last capture is this many days old (drift); 0 turns it off.</summary>
+    public int RecheckDays { get; set; } = 30;
+
+    /// <summary>How often the dispatcher and the capturers look for work when not woken.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>A claimed job left to its capturer this long; after it (the capturer died) another takes it again.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>Captures one instance runs at the same time: few, so that capture stays in the background of recording on
+    /// a small machine (bench/run.sh, "sources"); a backlog is caught up after a burst.</summary>
+    public int Parallelism { get; set; } = 2;
+
+    /// <summary>Attempts of a job that fails for a reason of ours (the database away); a fetch's own failure is its result.</summary>
+    public int MaxAttempts { get; set; } = 5;
+}

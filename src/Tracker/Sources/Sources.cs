@@ -1,0 +1,24 @@
+using Marten;
+
+namespace Tracker.Sources;
+
+public static class Sources
+{
+    /// <summary>Capture of cited sources (README, "Captured sources"). Registered after the migrations' hosted service,
+    /// so that the dispatcher and the capturers start on a schema that has their tables. With
+    /// <c>Tracker:Sources:Capture=false</c> neither runs: nothing is fetched, statements are recorded as ever.</summary>
+    public static IServiceCollection AddSources(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SourceOptions>().Bind(configuration.GetSection(SourceOptions.Section));
+        services.ConfigureMarten(opts => opts.Events.AddEventTypes(SourceLog.EventTypes));
+        services.AddSingleton<CaptureWake>();
+        services.AddSingleton<SourceFetcher>();
+        if (configuration.GetValue($"{SourceOptions.Section}:Capture", true))
+        {
+            services.AddHostedService<CaptureDispatcher>();
+            services.AddHostedService<Capturer>();
+            services.AddHostedService<RecheckSchedule>();
+        }
+        return services;
+    }
+}
