@@ -10,7 +10,9 @@ public sealed record StatusReportFilter(string? Agreement = null, string? Party 
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     bool? AwaitingReview = null)
 {
-    /// <summary>Only commitments resting on a statement whose captured source has drifted (true), or none such (false).</summary>
+    /// <summary>Only commitments resting on a statement whose captured source has drifted (true), or none such (false).
+    /// Like <see cref="AwaitingReview"/>, absent from a report that does not use it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public bool? SourceDrift { get; init; }
 
     /// <summary>The words of a speaker filter, each matched as the start of a word of the speaker's name or role.</summary>

@@ -21,9 +21,24 @@ public partial class WorkbenchHeaderTests(TrackerApp app)
         await new Api(app).Open(id, "air-defence");
         var person = "Header Test " + id;
         var personId = (await new Api(app).Post("/api/people", new { name = person }))["personId"]!.GetValue<string>();
+        // A captured copy to show (capture itself is off in this host): stored as the capturer stores one.
+        var text = "Captured for the header test " + id;
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+        await using (var conn = new Npgsql.NpgsqlConnection(app.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var blob = new Npgsql.NpgsqlCommand("""
+                insert into tracker.source_blobs (sha256, content_type, length, bytes, text, stored_at)
+                values (decode($1, 'hex'), 'text/plain', length(convert_to($2, 'UTF8')), convert_to($2, 'UTF8'), $2, now())
+                """, conn);
+            blob.Parameters.AddWithValue(sha256);
+            blob.Parameters.AddWithValue(text);
+            await blob.ExecuteNonQueryAsync();
+        }
         var values = new Dictionary<string, string>
         {
             ["{agreementId}"] = id, ["{commitmentId}"] = "air-defence", ["{actorId}"] = "UKR", ["{personId}"] = personId,
+            ["{sha256}"] = sha256,
         };
         using var analyst = new WorkbenchClient(app.Host);
         await analyst.SignInAsync(TrackerApp.Analyst, app.AnalystToken);
