@@ -85,7 +85,7 @@ public sealed class SourceFetcher : IDisposable
     }
 
     private Task<string?> CheckAsync(string url, CancellationToken ct) =>
-        OutboundTargets.CheckAsync(url, _options.AllowPrivateTargets, ct, _options.AllowedPorts);
+        OutboundTargets.CheckAsync(url, _options.AllowPrivateTargets, ct, _options.Ports);
 
     private async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response, CancellationToken ct)
     {

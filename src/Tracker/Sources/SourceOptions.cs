@@ -14,8 +14,12 @@ public sealed class SourceOptions
     /// <summary>Whether sources may resolve to loopback, private, link-local and other internal addresses (tests only).</summary>
     public bool AllowPrivateTargets { get; set; }
 
-    /// <summary>The ports a source URL may name.</summary>
-    public int[] AllowedPorts { get; set; } = [80, 443];
+    /// <summary>The ports a source URL may name; none given: 80 and 443. Configured ports replace those two rather than
+    /// join them (configuration binding would otherwise keep the defaults beside <c>AllowedPorts:0</c>, and a test or
+    /// benchmark that allows only its loopback page would still look public names up).</summary>
+    public int[] AllowedPorts { get; set; } = [];
+
+    public IReadOnlyList<int> Ports => AllowedPorts.Length > 0 ? AllowedPorts : [80, 443];
 
     /// <summary>One fetch, redirects included, from the first connection to the last byte.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);

@@ -71,7 +71,7 @@ public static class OutboundTargets
     /// name: every address it resolves to must be allowed, unless <paramref name="allowPrivate"/>; the port must be one
     /// of <paramref name="ports"/> when they are given.</summary>
     public static async Task<string?> CheckAsync(string? text, bool allowPrivate, CancellationToken ct,
-        IReadOnlyCollection<int>? ports = null)
+        IReadOnlyList<int>? ports = null)
     {
         if (string.IsNullOrWhiteSpace(text)) return "is required";
         if (text.Length > MaxUrlLength) return $"is longer than {MaxUrlLength} characters";
