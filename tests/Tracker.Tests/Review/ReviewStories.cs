@@ -221,6 +221,33 @@ public class ReviewStories(TrackerApp app)
     }
 
     [Fact]
+    public async Task at_the_workbench_an_administrator_requires_review_and_an_analyst_cannot()
+    {
+        var id = NewAgreementId();
+        await a.Open(id, Commitment);
+        using var analyst = new WorkbenchClient(app.Host);
+        await analyst.SignInAsync(TrackerApp.Analyst, app.AnalystToken);
+        var page = await analyst.GetAsync($"/agreements/{id}");
+        page.Html.ShouldNotContain("Require review", Case.Sensitive, "only an administrator is offered the setting");
+        (await analyst.PostAsync(page, $"/agreements/{id}?handler=review", ("review", "required"))).Status
+            .ShouldBe(HttpStatusCode.Forbidden);
+
+        using var admin = new WorkbenchClient(app.Host);
+        await admin.SignInAsync(TrackerApp.Admin, app.AdminToken);
+        var adminPage = await admin.GetAsync($"/agreements/{id}");
+        adminPage.Html.ShouldContain("Require review");
+        (await admin.PostAsync(adminPage, $"/agreements/{id}?handler=review", ("review", "required"))).Status
+            .ShouldBe(HttpStatusCode.Redirect);
+        (await EventsOf(id)).Last().Data.ShouldBe(new AgreementReviewSet(id, "required"));
+        (await admin.GetAsync($"/agreements/{id}")).Html.ShouldContain("Stop requiring review");
+        await a.Record(id, Api.Statement(Commitment, "signed"), HttpStatusCode.Accepted);
+
+        var refused = await admin.PostAsync(await admin.GetAsync($"/agreements/{id}"), $"/agreements/{id}?handler=review", ("review", "sometimes"));
+        refused.Status.ShouldBe(HttpStatusCode.BadRequest);
+        refused.Text.ShouldContain("'sometimes' is not one of");
+    }
+
+    [Fact]
     public async Task a_reviewer_may_review_and_analysts_may_not_when_the_setting_is_off()
     {
         var database = await TestCluster.NewDatabaseAsync("reviewroles");

@@ -4,6 +4,7 @@ using Tracker.Agreements;
 using Tracker.Agreements.Storage;
 using Tracker.Http;
 using Tracker.Kernel;
+using Tracker.Security;
 
 namespace Tracker.Workbench.Pages.Agreements;
 
@@ -46,6 +47,19 @@ public sealed class AgreementModel(IQuerySession session, AgreementWriter writer
         }
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return await LoadAsync(agreementId, ct);
+    }
+
+    public bool MaySetReview => User.Role() == Roles.Admin;
+
+    /// <summary>Require review or stop requiring it: an administrator's decision, as over the API (an event, audited).</summary>
+    public async Task<IActionResult> OnPostReviewAsync(string agreementId, [FromForm] string? review, CancellationToken ct)
+    {
+        if (!MaySetReview) return Forbid();
+        var result = await writer.ExecuteAsync(new SetReview(agreementId, review), HttpContext.Author(), ct);
+        if (result.Outcome is not Tracker.Agreements.Deciding.Rejected rejected) return Redirect($"/agreements/{agreementId}");
+        await LoadAsync(agreementId, ct);
+        Refuse(rejected);
+        return Page();
     }
 
     private async Task<IActionResult> LoadAsync(string agreementId, CancellationToken ct)
