@@ -1,4 +1,5 @@
 using Npgsql;
+using Tracker.Infrastructure.Database;
 using Tracker.Agreements;
 using Tracker.Agreements.Deciding;
 using Tracker.Infrastructure;
@@ -102,18 +103,10 @@ public static class Watchlist
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        // The user's own lock: two requests at once are counted one after the other.
-        await using (var lockUser = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended('watchlist:' || $1, 0))", conn, tx))
-        {
-            lockUser.Parameters.AddWithValue(user);
-            await lockUser.ExecuteNonQueryAsync(ct);
-        }
+        // The user's lock first: a second request for the same follow waits, then finds it.
+        var room = await PerUserLimit.HasRoomAsync(conn, tx, Table, user, MaxPerUser, ct);
         if (await FindAsync(conn, user, f, ct) is { } existing) return (false, existing);
-        await using (var count = new NpgsqlCommand($"select count(*) from {Table} where user_name = $1", conn, tx))
-        {
-            count.Parameters.AddWithValue(user);
-            if ((long)(await count.ExecuteScalarAsync(ct))! >= MaxPerUser) return (false, null);
-        }
+        if (!room) return (false, null);
         await using (var insert = new NpgsqlCommand($"""
             insert into {Table} (id, user_name, agreement_id, commitment_id, party, category, reaches, becomes_overdue,
                                  becomes_contested, created_at)

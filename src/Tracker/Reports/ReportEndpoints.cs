@@ -20,13 +20,8 @@ public static class ReportEndpoints
         string? category, string? stage, string? contested, string? overdue, string? speaker, string? actor, string? asOf, string? knownAt,
         string? format, int? page, int? pageSize, string? review, string? sourceDrift, CancellationToken ct)
     {
-        var (errors, request) = await ReportRequests.ParseStatusAsync(dataSource, new(agreement, party, category, stage, contested, overdue, speaker, actor, sourceDrift),
-            asOf, knownAt, format, ReportFormat.Json, ct);
-        if (ReportRequests.Given(review) is { } awaiting)
-        {
-            if (awaiting == Agreements.ProposalStates.Awaiting) request = request is null ? null : request with { Filter = request.Filter with { AwaitingReview = true } };
-            else errors.Add(new FieldError("review", $"'{awaiting}' is not a review filter; the one there is: awaiting"));
-        }
+        var (errors, request) = await ReportRequests.ParseStatusAsync(dataSource,
+            new(agreement, party, category, stage, contested, overdue, speaker, actor, sourceDrift, review), asOf, knownAt, format, ReportFormat.Json, ct);
         var paging = PagingFor(request?.Format, page, pageSize, errors);
         await portfolio.CheckAgreementAsync(request?.Filter, errors, ct);
         if (errors.Count > 0) return new(Problems.Invalid(errors));

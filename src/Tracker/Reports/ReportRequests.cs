@@ -9,7 +9,8 @@ namespace Tracker.Reports;
 
 /// <summary>The status report's filters as given (a query string, flags, a form), before they are checked.</summary>
 public sealed record StatusFilterText(string? Agreement = null, string? Party = null, string? Category = null, string? Stage = null,
-    string? Contested = null, string? Overdue = null, string? Speaker = null, string? Actor = null, string? SourceDrift = null);
+    string? Contested = null, string? Overdue = null, string? Speaker = null, string? Actor = null, string? SourceDrift = null,
+    string? Review = null);
 
 /// <summary>A status report as asked for: which commitments, on which clocks, in which format.</summary>
 public sealed record StatusReportRequest(StatusReportFilter Filter, Clocks Clocks, ReportFormat Format);
@@ -75,12 +76,18 @@ public static class ReportRequests
         var contestedFilter = YesOrNo("contested", given.Contested, errors);
         var overdueFilter = YesOrNo("overdue", given.Overdue, errors);
         var driftFilter = YesOrNo("sourceDrift", given.SourceDrift, errors);
+        bool? awaitingFilter = null;
+        if (Given(given.Review) is { } review)
+        {
+            if (review == ProposalStates.Awaiting) awaitingFilter = true;
+            else errors.Add(new FieldError("review", $"'{review}' is not a review filter; the one there is: {ProposalStates.Awaiting}"));
+        }
         var parsedFormat = ParseFormat(format, defaultFormat, errors);
         if (errors.Count > 0) return errors;
 
         request = new StatusReportRequest(
             new StatusReportFilter(Given(given.Agreement), party, categoryFilter, stageFilter, contestedFilter, overdueFilter,
-                speaker, actor) { SourceDrift = driftFilter },
+                speaker, actor, awaitingFilter) { SourceDrift = driftFilter },
             clocks, parsedFormat);
         return errors;
     }

@@ -3,6 +3,7 @@ using NpgsqlTypes;
 using Tracker.Agreements;
 using Tracker.Agreements.Deciding;
 using Tracker.Infrastructure;
+using Tracker.Infrastructure.Database;
 using Tracker.Kernel;
 using Tracker.Portfolio;
 using Tracker.Reports;
@@ -75,19 +76,10 @@ public static class WebhookSubscriptions
     {
         var secret = WebhookSecrets.New();
         // Every change is written once per matching subscription: the cap bounds what one account can make the service
-        // store and send. The user's own lock makes two concurrent requests count one after the other.
+        // store and send.
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var lockUser = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended('webhook-subscriptions:' || $1, 0))", conn, tx))
-        {
-            lockUser.Parameters.AddWithValue(user);
-            await lockUser.ExecuteNonQueryAsync(ct);
-        }
-        await using (var count = new NpgsqlCommand($"select count(*) from {Table} where user_name = $1 and removed_at is null", conn, tx))
-        {
-            count.Parameters.AddWithValue(user);
-            if ((long)(await count.ExecuteScalarAsync(ct))! >= maxPerUser) return null;
-        }
+        if (!await PerUserLimit.HasRoomAsync(conn, tx, Table, user, maxPerUser, ct, "removed_at is null")) return null;
         await using var cmd = new NpgsqlCommand($"""
             insert into {Table} (id, user_name, url, agreement_id, party, category, events, secret, created_at, from_position)
             values (@id, @u, @url, @a, @p, @k, @e, @s, now(),
