@@ -46,15 +46,4 @@ public sealed class CaptureDispatcher(NpgsqlDataSource dataSource, IOptions<Sour
 }
 
 /// <summary>Wakes this instance's capturers when its dispatcher or a recheck has written jobs (others poll).</summary>
-public sealed class CaptureWake
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Wake()
-    {
-        try { _signal.Release(); }
-        catch (SemaphoreFullException) { }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
-}
+public sealed class CaptureWake : WakeSignal;

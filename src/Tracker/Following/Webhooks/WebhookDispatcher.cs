@@ -48,15 +48,4 @@ public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IOptions<Webh
 }
 
 /// <summary>Wakes this instance's senders when its dispatcher has written deliveries (others find them by polling).</summary>
-public sealed class WebhookWake
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Wake()
-    {
-        try { _signal.Release(); }
-        catch (SemaphoreFullException) { } // awake already
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
-}
+public sealed class WebhookWake : Infrastructure.Database.WakeSignal;

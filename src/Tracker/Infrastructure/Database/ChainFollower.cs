@@ -78,3 +78,18 @@ public static class ChainFollower
         }
     }
 }
+
+/// <summary>Wakes this instance's workers when it has written work for them (a dispatcher, a retry); workers of other
+/// instances poll. One signal per kind of work, so each kind is its own subclass in the container.</summary>
+public abstract class WakeSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Wake()
+    {
+        try { _signal.Release(); }
+        catch (SemaphoreFullException) { } // awake already
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+}
