@@ -44,15 +44,13 @@ public sealed class Capturer(BackgroundDataSource background, BackgroundBudget b
         {
             try
             {
-                // A capture (fetch, extraction, its event) is one unit of the background budget: while requests are
-                // served it waits its turn before it claims, so no claimed job waits on the budget.
-                using (await budget.EnterAsync(stopping))
+                if (await ClaimAsync(o.Lease, stopping) is { } job)
                 {
-                    if (await ClaimAsync(o.Lease, stopping) is { } job)
-                    {
-                        await RunAsync(job, stopping);
-                        continue;
-                    }
+                    // A capture (fetch, extraction, its event) is one unit of the background budget: while requests
+                    // are served it waits its turn (seconds at most, well within the lease). Looking for a job is not
+                    // one: idle capturers would spend the budget the work needs.
+                    using (await budget.EnterAsync(stopping)) await RunAsync(job, stopping);
+                    continue;
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
