@@ -103,16 +103,19 @@ with_pg() {
     PGPASSWORD=$(cat "$home/credentials") PGDATABASE=tracker "$@"
 }
 
-# The audit trail is projected in the background; let it catch up so no measurement pays for the one before it.
+# The audit trail is projected in the background, and captures and webhooks give way to requests (so a step leaves
+# a backlog of them); let all three catch up so no measurement pays for the one before it.
 settle() {
   local caught_up
   for _ in $(seq 600); do
     caught_up=$(with_pg "$pgbin/psql" -XAtqc "select coalesce((select max(seq_id) from tracker.mt_events), 0)
-      <= coalesce((select min(last_seq_id) from tracker.mt_event_progression where name not like 'HighWater%'), 0)")
+      <= coalesce((select min(last_seq_id) from tracker.mt_event_progression where name not like 'HighWater%'), 0)
+      and not exists (select 1 from tracker.capture_jobs where done_at is null)
+      and not exists (select 1 from tracker.webhook_deliveries where delivered_at is null and dead_at is null)")
     [ "$caught_up" = t ] && return
     sleep 0.5
   done
-  echo "run.sh: the audit projection did not catch up within 5 minutes; measuring anyway" >&2
+  echo "run.sh: the audit projection, captures or webhooks did not catch up within 5 minutes; measuring anyway" >&2
   with_pg "$pgbin/psql" -XAtqc "select name, last_seq_id from tracker.mt_event_progression" >&2
 }
 
