@@ -14,6 +14,7 @@ using Tracker.Audit;
 using Tracker.Http;
 using Tracker.Integrity;
 using Tracker.Portfolio;
+using Tracker.Infrastructure.Background;
 using Tracker.Infrastructure.Database;
 using Tracker.Security;
 using Tracker.Workbench;
@@ -96,6 +97,7 @@ public static class TrackerHost
         services.AddTrackerDataProtection();
         services.AddTrackerAuthentication(configuration);
         services.AddWorkbench();
+        services.AddBackgroundBudget(configuration, connectionString);
         services.AddWebhooks(configuration);
 
         services.AddProblemDetails();

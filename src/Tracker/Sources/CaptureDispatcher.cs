@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Tracker.Infrastructure;
+using Tracker.Infrastructure.Background;
 using Tracker.Infrastructure.Database;
 
 namespace Tracker.Sources;
@@ -12,16 +13,16 @@ namespace Tracker.Sources;
 /// Following the chain rather than adding a row in the write's own transaction keeps recording exactly as fast with
 /// capture on as off, and catches every writer of statements (API, workbench, CLI, import) without touching them.
 /// </summary>
-public sealed class CaptureDispatcher(NpgsqlDataSource dataSource, IOptions<SourceOptions> options, CaptureWake wake,
-    ILogger<CaptureDispatcher> logger) : BackgroundService
+public sealed class CaptureDispatcher(BackgroundDataSource background, BackgroundBudget budget, IOptions<SourceOptions> options,
+    CaptureWake wake, ILogger<CaptureDispatcher> logger) : BackgroundService
 {
     public const string Cursor = TrackerHost.MartenSchema + ".capture_dispatch";
     public const string Jobs = TrackerHost.MartenSchema + ".capture_jobs";
     public const long Window = 10_000;
 
     protected override Task ExecuteAsync(CancellationToken stopping) =>
-        ChainFollower.RunAsync(ct => DispatchAsync(dataSource, ct), () => options.Value.PollInterval, wake.Wake, logger,
-            "Capture dispatch", stopping);
+        ChainFollower.RunAsync(budget, ct => DispatchAsync(background.DataSource, ct), () => options.Value.PollInterval, wake.Wake,
+            logger, "Capture dispatch", stopping);
 
     /// <summary>One step: the jobs of the next range of committed positions, and the cursor moved past it.</summary>
     public static Task<(int Inserted, bool More)> DispatchAsync(NpgsqlDataSource dataSource, CancellationToken ct) =>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Tracker.Agreements;
 using Tracker.Agreements.Storage;
+using Tracker.Infrastructure.Background;
 using SessionOptions = Marten.Services.SessionOptions;
 
 namespace Tracker.Sources;
@@ -15,9 +16,10 @@ namespace Tracker.Sources;
 /// again when its lease ends; one that dies after the commit leaves nothing to do. A fetch that is refused or fails is
 /// itself the capture's result (recorded, with its reason); only our own trouble (the database away) is retried.
 /// </summary>
-public sealed class Capturer(NpgsqlDataSource dataSource, IDocumentStore store, IOptions<SourceOptions> options,
+public sealed class Capturer(BackgroundDataSource background, BackgroundBudget budget, IDocumentStore store, IOptions<SourceOptions> options,
     SourceFetcher fetcher, CaptureWake wake, ILogger<Capturer> logger) : BackgroundService
 {
+    private readonly NpgsqlDataSource dataSource = background.DataSource;
     private sealed record Job(long Id, string AgreementId, Guid StatementId, string Url, int Round, int Attempt);
 
     protected override Task ExecuteAsync(CancellationToken stopping) =>
@@ -44,7 +46,10 @@ public sealed class Capturer(NpgsqlDataSource dataSource, IDocumentStore store, 
             {
                 if (await ClaimAsync(o.Lease, stopping) is { } job)
                 {
-                    await RunAsync(job, stopping);
+                    // A capture (fetch, extraction, its event) is one unit of the background budget: while requests
+                    // are served it waits its turn (seconds at most, well within the lease). Looking for a job is not
+                    // one: idle capturers would spend the budget the work needs.
+                    using (await budget.EnterAsync(stopping)) await RunAsync(job, stopping);
                     continue;
                 }
             }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Tracker.Infrastructure;
+using Tracker.Infrastructure.Background;
 using Tracker.Portfolio;
 
 namespace Tracker.Following.Webhooks;
@@ -13,8 +14,8 @@ namespace Tracker.Following.Webhooks;
 /// memory: a <c>kill -9</c> anywhere delays a delivery, never loses it. The cursor row is locked for the transaction
 /// (<c>FOR UPDATE SKIP LOCKED</c>): of several instances on one database, one dispatches at a time, the others skip.
 /// </summary>
-public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IOptions<WebhookOptions> options, WebhookWake wake,
-    ILogger<WebhookDispatcher> logger) : BackgroundService
+public sealed class WebhookDispatcher(BackgroundDataSource background, BackgroundBudget budget, IOptions<WebhookOptions> options,
+    WebhookWake wake, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string Cursor = TrackerHost.MartenSchema + ".webhook_dispatch";
 
@@ -22,8 +23,8 @@ public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IOptions<Webh
     public const long Window = 10_000;
 
     protected override Task ExecuteAsync(CancellationToken stopping) =>
-        Infrastructure.Database.ChainFollower.RunAsync(ct => DispatchAsync(dataSource, ct), () => options.Value.PollInterval, wake.Wake,
-            logger, "Webhook dispatch", stopping);
+        Infrastructure.Database.ChainFollower.RunAsync(budget, ct => DispatchAsync(background.DataSource, ct), () => options.Value.PollInterval,
+            wake.Wake, logger, "Webhook dispatch", stopping);
 
     /// <summary>One step: the deliveries of the next range of committed positions, and the cursor moved past it. Answers
     /// how many deliveries were written and whether more positions wait.</summary>

@@ -76,11 +76,20 @@ public sealed class WebhookHttp : IDisposable
     private static async Task<string> ExcerptAsync(HttpResponseMessage response, CancellationToken ct)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        var buffer = new byte[MaxResponseBytes];
-        var read = 0;
-        while (read < buffer.Length && await stream.ReadAsync(buffer.AsMemory(read), ct) is var n and > 0) read += n;
-        var text = Encoding.UTF8.GetString(buffer, 0, read).Trim();
-        return text.Length > 200 ? text[..200] + "…" : text;
+        // Pooled: a buffer of the cap for every POST was 64 KB of garbage a delivery, thousands of them a second.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(MaxResponseBytes);
+        try
+        {
+            var read = 0;
+            while (read < MaxResponseBytes && await stream.ReadAsync(buffer.AsMemory(read, MaxResponseBytes - read), ct) is var n and > 0) read += n;
+            if (read == 0) return "";
+            var text = Encoding.UTF8.GetString(buffer, 0, read).Trim();
+            return text.Length > 200 ? text[..200] + "…" : text;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Standard Webhooks: <c>v1,</c> + base64 HMAC-SHA256 of <c>id.timestamp.body</c>, keyed with the secret's

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Tracker.Infrastructure.Background;
 
 namespace Tracker.Following.Webhooks;
 
@@ -21,9 +22,11 @@ public sealed record WebhookPayload(string Type, DateTimeOffset Timestamp, Guid 
 /// ends: it is sent again with the same <c>webhook-id</c> (at least once; receivers drop the copy). A failed attempt
 /// is due again after a doubling, jittered delay until the retry window is over; then the row is a dead letter.
 /// </summary>
-public sealed class WebhookSender(NpgsqlDataSource dataSource, IOptions<WebhookOptions> options, WebhookWake wake, WebhookHttp http,
-    WebhookSecrets secrets, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILogger<WebhookSender> logger) : BackgroundService
+public sealed class WebhookSender(BackgroundDataSource background, BackgroundBudget budget, IOptions<WebhookOptions> options,
+    WebhookWake wake, WebhookHttp http, WebhookSecrets secrets, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+    ILogger<WebhookSender> logger) : BackgroundService
 {
+    private readonly NpgsqlDataSource dataSource = background.DataSource;
     private static readonly TimeSpan CleanupEvery = TimeSpan.FromMinutes(10);
     private const string Removed = "the subscription was removed";
 
@@ -48,7 +51,7 @@ public sealed class WebhookSender(NpgsqlDataSource dataSource, IOptions<WebhookO
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         var o = options.Value;
-        var queue = System.Threading.Channels.Channel.CreateBounded<Work>(o.Parallelism * 4);
+        var queue = System.Threading.Channels.Channel.CreateBounded<Work>(o.Parallelism);
         var outcomes = System.Threading.Channels.Channel.CreateUnbounded<Outcome>();
         var workers = Enumerable.Range(0, o.Parallelism).Select(_ => Task.Run(() => WorkAsync(queue.Reader, outcomes.Writer, stopping))).ToList();
         var recorder = Task.Run(() => RecordAsync(outcomes.Reader));
@@ -73,7 +76,9 @@ public sealed class WebhookSender(NpgsqlDataSource dataSource, IOptions<WebhookO
         {
             try
             {
-                var claimed = await ClaimAsync(o.Parallelism * 4, o.Lease, stopping);
+                // While requests are served the POSTs wait their turn (BackgroundBudget): claim no more than the workers
+                // hold, so no claimed row waits long enough in the queue for its lease to end.
+                var claimed = await ClaimAsync(budget.Busy ? o.Parallelism : o.Parallelism * 4, o.Lease, stopping);
                 if (claimed.Count > 0)
                 {
                     if (_entries.Count > CachedEntries) _entries.Clear();
@@ -141,6 +146,7 @@ public sealed class WebhookSender(NpgsqlDataSource dataSource, IOptions<WebhookO
                 AttemptResult result;
                 try
                 {
+                    using var unit = await budget.EnterAsync(stopping);
                     result = entry is null ? new AttemptResult(false, null, "the change is no longer in the change log")
                         : await http.SendAsync(claim.Url, WebhookDeliveries.WebhookId(claim.SubscriptionId, claim.Sequence, claim.Slot),
                             _secrets.GetOrAdd(claim.SubscriptionId, _ => secrets.Unprotect(claim.Secret)), Body(claim, entry), stopping);

@@ -54,16 +54,19 @@ public static class ChainFollower
     }
 
     /// <summary>Steps until stopped: at once again while more waits, after <paramref name="poll"/> when idle, after a
-    /// second when the database is away (the cursor has not moved then); <paramref name="wrote"/> when rows were written.</summary>
-    public static async Task RunAsync(Func<CancellationToken, Task<(int Written, bool More)>> step, Func<TimeSpan> poll, Action wrote,
-        ILogger logger, string what, CancellationToken stopping)
+    /// second when the database is away (the cursor has not moved then); <paramref name="wrote"/> when rows were written.
+    /// Each step is a unit of the background budget: while requests are served, it waits its turn.</summary>
+    public static async Task RunAsync(Background.BackgroundBudget budget, Func<CancellationToken, Task<(int Written, bool More)>> step,
+        Func<TimeSpan> poll, Action wrote, ILogger logger, string what, CancellationToken stopping)
     {
         while (!stopping.IsCancellationRequested)
         {
             var wait = poll();
             try
             {
-                var (written, more) = await step(stopping);
+                int written;
+                bool more;
+                using (await budget.EnterAsync(stopping)) (written, more) = await step(stopping);
                 if (written > 0) wrote();
                 if (more) continue;
             }
