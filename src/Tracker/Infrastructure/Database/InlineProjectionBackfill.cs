@@ -145,7 +145,7 @@ public static class InlineProjectionBackfill
                 or (select count(*) from {schema}.mt_events where type = 'commitment_added')
                    > (select count(*) from {schema}.mt_doc_commitmentfile)
                 or (select count(*) from {schema}.mt_events where type = 'statement_recorded')
-                   > (select count(*) from {Search.StatementSearchProjection.Table})
+                   > (select count(*) from {Search.StatementSearchProjection.Table} where counted)
             """, conn);
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
