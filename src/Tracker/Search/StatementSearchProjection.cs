@@ -37,12 +37,7 @@ public sealed class StatementSearchProjection : IProjection
                     Mark(operations, x.AgreementId, x.StatementId, ProposalStates.Awaiting);
                     break;
                 case StatementReviewed d:
-                    Mark(operations, d.AgreementId, d.StatementId, d.Decision switch
-                    {
-                        ReviewDecisions.Approve => ProposalStates.Approved,
-                        ReviewDecisions.Return => ProposalStates.Returned,
-                        _ => ProposalStates.Rejected,
-                    });
+                    Mark(operations, d.AgreementId, d.StatementId, ReviewStatement.StateAfter(d.Decision));
                     break;
                 case StatementCorrected x:
                 {

@@ -60,7 +60,7 @@ public sealed record ReviewStatement(
             return Outcome.Conflict("statementId",
                 $"the proposal on statement {command.StatementId} was already decided ({proposal.State} by {proposal.Decided?.By})");
 
-        var reason = string.IsNullOrWhiteSpace(command.Reason) ? null : command.Reason.Trim();
+        var reason = NullIfBlank(command.Reason);
         var reviewed = new StatementReviewed(agreement.Id, command.StatementId, decision!, reason);
         if (decision != ReviewDecisions.Approve) return Outcome.Append(reviewed);
 
@@ -80,6 +80,16 @@ public sealed record ReviewStatement(
                     $"statement {command.StatementId} changed since it was proposed; reject the proposal instead");
         }
     }
+
+    private static string? NullIfBlank(string? reason) => string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+
+    /// <summary>Where a proposal stands once decided so.</summary>
+    public static string StateAfter(string decision) => decision switch
+    {
+        ReviewDecisions.Approve => ProposalStates.Approved,
+        ReviewDecisions.Return => ProposalStates.Returned,
+        _ => ProposalStates.Rejected,
+    };
 
     /// <summary>The reason an administrator's import records for the lines it marks pre-approved.</summary>
     public const string PreApprovedReason = "pre-approved by an administrator's import";

@@ -79,12 +79,7 @@ public sealed class StatementProposal
 
     public void Decide(IEvent<StatementReviewed> e)
     {
-        State = e.Data.Decision switch
-        {
-            ReviewDecisions.Approve => ProposalStates.Approved,
-            ReviewDecisions.Return => ProposalStates.Returned,
-            _ => ProposalStates.Rejected,
-        };
+        State = ReviewStatement.StateAfter(e.Data.Decision);
         Decided = Recording.Of(e);
         DecisionReason = e.Data.Reason;
         if (State == ProposalStates.Approved) Approved.Add(new ApprovedProposal(Kind, CorrectionId, Proposed, Decided));
