@@ -48,4 +48,30 @@ public class ReviewOwnProposalTests(TrackerApp app)
         await new Api(app, app.SecondAnalystToken).Post(review, new { decision = "approve" });
         Api.Stage(await first.As(second).Get($"/api/agreements/{id}/commitments/{Commitment}")).ShouldBe("signed");
     }
+
+    [Fact]
+    public async Task a_returned_statement_is_on_its_proposers_workbench_list_with_the_reviewers_reason_and_on_nobody_elses()
+    {
+        var name = "dee-" + Guid.NewGuid().ToString("N")[..8];
+        var token = (await app.Host.Services.GetRequiredService<UserAdministration>().AddAsync(name, Roles.Analyst)).Token;
+        var proposer = new Api(app, token);
+        var id = "rvr-" + Guid.NewGuid().ToString("N")[..10];
+        await proposer.Post("/api/agreements", new { agreementId = id, title = "T", parties = new[] { "UKR", "FRA" }, review = "required" });
+        await proposer.Post($"/api/agreements/{id}/commitments", new { commitmentId = Commitment, title = "Drones", category = "drones" });
+        var statementId = Guid.NewGuid();
+        await proposer.Record(id, Api.Statement(Commitment, "signed", id: statementId, quote: "Die Drohnen sind bestellt."), HttpStatusCode.Accepted);
+        await new Api(app, app.SecondAnalystToken).Post($"/api/agreements/{id}/statements/{statementId}/review",
+            new { decision = "return", reason = "The order was for 40, not all of them." });
+
+        using var mine = new WorkbenchClient(app.Host);
+        await mine.SignInAsync(name, token);
+        var list = (await mine.GetAsync("/review/returned")).Text;
+        list.ShouldContain("1 returned.");
+        list.ShouldContain("Die Drohnen sind bestellt.");
+        list.ShouldContain("The order was for 40, not all of them.");
+        list.ShouldContain(TrackerApp.SecondAnalyst);
+        using var other = new WorkbenchClient(app.Host);
+        await other.SignInAsync(TrackerApp.Analyst, app.AnalystToken);
+        (await other.GetAsync("/review/returned")).Text.ShouldNotContain("The order was for 40, not all of them.");
+    }
 }
