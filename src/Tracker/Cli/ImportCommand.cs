@@ -19,6 +19,11 @@ public class ImportInput : TrackerInput
     [Description("Where review is required, approve what the lines propose at once, recorded as pre-approved " +
                  "(--user must be an administrator)"), FlagAlias("pre-approved", true)]
     public bool PreApprovedFlag { get; set; }
+
+    [Description("An export's review lines are recorded as their proposers and reviewers (the names the export gives), " +
+                 "so a four-eyes history re-imports whole; an approval by its own proposer is still refused " +
+                 "(--user must be an administrator)"), FlagAlias("as-recorded", true)]
+    public bool AsRecordedFlag { get; set; }
 }
 
 [Description("Import statements and agreements from JSON Lines or CSV; any invalid line and nothing is imported", Name = "import")]
@@ -36,18 +41,20 @@ public class ImportCommand : JasperFxAsyncCommand<ImportInput>
         using var host = await input.BuildHost().StartedForCommandAsync();
         var importer = host.Services.GetRequiredService<Importer>();
         var author = new Author(input.UserFlag ?? CliUser.Name, $"import-{Guid.NewGuid():N}");
-        if (input.PreApprovedFlag && !await Security.UserAdministration.IsActiveAdminAsync(host.Services, author.UserName))
-        {
-            Console.Error.WriteLine($"import: --pre-approved: '{author.UserName}' is not an administrator (give --user an admin's name); nothing was imported.");
-            return false;
-        }
+        foreach (var (flag, given) in new[] { ("--pre-approved", input.PreApprovedFlag), ("--as-recorded", input.AsRecordedFlag) })
+            if (given && !await Security.UserAdministration.IsActiveAdminAsync(host.Services, author.UserName))
+            {
+                Console.Error.WriteLine($"import: {flag}: '{author.UserName}' is not an administrator (give --user an admin's name); nothing was imported.");
+                return false;
+            }
         var progress = Console.IsErrorRedirected ? null : new Progress<int>(n => Console.Error.Write($"\r{n:N0} lines…"));
         var started = System.Diagnostics.Stopwatch.StartNew();
 
         ImportResult result;
         try
         {
-            result = await importer.ImportAsync(input.Files, author, progress, input.DryRunFlag, preApproved: input.PreApprovedFlag);
+            result = await importer.ImportAsync(input.Files, author, progress, input.DryRunFlag, preApproved: input.PreApprovedFlag,
+                asRecorded: input.AsRecordedFlag);
         }
         catch (ImportConflictException e)
         {

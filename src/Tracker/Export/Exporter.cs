@@ -13,7 +13,9 @@ namespace Tracker.Export;
 /// <summary>
 /// Writes the store as import lines: every event, in the order it was recorded, as the command that records it
 /// again. Importing the file into an empty store rebuilds the same agreements, statements, corrections and
-/// retractions with the same ids (who recorded them and when is the new store's to record). Each line carries its
+/// retractions with the same ids (who recorded them and when is the new store's to record). The lines of review events
+/// name who proposed or decided (<see cref="ImportReader.RecordedBy"/>): an administrator's import as recorded keeps
+/// those names, so that a four-eyes history re-imports with its two people. Each line carries its
 /// event's place in the hash chain ("chain": sequence, position, hash). Streams the events, so memory stays flat
 /// however large the store.
 /// </summary>
@@ -42,6 +44,7 @@ public sealed class Exporter(IDocumentStore store)
             // its statements' sources itself.
             if (e.Data is Sources.SourceCaptured or Sources.DocumentAttached) continue;
             var line = LineFor(e.Data);
+            if (ReviewEvents.NamesItsAuthor(e.Data) && e.UserName is { Length: > 0 } by) line[ImportReader.RecordedBy] = by;
             if (await chain.LinkAsync(e.Sequence, ct) is { } link) line[Integrity.ExportedChain.Member] = link;
             await output.WriteLineAsync(line.ToJsonString(Json));
             count++;

@@ -16,6 +16,9 @@ public sealed record ImportLine(string File, int Line, IAgreementCommand? Comman
     /// <summary>A registry line (register-actor, add-person-alias, …): applied in file order, before the lines after it.</summary>
     public object? RegistryCommand { get; init; }
 
+    /// <summary>Who the exporting store recorded as the line's author (<see cref="ImportReader.RecordedBy"/>), if it says.</summary>
+    public string? RecordedBy { get; init; }
+
     public string Where(string field) => $"{File}:{Line}:{Name(field)}";
 
     /// <summary>A field as the file names it: the command's path for JSON Lines, the column for CSV.</summary>
@@ -33,6 +36,13 @@ public static class ImportReader
     public static readonly JsonSerializerOptions Json = Http.StrictJson.Web();
 
     public static IReadOnlyDictionary<string, Type> CommandTypes => AgreementCommands.ByImportType;
+
+    /// <summary>
+    /// The member an export's review lines name their proposer or reviewer in. An import records it only when an
+    /// administrator imports as recorded (<see cref="Importer"/>); otherwise the importing user is the author, as for
+    /// every other line, and so can never approve a proposal the same import made.
+    /// </summary>
+    public const string RecordedBy = "recordedBy";
 
     public static IAsyncEnumerable<ImportLine> ReadAsync(string path, CancellationToken ct = default) =>
         Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase)
@@ -97,6 +107,15 @@ public static class ImportReader
         obj.Remove("type");
         // An export's link to the chain of the store it came from: this store chains what it appends itself.
         obj.Remove(Integrity.ExportedChain.Member);
+        string? recordedBy = null;
+        if (obj[RecordedBy] is { } by)
+        {
+            if (by.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(by.GetValue<string>()) ||
+                by.GetValue<string>().Length > Checks.MaxNameLength)
+                return new ImportLine(file, line, null, [new FieldError(RecordedBy, "is a user name when given")]);
+            recordedBy = by.GetValue<string>();
+            obj.Remove(RecordedBy);
+        }
 
         try
         {
@@ -105,7 +124,7 @@ public static class ImportReader
                 return new ImportLine(file, line, null, []) { RegistryCommand = WithRegistryKeys(parsed) };
             var command = (IAgreementCommand?)parsed;
             if (command is null) return new ImportLine(file, line, null, [new FieldError("line", "is empty")]);
-            return Checked(file, line, command, "agreementId");
+            return Checked(file, line, command, "agreementId") with { RecordedBy = recordedBy };
         }
         catch (JsonException e)
         {

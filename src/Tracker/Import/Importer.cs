@@ -35,8 +35,12 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
 
     /// <param name="preApproved">An administrator's import: where review is required, what its lines propose is approved
     /// at once, recorded as pre-approved (<see cref="ReviewStatement.PreApproved"/>). The caller checks the role.</param>
+    /// <param name="asRecorded">An administrator's import of an export: a line naming who recorded it
+    /// (<see cref="ImportReader.RecordedBy"/>, on proposals and review decisions) is decided and recorded as that user's,
+    /// so a proposal and its approval keep their two people, and an approval by its own proposer is refused as it is
+    /// anywhere. Without it every line is the importing user's. The caller checks the role.</param>
     public async Task<ImportResult> ImportAsync(IReadOnlyList<string> files, Author author, IProgress<int>? progress = null,
-        bool dryRun = false, CancellationToken ct = default, bool preApproved = false)
+        bool dryRun = false, CancellationToken ct = default, bool preApproved = false, bool asRecorded = false)
     {
         var today = Today.Anywhere(clock);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -44,7 +48,7 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         // A dry run appends nothing for agreement lines (nearly all of a file), and so takes no event sequence numbers
         // for them: numbers taken and never committed are a gap the async daemon waits on. See ApplyRegistryAsync
         // for the registry's lines.
-        var run = new Run(today, author, dryRun ? new WouldBeWritten() : null) { PreApproved = preApproved };
+        var run = new Run(today, author, dryRun ? new WouldBeWritten() : null) { PreApproved = preApproved, AsRecorded = asRecorded };
         var batch = new List<ImportLine>(BatchSize);
         try
         {
@@ -102,6 +106,10 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         public int Lines, Appended, Present;
         public bool RegistryTurnHeld;
         public bool PreApproved { get; init; }
+        public bool AsRecorded { get; init; }
+
+        /// <summary>Who the line is decided and recorded as.</summary>
+        public string AuthorOf(ImportLine line) => AsRecorded && line.RecordedBy is { } by ? by : Author.UserName;
         public List<ImportError> Errors { get; } = [];
 
         public void Fail(ImportLine line, IEnumerable<FieldError> errors) =>
@@ -167,19 +175,34 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         var pending = new Dictionary<string, List<object>>(StringComparer.Ordinal);
         foreach (var line in batch)
         {
-            var command = IAuthoredCommand.Stamp(line.Command!, run.Author.UserName);
+            var by = run.AuthorOf(line);
+            var command = IAuthoredCommand.Stamp(line.Command!, by);
+            if (run.AsRecorded && command is ReviewStatement review) command = review with { AsRecordedByAnAdministrator = true };
             var (start, state) = states.TryGetValue(command.AgreementId, out var known) ? known : (0L, (Agreement?)null);
             switch (command.Decide(state, run.Today, actors))
             {
                 case Accepted decided:
                     var accepted = run.PreApproved ? new Accepted(ReviewStatement.PreApproved(decided.Events)) : decided;
-                    states[command.AgreementId] = (start, Agreement.Simulate(state, accepted.Events, run.Author.UserName));
+                    states[command.AgreementId] = (start, Agreement.Simulate(state, accepted.Events, by));
                     if (!pending.TryGetValue(command.AgreementId, out var events)) pending[command.AgreementId] = events = [];
-                    events.AddRange(accepted.Events);
+                    // Another author than the session's: each event carries its own (Marten keeps a name set on the event).
+                    events.AddRange(by == run.Author.UserName ? accepted.Events : accepted.Events.Select(data =>
+                    {
+                        var e = session.Events.BuildEvent(data);
+                        e.UserName = by;
+                        return (object)e;
+                    }));
                     run.Appended += accepted.Events.Count;
                     break;
                 case AlreadyDone:
                     run.Present++;
+                    break;
+                case Rejected { Kind: RejectionKind.Forbidden } own when line.RecordedBy is { } recorded && !run.AsRecorded:
+                    run.Fail(line, own.Errors.Select(e => e with
+                    {
+                        Reason = $"{e.Reason} (the file says '{recorded}' recorded this line: an administrator imports an export with " +
+                                 "its proposers and reviewers as recorded, 'import --as-recorded --user ADMIN')",
+                    }));
                     break;
                 case Rejected rejected:
                     run.Fail(line, rejected.Errors);

@@ -450,7 +450,7 @@ public sealed class PortfolioReads(ReportDataSource sources)
             select q.agreement_id, c.id from {Schema}.source_drift d
             join {Schema}.statement_search q on q.agreement_id = d.agreement_id and q.statement_id = d.statement_id
             cross join lateral unnest(q.commitment_ids) c(id)
-            where not q.retracted)
+            where q.counted and not q.retracted)
         """;
 
     /// <summary>
@@ -461,7 +461,8 @@ public sealed class PortfolioReads(ReportDataSource sources)
     /// </summary>
     private static string SpokenOf(StatusReportFilter filter, Clocks clocks, List<NpgsqlParameter> parameters)
     {
-        var said = new List<string> { "not q.retracted" };
+        // A proposal's row (counted false) is found by search but speaks for nothing until approved.
+        var said = new List<string> { "q.counted", "not q.retracted" };
         if (filter.Speaker is { } speaker)
         {
             // Weight C holds the speaker's name and role. PostgreSQL's C locale lowercases only ASCII letters, so a

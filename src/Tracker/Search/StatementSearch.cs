@@ -9,7 +9,20 @@ public readonly record struct Snippet(string Text, bool Match);
 
 public sealed record SearchHit(string AgreementId, Guid StatementId, string SaidOn, string Speaker, string? Role,
     string? Actor, string Outlet, string? Url, IReadOnlyList<Snippet> Quote, IReadOnlyList<Snippet> Translation,
-    string Language, IReadOnlyList<string> CommitmentIds, bool Retracted, DateTimeOffset RecordedAt, float Rank);
+    string Language, IReadOnlyList<string> CommitmentIds, bool Retracted, DateTimeOffset RecordedAt, float Rank,
+    bool Counts = true, string? Review = null)
+{
+    /// <summary>How the hit is marked where review is required: a proposal that does not count (awaiting review,
+    /// returned or rejected), or an approved reading whose change awaits review; null when nothing is to be said.</summary>
+    public string? ReviewMark => (Counts, Review) switch
+    {
+        (false, Agreements.ProposalStates.Awaiting) => "awaiting review",
+        (false, Agreements.ProposalStates.Returned) => "returned in review, not counted",
+        (false, Agreements.ProposalStates.Rejected) => "rejected in review, not counted",
+        (true, Agreements.ProposalStates.Awaiting) => "a change awaits review",
+        _ => null,
+    };
+}
 
 /// <param name="Total">Exact when <paramref name="Ranked"/>; otherwise the cap (more statements match).</param>
 public sealed record SearchResults(string Query, IReadOnlyList<SearchHit> Hits, int Total, bool Ranked, int Page, int PageSize);
@@ -18,7 +31,8 @@ public sealed record SearchResults(string Query, IReadOnlyList<SearchHit> Hits, 
 /// Full-text search across quotes, translations, speakers and outlets, ranked (quote and translation first), each
 /// hit's matching words marked. The query is read as a web search (<c>"exact phrase"</c>, <c>or</c>, <c>-word</c>)
 /// word for word and in the common languages' stemming, so a malformed query matches less, never fails. A query
-/// that matches more than <see cref="RankedAtMost"/> statements lists them newest first and says so.
+/// that matches more than <see cref="RankedAtMost"/> statements lists them newest first and says so. Statements
+/// proposed where review is required are found too, each marked (<see cref="SearchHit.ReviewMark"/>).
 /// </summary>
 /// <param name="rankedAtMost">Up to this many matches are ranked; beyond it, matches are listed newest first.</param>
 public sealed class StatementSearch(ReportDataSource sources, int rankedAtMost = StatementSearch.RankedAtMost)
@@ -59,7 +73,7 @@ public sealed class StatementSearch(ReportDataSource sources, int rankedAtMost =
                    case when h.translation is null then null
                         else ts_headline('english', h.translation, q.query,
                                          case when length(h.translation) <= @whole then @all else @options end) end,
-                   h.language, h.commitment_ids, h.retracted, h.recorded_at, h.rank
+                   h.language, h.commitment_ids, h.retracted, h.recorded_at, h.rank, h.counted, h.review
             from hits h, q
             order by h.rank desc, h.recorded_at desc, h.agreement_id, h.statement_id
             """, conn, tx);
@@ -79,7 +93,7 @@ public sealed class StatementSearch(ReportDataSource sources, int rankedAtMost =
                     reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), Snippets(reader.GetString(8)),
                     reader.IsDBNull(9) ? [] : Snippets(reader.GetString(9)), reader.GetString(10),
                     reader.GetFieldValue<string[]>(11), reader.GetBoolean(12), reader.GetFieldValue<DateTimeOffset>(13),
-                    reader.GetFloat(14)));
+                    reader.GetFloat(14), reader.GetBoolean(15), reader.IsDBNull(16) ? null : reader.GetString(16)));
         return new SearchResults(query, hits, Math.Min(matches, rankedAtMost), ranked, paging.Page, paging.Size);
     }
 

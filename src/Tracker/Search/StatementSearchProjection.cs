@@ -9,7 +9,9 @@ namespace Tracker.Search;
 /// <summary>
 /// Keeps <c>statement_search</c> with every append (inline): one row per statement in its current reading, with a
 /// full-text document PostgreSQL computes (see migrations/0005_statement-search.sql). A correction changes only the
-/// fields it names, in SQL, so nothing is loaded; a retraction marks the row.
+/// fields it names, in SQL, so nothing is loaded; a retraction marks the row. Where review is required a proposed
+/// statement has its row before it counts (<c>counted</c> false until approved), and every row says where its latest
+/// proposal stands (<c>review</c>; migrations/0021_statement-search-review.sql): readers that count read counted rows.
 /// </summary>
 public sealed class StatementSearchProjection : IProjection
 {
@@ -22,20 +24,21 @@ public sealed class StatementSearchProjection : IProjection
             switch (e.Data)
             {
                 case StatementRecorded r:
-                {
-                    var c = r.Content;
-                    operations.QueueSqlCommand($"""
-                        insert into {Table} (agreement_id, statement_id, said_on, speaker, role, actor, outlet, url, quote,
-                                             translation, language, config, commitment_ids, retracted, recorded_at, speaker_key, person_id)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::regconfig, ?, false, ?, ?, ?)
-                        on conflict (agreement_id, statement_id) do nothing
-                        """,
-                        r.AgreementId, r.StatementId, c.SaidOn.ToString(), c.Speaker.Name, Nullable(c.Speaker.Role),
-                        Nullable(c.Speaker.Actor), c.Source.Outlet, Nullable(c.Source.Url), c.Quote, Nullable(c.Translation),
-                        c.Language, SearchLanguages.ConfigOf(c.Language), CommitmentIds(c.Assertions), e.Timestamp,
-                        Kernel.NameKey.Of(c.Speaker.Name), Nullable(c.Speaker.PersonId));
+                    Upsert(operations, r.AgreementId, r.StatementId, r.Content, e.Timestamp, review: null);
                     break;
-                }
+                // A proposal is found like any statement, marked and not counted, until its approval records it.
+                case StatementProposed p:
+                    Upsert(operations, p.AgreementId, p.StatementId, p.Content, e.Timestamp, review: ProposalStates.Awaiting);
+                    break;
+                case CorrectionProposed c:
+                    Mark(operations, c.AgreementId, c.StatementId, ProposalStates.Awaiting);
+                    break;
+                case RetractionProposed x:
+                    Mark(operations, x.AgreementId, x.StatementId, ProposalStates.Awaiting);
+                    break;
+                case StatementReviewed d:
+                    Mark(operations, d.AgreementId, d.StatementId, ReviewStatement.StateAfter(d.Decision));
+                    break;
                 case StatementCorrected x:
                 {
                     var ch = x.Changes;
@@ -77,6 +80,40 @@ public sealed class StatementSearchProjection : IProjection
             }
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// A statement's row in its first reading: recorded (<paramref name="review"/> null: it counts) or proposed (it does
+    /// not). Recording a statement whose proposal has a row replaces that row and makes it count; a proposal never
+    /// touches a row that counts, nor a recording one that already does (a replay).
+    /// </summary>
+    private static void Upsert(IDocumentOperations operations, string agreementId, Guid statementId, StatementContent c,
+        DateTimeOffset at, string? review)
+    {
+        var counted = review is null;
+        operations.QueueSqlCommand($"""
+            insert into {Table} as t (agreement_id, statement_id, said_on, speaker, role, actor, outlet, url, quote,
+                                 translation, language, config, commitment_ids, retracted, recorded_at, speaker_key, person_id,
+                                 counted, review)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::regconfig, ?, false, ?, ?, ?, ?, ?)
+            on conflict (agreement_id, statement_id) do update set
+                said_on = excluded.said_on, speaker = excluded.speaker, role = excluded.role, actor = excluded.actor,
+                outlet = excluded.outlet, url = excluded.url, quote = excluded.quote, translation = excluded.translation,
+                language = excluded.language, config = excluded.config, commitment_ids = excluded.commitment_ids,
+                retracted = false, recorded_at = excluded.recorded_at, speaker_key = excluded.speaker_key,
+                person_id = excluded.person_id, counted = excluded.counted,
+                review = case when excluded.counted then t.review else excluded.review end
+            where not t.counted
+            """,
+            agreementId, statementId, c.SaidOn.ToString(), c.Speaker.Name, Nullable(c.Speaker.Role),
+            Nullable(c.Speaker.Actor), c.Source.Outlet, Nullable(c.Source.Url), c.Quote, Nullable(c.Translation),
+            c.Language, SearchLanguages.ConfigOf(c.Language), CommitmentIds(c.Assertions), at,
+            Kernel.NameKey.Of(c.Speaker.Name), Nullable(c.Speaker.PersonId), counted, Nullable(review));
+    }
+
+    /// <summary>The state of the statement's latest proposal, beside whatever reading its row holds.</summary>
+    private static void Mark(IDocumentOperations operations, string agreementId, Guid statementId, string review) =>
+        operations.QueueSqlCommand($"update {Table} set review = ? where agreement_id = ? and statement_id = ?",
+            review, agreementId, statementId);
 
     private static object Nullable(string? value) => value is null ? DBNull.Value : value;
 

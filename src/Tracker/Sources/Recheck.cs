@@ -20,7 +20,7 @@ public static class Recheck
             left join lateral (select c.round, c.fetched_at from {SourceCaptures.Table} c
                                where c.agreement_id = q.agreement_id and c.statement_id = q.statement_id and c.url = q.url
                                order by c.id desc limit 1) last on true
-            where q.url is not null and not q.retracted and (@a::varchar is null or q.agreement_id = @a)
+            where q.url is not null and q.counted and not q.retracted and (@a::varchar is null or q.agreement_id = @a)
               and (last.fetched_at is null or last.fetched_at < now() - @age)
               and not exists (select 1 from {CaptureDispatcher.Jobs} j where j.agreement_id = q.agreement_id
                               and j.statement_id = q.statement_id and j.url = q.url and j.done_at is null)

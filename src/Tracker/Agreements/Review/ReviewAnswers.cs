@@ -19,13 +19,11 @@ public sealed class Submitted<T>(IResult result) : Answer(result), IEndpointMeta
 
     public static Submitted<T> For(WriteResult result, string location, Func<long, string?, T> body) => new(result switch
     {
-        { StaleVersion: null, Outcome: Accepted accepted } when accepted.Events.Any(IsProposal) =>
+        { StaleVersion: null, Outcome: Accepted accepted } when accepted.Events.Any(ReviewEvents.IsProposal) =>
             Results.Accepted(location, body(result.Version, ProposalStates.Awaiting)),
         { StaleVersion: null, Outcome: AlreadyDone { Awaiting: true } done } => Results.Ok(body(done.Version, ProposalStates.Awaiting)),
         _ => Problems.ForWrite(result, location, v => body(v, null)),
     });
-
-    private static bool IsProposal(object e) => e is StatementProposed or CorrectionProposed or RetractionProposed;
 }
 
 /// <summary>A review decision: 201 recorded, 400, 403 (your own proposal), 404 (no proposal), 409 (already decided).</summary>

@@ -37,12 +37,7 @@ public static class ReviewEndpoints
         command = command with { AgreementId = agreementId, StatementId = statementId, ExpectedVersion = expected };
         var result = await writer.ExecuteAsync(command, http.Author(), ct);
         var decision = command.Decision?.Trim() ?? "";
-        var state = decision switch
-        {
-            ReviewDecisions.Approve => ProposalStates.Approved,
-            ReviewDecisions.Return => ProposalStates.Returned,
-            _ => ProposalStates.Rejected,
-        };
+        var state = ReviewStatement.StateAfter(decision);
         return new(Problems.ForWrite(result, $"/api/agreements/{agreementId}/statements/{statementId}",
             v => new ReviewWritten(agreementId, statementId, v, decision, state)));
     }

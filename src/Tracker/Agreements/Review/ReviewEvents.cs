@@ -33,6 +33,14 @@ public sealed record RetractionProposed(string AgreementId, Guid StatementId, st
 /// </summary>
 public sealed record StatementReviewed(string AgreementId, Guid StatementId, string Decision, string? Reason);
 
+/// <summary>The review events whose author is part of what they say (a proposer, a reviewer): an export names them.</summary>
+public static class ReviewEvents
+{
+    public static bool IsProposal(object e) => e is StatementProposed or CorrectionProposed or RetractionProposed;
+
+    public static bool NamesItsAuthor(object e) => IsProposal(e) || e is StatementReviewed;
+}
+
 public static class ReviewDecisions
 {
     public const string Approve = "approve";

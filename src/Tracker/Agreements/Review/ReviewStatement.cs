@@ -22,6 +22,17 @@ public sealed record ReviewStatement(
 
     public IAgreementCommand By(string userName) => this with { Reviewer = userName };
 
+    /// <summary>
+    /// Set only by an administrator's import of an export as recorded (never read from a request or a file): the
+    /// export's record of an earlier administrator's pre-approval (<see cref="PreApprovedReason"/>, the proposer's own
+    /// approval by design) is imported as it was recorded. Every other own approval stays refused.
+    /// </summary>
+    [JsonIgnore]
+    public bool AsRecordedByAnAdministrator { get; init; }
+
+    private bool IsRecordedPreApproval(string? decision) =>
+        AsRecordedByAnAdministrator && decision == ReviewDecisions.Approve && Reason?.Trim() == PreApprovedReason;
+
     Guid? IAgreementCommand.TouchedStatementId => StatementId;
 
     public Outcome Decide(Agreement? agreement, DateOnly today, Registry.ActorDirectory actors) => Decide(agreement, this);
@@ -42,14 +53,14 @@ public sealed record ReviewStatement(
 
         if (agreement.Proposal(command.StatementId) is not { } proposal)
             return Outcome.NotFound("statementId", $"statement {command.StatementId} has no proposal to review in '{agreement.Id}'");
-        if (command.Reviewer is not { Length: > 0 } reviewer || reviewer == proposal.ProposedBy)
+        if (command.Reviewer is not { Length: > 0 } reviewer || reviewer == proposal.ProposedBy && !command.IsRecordedPreApproval(decision))
             return Outcome.Forbidden("statementId",
                 $"statement {command.StatementId}'s proposal is your own: another reviewer must decide it");
         if (!proposal.IsAwaiting)
             return Outcome.Conflict("statementId",
                 $"the proposal on statement {command.StatementId} was already decided ({proposal.State} by {proposal.Decided?.By})");
 
-        var reason = string.IsNullOrWhiteSpace(command.Reason) ? null : command.Reason.Trim();
+        var reason = NullIfBlank(command.Reason);
         var reviewed = new StatementReviewed(agreement.Id, command.StatementId, decision!, reason);
         if (decision != ReviewDecisions.Approve) return Outcome.Append(reviewed);
 
@@ -69,6 +80,16 @@ public sealed record ReviewStatement(
                     $"statement {command.StatementId} changed since it was proposed; reject the proposal instead");
         }
     }
+
+    private static string? NullIfBlank(string? reason) => string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+
+    /// <summary>Where a proposal stands once decided so.</summary>
+    public static string StateAfter(string decision) => decision switch
+    {
+        ReviewDecisions.Approve => ProposalStates.Approved,
+        ReviewDecisions.Return => ProposalStates.Returned,
+        _ => ProposalStates.Rejected,
+    };
 
     /// <summary>The reason an administrator's import records for the lines it marks pre-approved.</summary>
     public const string PreApprovedReason = "pre-approved by an administrator's import";

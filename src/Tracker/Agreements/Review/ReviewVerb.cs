@@ -54,12 +54,7 @@ public class ReviewVerb : WriteVerb<ReviewInput, ReviewStatement>
     };
 
     protected override object Written(ReviewStatement command, long version) =>
-        new ReviewWritten(command.AgreementId, command.StatementId, version, command.Decision ?? "", command.Decision switch
-        {
-            ReviewDecisions.Approve => ProposalStates.Approved,
-            ReviewDecisions.Return => ProposalStates.Returned,
-            _ => ProposalStates.Rejected,
-        });
+        new ReviewWritten(command.AgreementId, command.StatementId, version, command.Decision ?? "", ReviewStatement.StateAfter(command.Decision ?? ""));
 
     protected override string Done(ReviewStatement command) =>
         $"Decided '{command.Decision}' on statement {command.StatementId} in '{command.AgreementId}'";

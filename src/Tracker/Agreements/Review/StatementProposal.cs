@@ -32,6 +32,9 @@ public sealed class StatementProposal
     public DateTimeOffset ProposedAt { get; set; }
     public Recording? Decided { get; set; }
     public string? DecisionReason { get; set; }
+    /// <summary>Every proposal of the statement approved so far (this one included once approved), oldest first: who
+    /// proposed each reading the record shows, beside the approver who recorded it.</summary>
+    public List<ApprovedProposal> Approved { get; set; } = [];
 
     public bool IsAwaiting => State == ProposalStates.Awaiting;
 
@@ -76,13 +79,16 @@ public sealed class StatementProposal
 
     public void Decide(IEvent<StatementReviewed> e)
     {
-        State = e.Data.Decision switch
-        {
-            ReviewDecisions.Approve => ProposalStates.Approved,
-            ReviewDecisions.Return => ProposalStates.Returned,
-            _ => ProposalStates.Rejected,
-        };
+        State = ReviewStatement.StateAfter(e.Data.Decision);
         Decided = Recording.Of(e);
         DecisionReason = e.Data.Reason;
+        if (State == ProposalStates.Approved) Approved.Add(new ApprovedProposal(Kind, CorrectionId, Proposed, Decided));
     }
+
+    /// <summary>The approved proposal that gave the statement its first reading, a correction, or its retraction.</summary>
+    public ApprovedProposal? ApprovalOf(string kind, Guid? correctionId = null) =>
+        Approved.LastOrDefault(a => a.Kind == kind && (kind != ProposalKinds.Correction || a.CorrectionId == correctionId));
 }
+
+/// <summary>A proposal that was approved: its proposer's recording and its approver's (the one the record shows).</summary>
+public sealed record ApprovedProposal(string Kind, Guid? CorrectionId, Recording Proposed, Recording Approved);

@@ -62,6 +62,8 @@ public sealed class StatementProposalProjection : IProjection
         };
         if (next is not null)
         {
+            // The statement's earlier approvals stay with its latest proposal: who proposed what the history shows.
+            if (proposals.TryGetValue(next.Key, out var earlier)) next.Approved = earlier.Approved;
             proposals[next.Key] = next;
             return next.Key;
         }

@@ -1,10 +1,18 @@
+using System.Text.Json.Serialization;
+
 namespace Tracker.Agreements;
 
-/// <summary>A correction as history shows it: what changed, why, by whom, and the reading before and after.</summary>
+/// <summary>A correction as history shows it: what changed, why, by whom, and the reading before and after.
+/// <see cref="Proposed"/>: where it was approved in four-eyes review, its proposal (<see cref="Recorded"/> is then the
+/// approval); absent otherwise.</summary>
 public sealed record CorrectionView(IReadOnlyList<string> Fields, string Reason, Recording Recorded,
-    StatementContent EarlierReading, StatementContent CorrectedReading);
+    StatementContent EarlierReading, StatementContent CorrectedReading,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Recording? Proposed = null);
 
-/// <summary>One statement in a commitment's history, in its current reading, with every earlier one kept.</summary>
+/// <summary>One statement in a commitment's history, in its current reading, with every earlier one kept. Where it was
+/// approved in four-eyes review, <see cref="Proposed"/> is its proposal (who logged it, when) and <see cref="Recorded"/> the
+/// approval that made it count (who checked it); likewise <see cref="RetractionProposed"/> beside its retraction. Both
+/// are absent for a statement recorded without review.</summary>
 public sealed record StatementHistory(
     Guid StatementId,
     SaidOn SaidOn,
@@ -25,7 +33,9 @@ public sealed record StatementHistory(
     string? Place,
     SourceKind SourceKind,
     string? Url,
-    string? ArchiveUrl);
+    string? ArchiveUrl,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Recording? Proposed = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Recording? RetractionProposed = null);
 
 /// <summary>A timeline entry: a statement, or a stage transition it caused. Exactly one of the two is set.</summary>
 public sealed record HistoryEntry(string Kind, SaidOn SaidOn, StatementHistory? Statement, TransitionView? Transition);
@@ -51,13 +61,17 @@ public sealed record CommitmentHistory(
         var entries = new List<HistoryEntry>();
         foreach (var s in statements)
         {
+            var review = agreement.Proposal(s.Id);
             var assertion = s.Current.Assertions.FirstOrDefault(a => a.CommitmentId == commitment.Id);
             var c = s.Current;
             entries.Add(new HistoryEntry("statement", c.SaidOn, new StatementHistory(
                 s.Id, c.SaidOn, assertion?.Stage, c.Speaker.Name, c.Speaker.Actor, c.Source.Outlet, c.Quote, c.Translation,
                 s.Recorded, s.IsRetracted, s.Retraction,
-                s.Corrections.Select(x => new CorrectionView(x.Fields, x.Reason, x.Recorded, x.Before, x.After)).ToList(),
-                assertion is not null, c.Speaker.Role, c.Language, c.Place, c.Source.Kind, c.Source.Url, c.Source.ArchiveUrl), null));
+                s.Corrections.Select(x => new CorrectionView(x.Fields, x.Reason, x.Recorded, x.Before, x.After,
+                    review?.ApprovalOf(ProposalKinds.Correction, x.Id)?.Proposed)).ToList(),
+                assertion is not null, c.Speaker.Role, c.Language, c.Place, c.Source.Kind, c.Source.Url, c.Source.ArchiveUrl,
+                review?.ApprovalOf(ProposalKinds.Statement)?.Proposed,
+                s.IsRetracted ? review?.ApprovalOf(ProposalKinds.Retraction)?.Proposed : null), null));
             foreach (var t in status.Transitions.Where(t => t.Evidence.StatementId == s.Id))
                 entries.Add(new HistoryEntry("transition", t.SaidOn, null,
                     new TransitionView(t.From, t.To, s.Id, LastChange(s))));

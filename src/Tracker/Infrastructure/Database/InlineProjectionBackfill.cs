@@ -145,7 +145,11 @@ public static class InlineProjectionBackfill
                 or (select count(*) from {schema}.mt_events where type = 'commitment_added')
                    > (select count(*) from {schema}.mt_doc_commitmentfile)
                 or (select count(*) from {schema}.mt_events where type = 'statement_recorded')
-                   > (select count(*) from {Search.StatementSearchProjection.Table})
+                   > (select count(*) from {Search.StatementSearchProjection.Table} where counted)
+                -- Proposals made before the search index kept them (migration 0021) have no row yet.
+                or exists (select 1 from {schema}.mt_doc_statementproposal p where p.data ->> 'kind' = 'statement'
+                           and not exists (select 1 from {Search.StatementSearchProjection.Table} q
+                                           where q.agreement_id = p.data ->> 'agreementId' and q.statement_id = (p.data ->> 'statementId')::uuid))
             """, conn);
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }

@@ -10,9 +10,13 @@ public sealed record ActorSummary(string ActorId, string Kind, string Name, stri
 
 public sealed record ActorAgreement(string AgreementId, string Title, IReadOnlyList<string> Parties);
 
-/// <summary>A statement spoken for the actor (its speaker's actor is the actor or one of its units).</summary>
+/// <summary>A statement spoken for the actor (its speaker's actor is the actor or one of its units).
+/// <see cref="Review"/>: where a statement was proposed under four-eyes review and does not count (yet), where its
+/// proposal stands (awaiting, returned, rejected); absent for a statement that counts.</summary>
 public sealed record ActorStatement(string AgreementId, Guid StatementId, string SaidOn, string Speaker, string? Role, string Actor,
-    string Quote, IReadOnlyList<string> CommitmentIds, bool Retracted);
+    string Quote, IReadOnlyList<string> CommitmentIds, bool Retracted,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    string? Review = null);
 
 public sealed record ActorDetails(ActorSummary Actor, string? Notes, DateTimeOffset? RegisteredAt, string? RegisteredBy,
     PageOf<ActorAgreement> Agreements, PageOf<ActorStatement> Statements);
@@ -80,7 +84,8 @@ public sealed class ActorReads(NpgsqlDataSource dataSource)
                     where parties @> array[$1]::text[] order by agreement_id limit $2 offset $3
                     """) { Parameters = { new() { Value = actorId }, new() { Value = paging.Size }, new() { Value = paging.Offset } } },
                 new($"""
-                    select agreement_id, statement_id, said_on, speaker, role, actor, quote, commitment_ids, retracted, count(*) over ()
+                    select agreement_id, statement_id, said_on, speaker, role, actor, quote, commitment_ids, retracted, count(*) over (),
+                           case when counted then null else review end
                     from {Search.StatementSearchProjection.Table}
                     where actor = $1 or actor like $1 || '-%' order by recorded_at desc, agreement_id, statement_id limit $2 offset $3
                     """) { Parameters = { new() { Value = actorId }, new() { Value = paging.Size }, new() { Value = paging.Offset } } },
@@ -107,7 +112,7 @@ public sealed class ActorReads(NpgsqlDataSource dataSource)
         {
             statements.Add(new ActorStatement(reader.GetString(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.GetString(6),
-                reader.GetFieldValue<string[]>(7), reader.GetBoolean(8)));
+                reader.GetFieldValue<string[]>(7), reader.GetBoolean(8), reader.IsDBNull(10) ? null : reader.GetString(10)));
             statementTotal = (int)reader.GetInt64(9);
         }
         return new ActorDetails(summary, notes, registeredAt, registeredBy,

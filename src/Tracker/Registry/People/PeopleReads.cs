@@ -7,9 +7,13 @@ namespace Tracker.Registry.People;
 
 public sealed record PersonSummary(string PersonId, string Name, IReadOnlyList<string> Aliases);
 
-/// <summary>A statement by the person; <see cref="RoleOnDate"/> is the role they held when it was said, from the registry.</summary>
+/// <summary>A statement by the person; <see cref="RoleOnDate"/> is the role they held when it was said, from the registry.
+/// <see cref="Review"/>: where a statement was proposed under four-eyes review and does not count (yet), where its
+/// proposal stands (awaiting, returned, rejected); absent for a statement that counts.</summary>
 public sealed record PersonStatement(string AgreementId, Guid StatementId, string SaidOn, string SpokenAs, string? Role,
-    string? RoleOnDate, string? Actor, string Quote, IReadOnlyList<string> CommitmentIds, bool Retracted);
+    string? RoleOnDate, string? Actor, string Quote, IReadOnlyList<string> CommitmentIds, bool Retracted,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    string? Review = null);
 
 public sealed record PersonDetails(PersonSummary Person, IReadOnlyList<PersonRole> Roles, string? Notes, DateTimeOffset RegisteredAt,
     string? RegisteredBy, PageOf<PersonStatement> Statements);
@@ -55,7 +59,8 @@ public sealed class PeopleReads(NpgsqlDataSource dataSource)
                 new($"select role, actor, from_date, to_date from {RegistryProjection.PersonRoles} where person_id = $1 order by from_date nulls first, added_at")
                     { Parameters = { new() { Value = personId } } },
                 new($"""
-                    select agreement_id, statement_id, said_on, speaker, role, actor, quote, commitment_ids, retracted, count(*) over ()
+                    select agreement_id, statement_id, said_on, speaker, role, actor, quote, commitment_ids, retracted, count(*) over (),
+                           case when counted then null else review end
                     from {Search.StatementSearchProjection.Table}
                     where person_id = $1 or (person_id is null and speaker_key in
                         (select key from {RegistryProjection.PersonKeys} where person_id = $1 and removed_at is null))
@@ -84,7 +89,7 @@ public sealed class PeopleReads(NpgsqlDataSource dataSource)
             var roleOnDate = SaidOn.TryParse(saidOn, out var said) ? record.RoleOn(said.Start)?.Role : null;
             statements.Add(new PersonStatement(reader.GetString(0), reader.GetGuid(1), saidOn, reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4), roleOnDate, reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.GetString(6), reader.GetFieldValue<string[]>(7), reader.GetBoolean(8)));
+                reader.GetString(6), reader.GetFieldValue<string[]>(7), reader.GetBoolean(8), reader.IsDBNull(10) ? null : reader.GetString(10)));
             total = (int)reader.GetInt64(9);
         }
         return new PersonDetails(person, roles, notes, registeredAt, registeredBy,

@@ -31,7 +31,7 @@ public static class HistoryMarkdown
             else if (e.Statement is { } s)
                 text.Append(Markdown.Row(ReportText.SaidOn(s.SaidOn), "statement",
                     Markdown.Escape(s.AssertedStage?.Name() ?? "(no longer about it)"), Markdown.Escape(ReportText.SpeakerWithRole(s.Speaker, s.Role, s.Actor)),
-                    Markdown.Escape(Words(s)), Source(s), Id(s.StatementId), Time(s.Recorded.At), Markdown.Escape(s.Recorded.By),
+                    Markdown.Escape(Words(s)), Source(s), Id(s.StatementId), Time(s.Recorded.At), Markdown.Escape(By(s.Recorded, s.Proposed)),
                     Markdown.Escape(Notes(s))));
         }
         return text.Append('\n').ToString();
@@ -55,10 +55,14 @@ public static class HistoryMarkdown
     {
         var notes = new StringBuilder();
         foreach (var c in s.Corrections)
-            notes.Append($"corrected {string.Join(", ", c.Fields)} by {c.Recorded.By} at {Time(c.Recorded.At)}: {c.Reason}; ");
-        if (s.Retraction is { } r) notes.Append($"RETRACTED by {r.Recorded.By} at {Time(r.Recorded.At)}: {r.Reason}");
+            notes.Append($"corrected {string.Join(", ", c.Fields)} by {By(c.Recorded, c.Proposed)} at {Time(c.Recorded.At)}: {c.Reason}; ");
+        if (s.Retraction is { } r) notes.Append($"RETRACTED by {By(r.Recorded, s.RetractionProposed)} at {Time(r.Recorded.At)}: {r.Reason}");
         return notes.ToString().TrimEnd(' ', ';');
     }
+
+    /// <summary>Who recorded it; where four-eyes review approved it, its proposer and its approver (the record's author).</summary>
+    public static string By(Recording recorded, Recording? proposed) =>
+        proposed is null ? recorded.By ?? "" : $"{proposed.By}, approved by {recorded.By}";
 
     /// <summary>To the second, UTC, culture-invariant: "2025-06-05 10:11:12Z".</summary>
     public static string Time(DateTimeOffset t) =>
