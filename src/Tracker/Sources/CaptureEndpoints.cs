@@ -26,7 +26,7 @@ public static class CaptureEndpoints
             return new(Problems.NotFound($"statement {id} of agreement '{agreementId}' has no captured source (yet, or none is cited)"));
         return new(Results.Ok(new StatementCaptures(agreementId, id, rows.Select(r => new CaptureView(r.Url, r.Round, r.FetchedAt, r.FinalUrl,
             r.Status, r.ContentType, r.Sha256, r.Quote, r.Selector, r.Refusal, r.Drift,
-            SourceCaptures.Describe(new SourceCaptures.Summary(id, r.Quote, r.Sha256, r.FetchedAt, r.Refusal, r.Drift)),
+            Agreements.SourceCheck.Describe(r.Quote, r.Refusal, r.Drift, DocumentCitation.Parse(r.Url) is not null),
             r.Sha256 is { } h ? $"/api/captures/{h}/text" : null)).ToList())));
     }
 

@@ -10,8 +10,8 @@ namespace Tracker.Sources;
 /// </summary>
 public static class SourceCaptures
 {
-    public const string Table = TrackerHost.MartenSchema + ".source_captures";
-    public const string DriftTable = TrackerHost.MartenSchema + ".source_drift";
+    public const string Table = Agreements.SourceCheck.CapturesTable;
+    public const string DriftTable = Agreements.SourceCheck.DriftTable;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -93,34 +93,4 @@ public static class SourceCaptures
         while (await reader.ReadAsync(ct)) rows.Add(Read(reader));
         return rows;
     }
-
-    /// <summary>What one line beside a statement says: its latest capture and its drift, for the statements of an agreement.</summary>
-    public sealed record Summary(Guid StatementId, string Quote, string? Sha256, DateTimeOffset FetchedAt, string? Refusal, string? Drift);
-
-    public static async Task<IReadOnlyDictionary<Guid, Summary>> OfAgreementAsync(NpgsqlDataSource dataSource, string agreementId,
-        CancellationToken ct)
-    {
-        await using var cmd = dataSource.CreateCommand($"""
-            select distinct on (c.statement_id) c.statement_id, c.quote, encode(c.sha256, 'hex'), c.fetched_at, c.refusal, d.drift
-            from {Table} c left join {DriftTable} d on d.agreement_id = c.agreement_id and d.statement_id = c.statement_id
-            where c.agreement_id = @a
-            order by c.statement_id, c.id desc
-            """);
-        cmd.Parameters.AddWithValue("a", agreementId);
-        var map = new Dictionary<Guid, Summary>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            map[reader.GetGuid(0)] = new Summary(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5));
-        return map;
-    }
-
-    /// <summary>The words shown beside a statement.</summary>
-    public static string Describe(Summary s) => s.Drift ?? s.Quote switch
-    {
-        QuoteState.Found => "quote found in the captured source",
-        QuoteState.NotFound => "quote not found in the captured source",
-        QuoteState.NotApplicable => "source captured; it has no text to look for the quote in",
-        _ => $"source not captured: {s.Refusal}",
-    };
 }
