@@ -31,7 +31,9 @@ public sealed record Source(
     int? Paragraph = null)
 {
     /// <summary>Where in a cited document, as a reader finds it: "p. 3, ¶ 2"; null when no page or paragraph is given.</summary>
-    public string? Pinpoint => (Page, Paragraph) switch
+    public string? Pinpoint => PinpointOf(Page, Paragraph);
+
+    public static string? PinpointOf(int? page, int? paragraph) => (page, paragraph) switch
     {
         ({ } p, { } q) => $"p. {p}, ¶ {q}",
         ({ } p, null) => $"p. {p}",

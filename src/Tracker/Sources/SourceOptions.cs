@@ -35,6 +35,11 @@ public sealed class SourceOptions
 
     public string RobotsAgent { get; set; } = "Tracker-SourceCapture";
 
+    /// <summary>Where links to captures' original bytes point (e.g. https://originals.example.org, a name that serves this
+    /// same application): another origin, which the workbench's session cookie is never sent to. None: this origin, on
+    /// its cookieless path (<see cref="Originals"/>).</summary>
+    public string? OriginalsOrigin { get; set; }
+
     /// <summary>Sources are fetched again when their last capture is this many days old (drift); 0 turns it off.</summary>
     public int RecheckDays { get; set; } = 30;
 

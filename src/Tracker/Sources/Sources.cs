@@ -13,6 +13,7 @@ public static class Sources
         services.ConfigureMarten(opts => opts.Events.AddEventTypes(SourceLog.EventTypes));
         services.AddSingleton<CaptureWake>();
         services.AddSingleton<SourceFetcher>();
+        services.AddSingleton<Originals>();
         if (configuration.GetValue($"{SourceOptions.Section}:Capture", true))
         {
             services.AddHostedService<CaptureDispatcher>();
@@ -20,5 +21,13 @@ public static class Sources
             services.AddHostedService<RecheckSchedule>();
         }
         return services;
+    }
+
+    /// <summary>The originals' cookieless path, ahead of the application's middleware (so before authentication), and its endpoint.</summary>
+    public static WebApplication UseSources(this WebApplication app)
+    {
+        Originals.UseCookielessPath(app);
+        Originals.Map(app);
+        return app;
     }
 }

@@ -25,7 +25,18 @@ public sealed record StatementHistory(
     string? Place,
     SourceKind SourceKind,
     string? Url,
-    string? ArchiveUrl);
+    string? ArchiveUrl)
+{
+    /// <summary>The agreement document the source cites, where in it, and the link to its text (when the reader knows it).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DocumentCitationView? Document { get; init; }
+
+    /// <summary>Whether the quote was found in the captured source (or cited document), with the captured copy's link.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public SourceCheck? SourceCheck { get; init; }
+}
+
+public sealed record DocumentCitationView(Guid DocumentId, int? Page, int? Paragraph, string? FileName = null, string? Link = null);
 
 /// <summary>A timeline entry: a statement, or a stage transition it caused. Exactly one of the two is set.</summary>
 public sealed record HistoryEntry(string Kind, SaidOn SaidOn, StatementHistory? Statement, TransitionView? Transition);
@@ -57,13 +68,31 @@ public sealed record CommitmentHistory(
                 s.Id, c.SaidOn, assertion?.Stage, c.Speaker.Name, c.Speaker.Actor, c.Source.Outlet, c.Quote, c.Translation,
                 s.Recorded, s.IsRetracted, s.Retraction,
                 s.Corrections.Select(x => new CorrectionView(x.Fields, x.Reason, x.Recorded, x.Before, x.After)).ToList(),
-                assertion is not null, c.Speaker.Role, c.Language, c.Place, c.Source.Kind, c.Source.Url, c.Source.ArchiveUrl), null));
+                assertion is not null, c.Speaker.Role, c.Language, c.Place, c.Source.Kind, c.Source.Url, c.Source.ArchiveUrl)
+            {
+                Document = c.Source.DocumentId is { } d ? new DocumentCitationView(d, c.Source.Page, c.Source.Paragraph) : null,
+            }, null));
             foreach (var t in status.Transitions.Where(t => t.Evidence.StatementId == s.Id))
                 entries.Add(new HistoryEntry("transition", t.SaidOn, null,
                     new TransitionView(t.From, t.To, s.Id, LastChange(s))));
         }
         return new CommitmentHistory(agreement.Id, commitment.Id, commitment.Title, status.Stage, entries);
     }
+
+    /// <summary>The history with what the sources' captures say beside each statement, and the cited documents named.</summary>
+    public CommitmentHistory WithSources(IReadOnlyDictionary<Guid, SourceCheck> checks, IReadOnlyDictionary<Guid, CitedDocuments.Named> documents) =>
+        this with
+        {
+            Entries = Entries.Select(e => e.Statement is not { } s ? e : e with
+            {
+                Statement = s with
+                {
+                    SourceCheck = checks.GetValueOrDefault(s.StatementId),
+                    Document = s.Document is { } d && documents.GetValueOrDefault(d.DocumentId) is { } named
+                        ? d with { FileName = named.FileName, Link = named.Link } : s.Document,
+                },
+            }).ToList(),
+        };
 
     private static IEnumerable<StatementContent> Readings(StatementEntry s) =>
         [s.Original, .. s.Corrections.Select(c => c.After)];
