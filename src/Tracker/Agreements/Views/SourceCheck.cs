@@ -50,27 +50,45 @@ public sealed record SourceCheck(string Quote, string Shown, string? Sha256, Dat
         order by (c.url like 'document:%'), c.id desc limit 1
         """;
 
-    /// <summary>The check shown beside each statement of the agreement that has one (all of them when none are named).</summary>
+    /// <summary>The check shown beside each statement of the agreement that has one.</summary>
     public static async Task<IReadOnlyDictionary<Guid, SourceCheck>> OfAgreementAsync(NpgsqlDataSource dataSource, string agreementId,
         DateTimeOffset? knownAt, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand($"""
-            select distinct on (c.statement_id) c.statement_id, c.quote, encode(c.sha256, 'hex'), c.fetched_at, c.refusal,
-                   {(knownAt is null ? "coalesce(c.drift, d.drift)" : "c.drift")}, c.url like 'document:%'
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return (await ReadAsync(conn, "c.agreement_id = @a", knownAt, ct, new NpgsqlParameter("a", agreementId)))
+            .ToDictionary(x => x.Key.StatementId, x => x.Value);
+    }
+
+    /// <summary>The checks of these statements (a report's cited statements), by agreement and statement: one indexed read.</summary>
+    public static async Task<IReadOnlyDictionary<(string AgreementId, Guid StatementId), SourceCheck>> OfStatementsAsync(NpgsqlConnection conn,
+        IReadOnlyCollection<(string AgreementId, Guid StatementId)> statements, DateTimeOffset? knownAt, CancellationToken ct)
+    {
+        if (statements.Count == 0) return new Dictionary<(string, Guid), SourceCheck>();
+        return await ReadAsync(conn, "(c.agreement_id, c.statement_id) in (select * from unnest(@as::varchar[], @ss::uuid[]))", knownAt, ct,
+            new NpgsqlParameter("as", statements.Select(s => s.AgreementId).ToArray()),
+            new NpgsqlParameter("ss", statements.Select(s => s.StatementId).ToArray()));
+    }
+
+    private static async Task<Dictionary<(string AgreementId, Guid StatementId), SourceCheck>> ReadAsync(NpgsqlConnection conn, string where,
+        DateTimeOffset? knownAt, CancellationToken ct, params NpgsqlParameter[] parameters)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            select distinct on (c.agreement_id, c.statement_id) c.agreement_id, c.statement_id, c.quote, encode(c.sha256, 'hex'), c.fetched_at,
+                   c.refusal, {(knownAt is null ? "coalesce(c.drift, d.drift)" : "c.drift")}, c.url like 'document:%'
             from {CapturesTable} c left join {DriftTable} d on d.agreement_id = c.agreement_id and d.statement_id = c.statement_id
-            where c.agreement_id = @a and (@t::timestamptz is null or c.fetched_at <= @t)
-            order by c.statement_id, (c.url like 'document:%'), c.id desc
-            """);
-        cmd.Parameters.AddWithValue("a", agreementId);
+            where {where} and (@t::timestamptz is null or c.fetched_at <= @t)
+            order by c.agreement_id, c.statement_id, (c.url like 'document:%'), c.id desc
+            """, conn);
+        cmd.Parameters.AddRange(parameters);
         cmd.Parameters.Add(new NpgsqlParameter("t", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)knownAt ?? DBNull.Value });
-        var map = new Dictionary<Guid, SourceCheck>();
+        var map = new Dictionary<(string, Guid), SourceCheck>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            var (quote, refusal, drift, inDocument) = (r.GetString(1), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5),
-                r.GetBoolean(6));
-            map[r.GetGuid(0)] = new SourceCheck(quote, Describe(quote, refusal, drift, inDocument), r.IsDBNull(2) ? null : r.GetString(2),
-                r.GetFieldValue<DateTimeOffset>(3), refusal, drift, inDocument);
+            var (quote, refusal, drift, inDocument) = (r.GetString(2), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
+                r.GetBoolean(7));
+            map[(r.GetString(0), r.GetGuid(1))] = new SourceCheck(quote, Describe(quote, refusal, drift, inDocument),
+                r.IsDBNull(3) ? null : r.GetString(3), r.GetFieldValue<DateTimeOffset>(4), refusal, drift, inDocument);
         }
         return map;
     }
