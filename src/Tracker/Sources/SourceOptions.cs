@@ -43,6 +43,9 @@ public sealed class SourceOptions
     /// <summary>Sources are fetched again when their last capture is this many days old (drift); 0 turns it off.</summary>
     public int RecheckDays { get; set; } = 30;
 
+    /// <summary>How often the scheduled recheck looks for sources older than <see cref="RecheckDays"/>.</summary>
+    public TimeSpan RecheckEvery { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>How often the dispatcher and the capturers look for work when not woken.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 

@@ -1,4 +1,5 @@
 using Marten;
+using Wolverine;
 
 namespace Tracker.Sources;
 
@@ -11,6 +12,8 @@ public static class Sources
     {
         services.AddOptions<SourceOptions>().Bind(configuration.GetSection(SourceOptions.Section));
         services.ConfigureMarten(opts => opts.Events.AddEventTypes(SourceLog.EventTypes));
+        // The recheck's next occurrence is stored with Wolverine's envelopes, not held in memory: it outlives restarts.
+        services.ConfigureWolverine(opts => opts.LocalQueueFor<RecheckSources>().UseDurableInbox());
         services.AddSingleton<CaptureWake>();
         services.AddSingleton<SourceFetcher>();
         services.AddSingleton<Originals>();
