@@ -171,5 +171,5 @@ public sealed class Capturer(NpgsqlDataSource dataSource, IDocumentStore store, 
     }
 
     private static Task<SourceCaptures.Row?> PreviousAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Job job, CancellationToken ct) =>
-        SourceCaptures.LatestAsync(conn, tx, job.AgreementId, job.StatementId, ct);
+        SourceCaptures.LatestAsync(conn, tx, job.AgreementId, job.StatementId, job.Url, ct);
 }

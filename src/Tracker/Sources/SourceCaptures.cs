@@ -42,6 +42,8 @@ public static class SourceCaptures
             cmd.Parameters.AddWithValue("seq", sequence);
             await cmd.ExecuteNonQueryAsync(ct);
         }
+        // Drift is the cited page's: a document's text is kept as attached and does not drift, nor clears a page's flag.
+        if (DocumentCitation.Parse(c.Url) is not null) return;
         // Drift is flagged until a later capture of the statement finds the quote again.
         var sql = c.Drift is not null
             ? $"""
@@ -67,16 +69,18 @@ public static class SourceCaptures
         r.IsDBNull(9) ? null : JsonSerializer.Deserialize<TextQuoteSelector>(r.GetString(9), Json),
         r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11));
 
-    /// <summary>The statement's latest capture that got something to look in (a refusal says nothing about drift).</summary>
+    /// <summary>The latest capture of the statement's source at this URL (a page and a cited document are apart) that got
+    /// something to look in (a refusal says nothing about drift).</summary>
     public static async Task<Row?> LatestAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string agreementId, Guid statementId,
-        CancellationToken ct)
+        string url, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"""
-            select {Columns} from {Table} where agreement_id = @a and statement_id = @s and quote <> 'not-captured'
+            select {Columns} from {Table} where agreement_id = @a and statement_id = @s and url = @u and quote <> 'not-captured'
             order by id desc limit 1
             """, conn, tx);
         cmd.Parameters.AddWithValue("a", agreementId);
         cmd.Parameters.AddWithValue("s", statementId);
+        cmd.Parameters.AddWithValue("u", url);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
