@@ -255,4 +255,54 @@ public class DocumentCitationTests(CaptureHost host) : IClassFixture<CaptureHost
         rows.ShouldAllBe(r => r["source_document"] == "" && r["source_pinpoint"] == "");
 
     }
+
+    [Fact]
+    public async Task the_command_line_and_import_lines_cite_a_document_and_are_refused_naming_the_flag_or_line_when_it_is_not_the_agreements()
+    {
+        var agreement = await OpenAsync();
+        var other = await OpenAsync();
+        var (document, _) = await AttachAsync(agreement, "Communiqué. " + Quote + ".");
+        var (elsewhere, _) = await AttachAsync(other, "Another text.");
+        var environment = new Dictionary<string, string?> { ["TRACKER_DB"] = host.Database };
+        string[] Record(params string[] more) =>
+        [
+            "record", "--agreement", agreement, "--said-on", "2025-06-05", "--speaker", "Rustem Umerov", "--quote", Quote, "--language", "en",
+            "--outlet", "Ministry", "--kind", "official-statement", "--commitment", Commitment, "--stage", "announced", .. more,
+        ];
+        var notANumber = await TrackerProcess.RunAsync(environment, Record("--document", document.ToString(), "--page", "two"));
+        notANumber.ExitCode.ShouldNotBe(0);
+        notANumber.Error.ShouldContain("--page");
+        notANumber.Error.ShouldContain("'two' is not a whole number");
+        var notHers = await TrackerProcess.RunAsync(environment, Record("--document", elsewhere.ToString()));
+        notHers.ExitCode.ShouldNotBe(0);
+        notHers.Error.ShouldContain("is not attached to this agreement");
+        var recorded = await TrackerProcess.RunAsync(environment, Record("--document", document.ToString(), "--page", "1", "--paragraph", "3"));
+        recorded.ExitCode.ShouldBe(0, recorded.ToString());
+
+        var folder = Directory.CreateTempSubdirectory("cite-import").FullName;
+        var file = Path.Combine(folder, "lines.jsonl");
+        string Line(Guid doc) => $$"""{"type":"record-statement","agreementId":"{{agreement}}","saidOn":"2025-06-06","speaker":{"name":"S"},"quote":"{{Quote}}","language":"en","source":{"outlet":"O","kind":"official-statement","documentId":"{{doc}}","page":2},"assertions":[{"commitmentId":"{{Commitment}}","stage":"announced"}]}""";
+        await File.WriteAllLinesAsync(file, [Line(document), Line(elsewhere)]);
+        var refused = await TrackerProcess.RunAsync(environment, "import", file);
+        refused.ExitCode.ShouldNotBe(0);
+        refused.Error.ShouldContain("lines.jsonl:2:source.documentId");
+        await File.WriteAllLinesAsync(file, [Line(document)]);
+        var imported = await TrackerProcess.RunAsync(environment, "import", file);
+        imported.ExitCode.ShouldBe(0, imported.ToString());
+
+        // The statements the verb and the import recorded cite the document: their quotes are found in it.
+        await using var conn = new NpgsqlConnection(host.Database);
+        await conn.OpenAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            await using var cmd = new NpgsqlCommand(
+                "select count(*) from tracker.source_captures where agreement_id = @a and url = @u and quote = 'found'", conn);
+            cmd.Parameters.AddWithValue("a", agreement);
+            cmd.Parameters.AddWithValue("u", $"document:{document}");
+            if (await cmd.ExecuteScalarAsync() is 2L) break;
+            clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(15));
+            await Task.Delay(100);
+        }
+    }
 }
