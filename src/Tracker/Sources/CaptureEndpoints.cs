@@ -42,8 +42,8 @@ public static class CaptureEndpoints
     /// <summary>
     /// The bytes as captured, for a reader who needs the original. Served under <c>Content-Security-Policy: sandbox</c>
     /// (a unique origin: no scripts, no forms, no plugins, nothing of this site reachable as itself), never sniffed, and
-    /// as an attachment unless it is a page or a PDF. It carries no session cookie of the API (tokens are headers);
-    /// the workbench's cookie is HttpOnly and SameSite=Strict, and a sandboxed page can read or send neither.
+    /// as an attachment unless it is a page or a PDF. The API authenticates by bearer token only, never by the workbench's
+    /// cookie; a browser user opens originals from their cookieless path instead (<see cref="Originals"/>).
     /// </summary>
     [EndpointSummary("The original bytes of a capture, sandboxed (Content-Security-Policy: sandbox)"), WolverineGet("/api/captures/{sha256}/original")]
     public static async Task<Found<byte[]>> Original(string sha256, NpgsqlDataSource dataSource, HttpResponse response, CancellationToken ct)

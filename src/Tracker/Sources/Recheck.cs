@@ -135,10 +135,12 @@ public sealed class RecheckSchedule(NpgsqlDataSource dataSource, IOptions<Source
     {
         if (options.RecheckDays <= 0 || !options.Capture) return;
         await using var claim = dataSource.CreateCommand($"""
-            insert into {RecheckSourcesHandler.Table} as s (id, due_at) values (1, now()) on conflict (id) do update set due_at = now()
+            insert into {RecheckSourcesHandler.Table} as s (id, due_at) values (1, now() + @every) on conflict (id) do update set due_at = now()
             where s.due_at < now() - @grace
             returning due_at
             """);
+        // The first occurrence waits a period (a fresh start is no time to read every statement); a lost chain's runs now.
+        claim.Parameters.AddWithValue("every", options.RecheckEvery);
         claim.Parameters.AddWithValue("grace", options.RecheckEvery + TimeSpan.FromHours(1));
         if (await claim.ExecuteScalarAsync(ct) is DateTime due)
         {
