@@ -234,12 +234,13 @@ public class DocumentCitationTests(CaptureHost host) : IClassFixture<CaptureHost
     public async Task the_evidence_table_and_history_say_whether_the_quote_was_found_in_the_captured_page_with_its_link()
     {
         var agreement = await OpenAsync();
-        host.Pages["/evidence/1"] = Page.Html($"<html><body><article><p>{Quote}, the minister said.</p></article></body></html>");
+        var token = "zeta" + Guid.NewGuid().ToString("N")[..8];
+        host.Pages["/evidence/1"] = Page.Html($"<html><body><article><p>{Quote} {token}, the minister said.</p></article></body></html>");
         host.Pages["/evidence/2"] = Page.Html("<html><body><article><p>The talks went on.</p></article></body></html>");
         var found = Guid.NewGuid();
         var missing = Guid.NewGuid();
         (await Send(HttpMethod.Post, $"/api/agreements/{agreement}/statements",
-            Statement(found, new { outlet = "M", kind = "press-release", url = host.Pages.Url("/evidence/1") }))).Status.ShouldBe(HttpStatusCode.Created);
+            Statement(found, new { outlet = "M", kind = "press-release", url = host.Pages.Url("/evidence/1") }, $"{Quote} {token}"))).Status.ShouldBe(HttpStatusCode.Created);
         (await Send(HttpMethod.Post, $"/api/agreements/{agreement}/statements",
             Statement(missing, new { outlet = "M", kind = "press-release", url = host.Pages.Url("/evidence/2") }))).Status.ShouldBe(HttpStatusCode.Created);
         var foundEntry = await HistoryEntryAsync(agreement, found, e => e["sourceCheck"] is not null);
@@ -253,6 +254,13 @@ public class DocumentCitationTests(CaptureHost host) : IClassFixture<CaptureHost
         rows.Single(r => r["statement_id"] == found.ToString())["captured_copy"].ShouldBe(foundEntry["sourceCheck"]!["capturedCopy"]!.ToString());
         rows.Single(r => r["statement_id"] == missing.ToString())["source_check"].ShouldBe("quote not found in the captured source");
         rows.ShouldAllBe(r => r["source_document"] == "" && r["source_pinpoint"] == "");
+
+        // The workbench's search shows it beside the hit, too.
+        using var workbench = new WorkbenchClient(host.Host);
+        await workbench.SignInAsync(TrackerApp.Analyst, host.AnalystToken);
+        var hits = await workbench.GetAsync($"/search?q={token}");
+        hits.Text.ShouldContain("quote found in the captured source");
+        hits.Html.ShouldContain($"{foundEntry["sourceCheck"]!["capturedCopy"]!.ToString().Replace("/api/captures/", "/captures/").Replace("/text", "")}");
 
     }
 
