@@ -24,18 +24,17 @@ public static class Recheck
         {
             await using var cmd = dataSource.CreateCommand($"""
                 with batch as (
-                    select q.agreement_id, q.statement_id, q.url from {Infrastructure.TrackerHost.MartenSchema}.statement_search q
+                    select q.agreement_id, q.statement_id, q.url, q.retracted from {Infrastructure.TrackerHost.MartenSchema}.statement_search q
                     where (q.agreement_id, q.statement_id) > (@la, @ls) and (@a::varchar is null or q.agreement_id = @a)
                     order by q.agreement_id, q.statement_id limit @n),
                 jobs as (
                     insert into {CaptureDispatcher.Jobs} (agreement_id, statement_id, url, round, created_at, next_attempt_at)
                     select b.agreement_id, b.statement_id, b.url, coalesce(last.round + 1, 0), now(), now()
                     from batch b
-                    join {Infrastructure.TrackerHost.MartenSchema}.statement_search q on q.agreement_id = b.agreement_id and q.statement_id = b.statement_id
                     left join lateral (select c.round, c.fetched_at from {SourceCaptures.Table} c
                                        where c.agreement_id = b.agreement_id and c.statement_id = b.statement_id and c.url = b.url
                                        order by c.id desc limit 1) last on true
-                    where b.url is not null and not q.retracted
+                    where b.url is not null and not b.retracted
                       and (last.fetched_at is null or last.fetched_at < now() - @age)
                       and not exists (select 1 from {CaptureDispatcher.Jobs} j where j.agreement_id = b.agreement_id
                                       and j.statement_id = b.statement_id and j.url = b.url and j.done_at is null)
