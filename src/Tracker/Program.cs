@@ -59,6 +59,7 @@ await using (database)
     Tracker.Sources.Sources.AddSources(builder.Services, builder.Configuration);
     Tracker.Cli.StandardOutput.ReserveForData(builder, args);
     var app = builder.Build();
+    Tracker.Sources.Sources.UseSources(app);
     app.UseTracker();
     var exit = await app.RunJasperFxCommands(args);
     if (rebuilding is not null && exit == 0) await InlineProjectionBackfill.RebuildFinishedAsync(database.ConnectionString);

@@ -18,7 +18,29 @@ public sealed record Source(
     string? Reliability = null,
     int? Credibility = null,
     /// <summary>A copy that will not change or vanish (Wayback Machine, perma.cc): what a reader checks when the page moved.</summary>
-    string? ArchiveUrl = null);
+    string? ArchiveUrl = null,
+    /// <summary>One of the agreement's own documents (Sources.Documents) the statement cites, instead of or beside a URL.
+    /// Left out of stored events when absent, so that statements citing none keep the shape they always had.</summary>
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    Guid? DocumentId = null,
+    /// <summary>The page of that document, from 1.</summary>
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    int? Page = null,
+    /// <summary>The paragraph (of the page, when one is given), from 1.</summary>
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    int? Paragraph = null)
+{
+    /// <summary>Where in a cited document, as a reader finds it: "p. 3, ¶ 2"; null when no page or paragraph is given.</summary>
+    public string? Pinpoint => PinpointOf(Page, Paragraph);
+
+    public static string? PinpointOf(int? page, int? paragraph) => (page, paragraph) switch
+    {
+        ({ } p, { } q) => $"p. {p}, ¶ {q}",
+        ({ } p, null) => $"p. {p}",
+        (null, { } q) => $"¶ {q}",
+        _ => null,
+    };
+}
 
 /// <summary>What one statement says about one commitment.</summary>
 public sealed record Assertion(string CommitmentId, Stage Stage, Quantity? Quantity = null, string? Note = null);

@@ -172,6 +172,7 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
         // The batch's actor codes and people, resolved in the registry at once (registry lines earlier in the file included).
         var actors = await Registry.RegistryReads.DirectoryAsync(transaction.Connection!, transaction,
             batch.SelectMany(l => l.Command!.ActorCodes), batch.SelectMany(l => l.Command!.PersonIds), null, ct);
+        actors = await Agreements.CitedDocuments.WithCitedAsync(actors, transaction.Connection!, transaction, batch.Select(l => l.Command!), ct);
         var pending = new Dictionary<string, List<object>>(StringComparer.Ordinal);
         foreach (var line in batch)
         {

@@ -33,9 +33,25 @@ public sealed record CitedStatement(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? RoleOnDate { get; init; }
 
+    /// <summary>What the latest capture of its source says: whether the quote was found there, and the captured copy's link.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public SourceCheck? SourceCheck { get; init; }
+
+    /// <summary>The agreement document its source cites, if any.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Guid? SourceDocument { get; init; }
+
+    /// <summary>Where in that document: "p. 3, ¶ 2".</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? SourcePinpoint { get; init; }
+
     public static CitedStatement Of(Guid statementId, StatementContent c) => new(statementId, c.SaidOn, c.Speaker.Name,
         c.Speaker.Role, c.Speaker.Actor, c.Place, c.Quote, c.Language, c.Translation, c.Source.Outlet, c.Source.Kind,
-        c.Source.Url, c.Source.ArchiveUrl, c.Source.PublishedOn);
+        c.Source.Url, c.Source.ArchiveUrl, c.Source.PublishedOn)
+    {
+        SourceDocument = c.Source.DocumentId,
+        SourcePinpoint = c.Source.Pinpoint,
+    };
 
     /// <summary>The statements a status cites, each once: its supporting evidence, then those that dispute it.</summary>
     public static IEnumerable<Guid> CitedBy(CommitmentStatus status) =>

@@ -344,20 +344,22 @@ public sealed class PortfolioReads(ReportDataSource sources)
                 readings[reader.GetString(0)] = JsonSerializer.Deserialize<StatementContent>(reader.GetString(1), PortfolioJson.Options)!;
         }
         var people = await Registry.People.SpeakerPeople.ReadAsync(conn, readings.Values.Select(c => c.Speaker).ToList(), knownAt, ct);
-        CitedStatement Cited(Guid id, StatementContent c) => people.Of(c.Speaker) is { } person
+        var checks = await SourceCheck.OfStatementsAsync(conn,
+            rows.SelectMany(r => CitedStatement.CitedBy(r.Status).Select(id => (r.AgreementId, id))).Distinct().ToList(), knownAt, ct);
+        CitedStatement Cited(string agreementId, Guid id, StatementContent c) => (people.Of(c.Speaker) is { } person
             ? CitedStatement.Of(id, c) with
             {
                 Person = person.Name,
                 RoleOnDate = c.Speaker.Role is null ? person.RoleOn(c.SaidOn.Start)?.Role : null,
             }
-            : CitedStatement.Of(id, c);
+            : CitedStatement.Of(id, c)) with { SourceCheck = checks.GetValueOrDefault((agreementId, id)) };
         var actors = await PartyActorsAsync(conn, rows.SelectMany(r => r.Parties).Distinct(StringComparer.Ordinal).ToArray(), knownAt, ct);
         return rows.Select(r =>
         {
             var (names, gone) = PartyNoLongerExisting.Describe(r.Parties, day, head => actors.TryGetValue(head, out var a) ? a : null);
             return new StatusReportRow(r.AgreementId, r.Title, r.Parties, r.Status,
                 [.. CitedStatement.CitedBy(r.Status)
-                    .Select(id => readings.TryGetValue(StatementEntry.KeyOf(r.AgreementId, id), out var c) ? Cited(id, c) : null)
+                    .Select(id => readings.TryGetValue(StatementEntry.KeyOf(r.AgreementId, id), out var c) ? Cited(r.AgreementId, id, c) : null)
                     .OfType<CitedStatement>()], r.Status.IsOverdueOn(day))
             {
                 PartiesNoLongerExisting = gone,

@@ -20,6 +20,17 @@ public sealed class ActorDirectory(
     /// <summary>Whether a person id named by the request is registered.</summary>
     public bool HasPerson(string personId) => people?.Contains(personId) ?? false;
 
+    /// <summary>
+    /// The agreement documents the request cites that are attached to their agreement ("agreementId/documentId"): not the
+    /// registry's, but read beside it for the same reason, so that a decision stays a pure function of what was read.
+    /// </summary>
+    private IReadOnlySet<string> documents = new HashSet<string>();
+
+    public bool HasDocument(string agreementId, Guid documentId) => documents.Contains($"{agreementId}/{documentId}");
+
+    public ActorDirectory WithDocuments(IReadOnlySet<string> attached) =>
+        new(registered, aliases, suggestions, people) { documents = attached };
+
     /// <summary>The built-in list alone: for deciders run without a store (tests, previews of built-in actors).</summary>
     public static readonly ActorDirectory BuiltIn = new(
         new Dictionary<string, ActorEntry>(), new Dictionary<string, string>(), new Dictionary<string, IReadOnlyList<ActorEntry>>());

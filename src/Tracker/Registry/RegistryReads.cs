@@ -125,9 +125,10 @@ public static class RegistryReads
     public static async Task<ActorDirectory> DirectoryAsync(NpgsqlDataSource dataSource, Agreements.Deciding.IAgreementCommand command,
         CancellationToken ct)
     {
-        if (!command.ActorCodes.Any() && !command.PersonIds.Any()) return ActorDirectory.BuiltIn;
+        if (!command.ActorCodes.Any() && !command.PersonIds.Any() && !command.DocumentIds.Any()) return ActorDirectory.BuiltIn;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await DirectoryAsync(connection, null, command.ActorCodes, command.PersonIds, null, ct);
+        var actors = await DirectoryAsync(connection, null, command.ActorCodes, command.PersonIds, null, ct);
+        return await Agreements.CitedDocuments.WithCitedAsync(actors, connection, null, [command], ct);
     }
 
     private static bool Storable(string text) => Agreements.Deciding.StorableText.Problem(text) is null;

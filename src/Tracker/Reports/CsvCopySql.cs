@@ -178,7 +178,10 @@ internal static class CsvCopySql
                e.asserted, ',', e.id, ',', rd.r ->> 'saidOn', ',', {Field("rd.speaker")}, ',', {Field("rd.role")}, ',', {Field("rd.actor")}, ',',
                {Field("rd.place")}, ',', {Field("rd.quote")}, ',', {Field("rd.language")}, ',', {Field("rd.translation")}, ',',
                {Field("rd.outlet")}, ',', rd.r -> 'source' ->> 'kind', ',', {Field("rd.url")}, ',', {Field("rd.archive")}, ',',
-               rd.r -> 'source' ->> 'publishedOn', ',', @csv_as_of, ',', @csv_known_at, chr(13), chr(10))
+               rd.r -> 'source' ->> 'publishedOn', ',', @csv_as_of, ',', @csv_known_at, ',',
+               rd.r -> 'source' ->> 'documentId', ',', {Field("rd.pinpoint")}, ',',
+               {Field($"(case when c.id is not null then {Agreements.SourceCheck.DescribeSql(knownAt ? "c.drift" : "coalesce(c.drift, dd.drift)")} end)")}, ',',
+               '/api/captures/' || encode(c.sha256, 'hex') || '/text', chr(13), chr(10))
         from ({Matching(where)}) m
         cross join lateral (
             select m.st ->> 'commitmentId' as commitment_id, m.st ->> 'title' as title, coalesce(m.st ->> 'stage', 'none') as stage,
@@ -190,9 +193,12 @@ internal static class CsvCopySql
         cross join lateral (
             select r, r -> 'speaker' ->> 'name' as speaker, r -> 'speaker' ->> 'role' as role, r -> 'speaker' ->> 'actor' as actor,
                    r ->> 'place' as place, r ->> 'quote' as quote, r ->> 'language' as language, r ->> 'translation' as translation,
-                   r -> 'source' ->> 'outlet' as outlet, r -> 'source' ->> 'url' as url, r -> 'source' ->> 'archiveUrl' as archive
+                   r -> 'source' ->> 'outlet' as outlet, r -> 'source' ->> 'url' as url, r -> 'source' ->> 'archiveUrl' as archive,
+                   nullif(concat_ws(', ', 'p. ' || (r -> 'source' ->> 'page'), '¶ ' || (r -> 'source' ->> 'paragraph')), '') as pinpoint
             from ({Document("e.id", knownAt)}) x
             offset 0) rd
+        left join lateral ({Agreements.SourceCheck.LatestSql("m.agreement_id", "e.id::uuid", knownAt ? "@csv_t" : null)}) c on true
+        left join {Agreements.SourceCheck.DriftTable} dd on dd.agreement_id = m.agreement_id and dd.statement_id = e.id::uuid
         order by m.agreement_id, m.ordinal, e.k
         """;
 }

@@ -28,13 +28,15 @@ public sealed class CaptureDispatcher(BackgroundDataSource background, Backgroun
     public static Task<(int Inserted, bool More)> DispatchAsync(NpgsqlDataSource dataSource, CancellationToken ct) =>
         ChainFollower.StepAsync(dataSource, Cursor, Window, async (conn, tx, from, to, c) =>
         {
-            // A recorded statement's URL, or the URL a correction gives its source: each is captured once.
+            // A recorded statement's URL and document, or those a correction gives its source: each is captured once
+            // (a document is not fetched: its quote is looked for in its stored text, see DocumentCitation).
             await using var insert = new NpgsqlCommand($"""
                 insert into {Jobs} (agreement_id, statement_id, url, round, created_at, next_attempt_at)
                 select e.stream_id, (e.data ->> 'statementId')::uuid, u.url, 0, now(), now()
                 from {TrackerHost.MartenSchema}.event_chain ch
                 join {TrackerHost.MartenSchema}.mt_events e on e.seq_id = ch.seq_id
-                cross join lateral (select coalesce(e.data -> 'content' -> 'source' ->> 'url', e.data -> 'changes' -> 'source' ->> 'url') as url) u
+                cross join lateral (select coalesce(e.data -> 'content' -> 'source', e.data -> 'changes' -> 'source') as source) s
+                cross join lateral (values (s.source ->> 'url'), ('{DocumentCitation.Scheme}' || (s.source ->> 'documentId'))) u(url)
                 where ch.position > @from and ch.position <= @to
                   and e.type in ('statement_recorded', 'statement_corrected') and u.url is not null
                 order by ch.position

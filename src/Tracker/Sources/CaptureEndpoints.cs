@@ -26,7 +26,7 @@ public static class CaptureEndpoints
             return new(Problems.NotFound($"statement {id} of agreement '{agreementId}' has no captured source (yet, or none is cited)"));
         return new(Results.Ok(new StatementCaptures(agreementId, id, rows.Select(r => new CaptureView(r.Url, r.Round, r.FetchedAt, r.FinalUrl,
             r.Status, r.ContentType, r.Sha256, r.Quote, r.Selector, r.Refusal, r.Drift,
-            SourceCaptures.Describe(new SourceCaptures.Summary(id, r.Quote, r.Sha256, r.FetchedAt, r.Refusal, r.Drift)),
+            Agreements.SourceCheck.Describe(r.Quote, r.Refusal, r.Drift, DocumentCitation.Parse(r.Url) is not null),
             r.Sha256 is { } h ? $"/api/captures/{h}/text" : null)).ToList())));
     }
 
@@ -42,8 +42,8 @@ public static class CaptureEndpoints
     /// <summary>
     /// The bytes as captured, for a reader who needs the original. Served under <c>Content-Security-Policy: sandbox</c>
     /// (a unique origin: no scripts, no forms, no plugins, nothing of this site reachable as itself), never sniffed, and
-    /// as an attachment unless it is a page or a PDF. It carries no session cookie of the API (tokens are headers);
-    /// the workbench's cookie is HttpOnly and SameSite=Strict, and a sandboxed page can read or send neither.
+    /// as an attachment unless it is a page or a PDF. The API authenticates by bearer token only, never by the workbench's
+    /// cookie; a browser user opens originals from their cookieless path instead (<see cref="Originals"/>).
     /// </summary>
     [EndpointSummary("The original bytes of a capture, sandboxed (Content-Security-Policy: sandbox)"), WolverineGet("/api/captures/{sha256}/original")]
     public static async Task<Found<byte[]>> Original(string sha256, NpgsqlDataSource dataSource, HttpResponse response, CancellationToken ct)

@@ -90,6 +90,14 @@ public sealed class Capturer(BackgroundDataSource background, BackgroundBudget b
         {
             await using var query = store.QuerySession();
             var statement = await query.LoadAsync<StatementEntry>(StatementEntry.KeyOf(job.AgreementId, job.StatementId), ct);
+            if (DocumentCitation.Parse(job.Url) is { } documentId)
+            {
+                // A cited document is not fetched: its bytes and text were stored when it was attached.
+                var document = await DocumentCitation.LoadAsync(dataSource, job.AgreementId, documentId, ct);
+                await RecordAsync(job, statement?.Current, document?.Fetched
+                    ?? Fetched.Refused($"document {documentId} is not attached to agreement '{job.AgreementId}'"), document?.Text, ct, document);
+                return;
+            }
             var fetched = await fetcher.FetchAsync(job.Url, ct);
             var text = fetched.Bytes is { } bytes ? TextExtraction.Extract(bytes, fetched.ContentType, fetched.FinalUrl) : null;
             await RecordAsync(job, statement?.Current, fetched, text, ct);
@@ -109,7 +117,8 @@ public sealed class Capturer(BackgroundDataSource background, BackgroundBudget b
         }
     }
 
-    private async Task RecordAsync(Job job, StatementContent? statement, Fetched fetched, string? text, CancellationToken ct)
+    private async Task RecordAsync(Job job, StatementContent? statement, Fetched fetched, string? text, CancellationToken ct,
+        DocumentCitation.Stored? document = null)
     {
         var streamKey = SourceLog.StreamKey(job.AgreementId);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -121,13 +130,14 @@ public sealed class Capturer(BackgroundDataSource background, BackgroundBudget b
             still.Parameters.AddWithValue("id", job.Id);
             if (await still.ExecuteScalarAsync(ct) is not true) return; // another capturer finished it after our lease ended
         }
-        string? sha = null;
-        if (fetched.Bytes is { } bytes) sha = await SourceBlobs.PutAsync(conn, tx, bytes, fetched.ContentType ?? "application/octet-stream", text, ct);
+        var sha = document?.Sha256;
+        if (document is null && fetched.Bytes is { } bytes)
+            sha = await SourceBlobs.PutAsync(conn, tx, bytes, fetched.ContentType ?? "application/octet-stream", text, ct);
         var previous = await PreviousAsync(conn, tx, job, ct);
         var now = DateTimeOffset.UtcNow;
         var (quote, selector) = Locate(statement, fetched, text);
         var captured = new SourceCaptured(job.AgreementId, job.StatementId, job.Url, job.Round, now, fetched.FinalUrl, fetched.Status,
-            fetched.ContentType, sha, fetched.Bytes?.LongLength, SourceBlobs.TextHashOf(text), quote, selector, fetched.Refusal,
+            fetched.ContentType, sha, document?.Length ?? fetched.Bytes?.LongLength, SourceBlobs.TextHashOf(text), quote, selector, fetched.Refusal,
             Drift(fetched, quote, previous, now));
 
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
@@ -166,5 +176,5 @@ public sealed class Capturer(BackgroundDataSource background, BackgroundBudget b
     }
 
     private static Task<SourceCaptures.Row?> PreviousAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Job job, CancellationToken ct) =>
-        SourceCaptures.LatestAsync(conn, tx, job.AgreementId, job.StatementId, ct);
+        SourceCaptures.LatestAsync(conn, tx, job.AgreementId, job.StatementId, job.Url, ct);
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using Tracker.Agreements;
 using Tracker.Agreements.Storage;
 using Tracker.Http;
 using Tracker.Infrastructure;
@@ -42,7 +43,7 @@ public sealed class Attached(IResult result) : Answer(result), IEndpointMetadata
 public static class Documents
 {
     public const long MaxBytes = 20L * 1024 * 1024;
-    public const string Table = TrackerHost.MartenSchema + ".agreement_documents";
+    public const string Table = CitedDocuments.Table;
     private static readonly string[] Types = ["application/pdf", "text/html", "text/plain"];
 
     [EndpointSummary("Attach a document to an agreement (multipart/form-data: file, optional title; PDF, HTML or text, at most 20 MB)"),

@@ -10,8 +10,8 @@ namespace Tracker.Sources;
 /// </summary>
 public static class SourceCaptures
 {
-    public const string Table = TrackerHost.MartenSchema + ".source_captures";
-    public const string DriftTable = TrackerHost.MartenSchema + ".source_drift";
+    public const string Table = Agreements.SourceCheck.CapturesTable;
+    public const string DriftTable = Agreements.SourceCheck.DriftTable;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -42,6 +42,8 @@ public static class SourceCaptures
             cmd.Parameters.AddWithValue("seq", sequence);
             await cmd.ExecuteNonQueryAsync(ct);
         }
+        // Drift is the cited page's: a document's text is kept as attached and does not drift, nor clears a page's flag.
+        if (DocumentCitation.Parse(c.Url) is not null) return;
         // Drift is flagged until a later capture of the statement finds the quote again.
         var sql = c.Drift is not null
             ? $"""
@@ -67,16 +69,18 @@ public static class SourceCaptures
         r.IsDBNull(9) ? null : JsonSerializer.Deserialize<TextQuoteSelector>(r.GetString(9), Json),
         r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11));
 
-    /// <summary>The statement's latest capture that got something to look in (a refusal says nothing about drift).</summary>
+    /// <summary>The latest capture of the statement's source at this URL (a page and a cited document are apart) that got
+    /// something to look in (a refusal says nothing about drift).</summary>
     public static async Task<Row?> LatestAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string agreementId, Guid statementId,
-        CancellationToken ct)
+        string url, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"""
-            select {Columns} from {Table} where agreement_id = @a and statement_id = @s and quote <> 'not-captured'
+            select {Columns} from {Table} where agreement_id = @a and statement_id = @s and url = @u and quote <> 'not-captured'
             order by id desc limit 1
             """, conn, tx);
         cmd.Parameters.AddWithValue("a", agreementId);
         cmd.Parameters.AddWithValue("s", statementId);
+        cmd.Parameters.AddWithValue("u", url);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
@@ -93,34 +97,4 @@ public static class SourceCaptures
         while (await reader.ReadAsync(ct)) rows.Add(Read(reader));
         return rows;
     }
-
-    /// <summary>What one line beside a statement says: its latest capture and its drift, for the statements of an agreement.</summary>
-    public sealed record Summary(Guid StatementId, string Quote, string? Sha256, DateTimeOffset FetchedAt, string? Refusal, string? Drift);
-
-    public static async Task<IReadOnlyDictionary<Guid, Summary>> OfAgreementAsync(NpgsqlDataSource dataSource, string agreementId,
-        CancellationToken ct)
-    {
-        await using var cmd = dataSource.CreateCommand($"""
-            select distinct on (c.statement_id) c.statement_id, c.quote, encode(c.sha256, 'hex'), c.fetched_at, c.refusal, d.drift
-            from {Table} c left join {DriftTable} d on d.agreement_id = c.agreement_id and d.statement_id = c.statement_id
-            where c.agreement_id = @a
-            order by c.statement_id, c.id desc
-            """);
-        cmd.Parameters.AddWithValue("a", agreementId);
-        var map = new Dictionary<Guid, Summary>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            map[reader.GetGuid(0)] = new Summary(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5));
-        return map;
-    }
-
-    /// <summary>The words shown beside a statement.</summary>
-    public static string Describe(Summary s) => s.Drift ?? s.Quote switch
-    {
-        QuoteState.Found => "quote found in the captured source",
-        QuoteState.NotFound => "quote not found in the captured source",
-        QuoteState.NotApplicable => "source captured; it has no text to look for the quote in",
-        _ => $"source not captured: {s.Refusal}",
-    };
 }

@@ -35,8 +35,16 @@ public sealed class SourceOptions
 
     public string RobotsAgent { get; set; } = "Tracker-SourceCapture";
 
+    /// <summary>Where links to captures' original bytes point (e.g. https://originals.example.org, a name that serves this
+    /// same application): another origin, which the workbench's session cookie is never sent to. None: this origin, on
+    /// its cookieless path (<see cref="Originals"/>).</summary>
+    public string? OriginalsOrigin { get; set; }
+
     /// <summary>Sources are fetched again when their last capture is this many days old (drift); 0 turns it off.</summary>
     public int RecheckDays { get; set; } = 30;
+
+    /// <summary>How often the scheduled recheck looks for sources older than <see cref="RecheckDays"/>.</summary>
+    public TimeSpan RecheckEvery { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>How often the dispatcher and the capturers look for work when not woken.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);

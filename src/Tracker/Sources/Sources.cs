@@ -1,4 +1,5 @@
 using Marten;
+using Wolverine;
 
 namespace Tracker.Sources;
 
@@ -11,8 +12,11 @@ public static class Sources
     {
         services.AddOptions<SourceOptions>().Bind(configuration.GetSection(SourceOptions.Section));
         services.ConfigureMarten(opts => opts.Events.AddEventTypes(SourceLog.EventTypes));
+        // The recheck's next occurrence is stored with Wolverine's envelopes, not held in memory: it outlives restarts.
+        services.ConfigureWolverine(opts => opts.LocalQueueFor<RecheckSources>().UseDurableInbox());
         services.AddSingleton<CaptureWake>();
         services.AddSingleton<SourceFetcher>();
+        services.AddSingleton<Originals>();
         if (configuration.GetValue($"{SourceOptions.Section}:Capture", true))
         {
             services.AddHostedService<CaptureDispatcher>();
@@ -20,5 +24,13 @@ public static class Sources
             services.AddHostedService<RecheckSchedule>();
         }
         return services;
+    }
+
+    /// <summary>The originals' cookieless path, ahead of the application's middleware (so before authentication), and its endpoint.</summary>
+    public static WebApplication UseSources(this WebApplication app)
+    {
+        Originals.UseCookielessPath(app);
+        Originals.Map(app);
+        return app;
     }
 }

@@ -185,13 +185,50 @@ public class SourceCaptureTests(CaptureHost host) : IClassFixture<CaptureHost>
             var copy = await workbench.GetAsync($"/captures/{capture.Sha256}");
             copy.Text.ShouldContain("AIR-DEFENCE systems");
             copy.Html.ShouldNotContain("document.write");
-            var raw = await workbench.GetAsync($"/captures/{capture.Sha256}?handler=original");
-            raw.Headers["Content-Security-Policy"].ShouldStartWith("sandbox");
+            // The original is not served under the session: the workbench sends the reader to its cookieless path.
+            var link = await workbench.GetAsync($"/captures/{capture.Sha256}?handler=original");
+            link.Status.ShouldBe(HttpStatusCode.Redirect);
+            var location = link.Location.ShouldNotBeNull().ToString();
+            location.ShouldStartWith("/originals/");
+            // Sent with the session cookie (the client keeps it, as a browser would): the cookie is not looked at, none is set.
+            var raw = await workbench.GetAsync(location);
+            raw.Status.ShouldBe(HttpStatusCode.OK);
+            raw.Html.ShouldBe(html);
+            raw.Headers["Content-Security-Policy"].ShouldStartWith("sandbox;");
+            raw.Headers["Content-Security-Policy"].ShouldNotContain("allow-scripts");
+            raw.Headers["Content-Security-Policy"].ShouldNotContain("allow-same-origin");
+            raw.Headers["Content-Security-Policy"].ShouldContain("default-src 'none'");
+            raw.Headers.ShouldNotContainKey("Set-Cookie");
+            await OriginalsAsync(location, html);
         }
 
         // The analyst's next write is not disturbed by the capture: the agreement's version is the analyst's own.
         var agreementView = await Send(HttpMethod.Get, $"/api/agreements/{agreement}");
         agreementView["version"]!.GetValue<long>().ShouldBe(3);
+    }
+
+    /// <summary>The original's link works without any session, whatever Cookie header comes with it; the application never
+    /// sees that header and sets none; a link the server did not sign, or one altered, is nothing.</summary>
+    private async Task OriginalsAsync(string location, string html)
+    {
+        using var anonymous = host.Host.Server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, location);
+        request.Headers.Add("Cookie", "tracker-session=forged; other=1");
+        using var response = await anonymous.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).ShouldBe(html);
+        response.Headers.Contains("Set-Cookie").ShouldBeFalse();
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        response.Headers.GetValues("X-Content-Type-Options").Single().ShouldBe("nosniff");
+        response.Headers.GetValues("Content-Security-Policy").Single().ShouldStartWith("sandbox;");
+
+        var capability = location["/originals/".Length..];
+        var altered = capability[..^2] + (capability[^2] == 'A' ? "B" : "A") + capability[^1];
+        foreach (var bad in new[] { "/originals/" + altered, "/originals/" + new string('a', 64), "/originals/x" })
+        {
+            using var refused = await anonymous.GetAsync(bad);
+            refused.StatusCode.ShouldBe(HttpStatusCode.NotFound, bad);
+        }
     }
 
     [Fact]

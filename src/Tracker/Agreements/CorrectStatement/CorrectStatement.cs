@@ -31,6 +31,7 @@ public sealed record CorrectStatement(
     Guid? IAgreementCommand.TouchedStatementId => StatementId;
     public IEnumerable<string> PersonIds => Changes?.Speaker?.PersonId is { } person ? [person] : [];
     public IEnumerable<string> ActorCodes => Changes?.Speaker?.Actor is { } actor ? [actor] : [];
+    public IEnumerable<Guid> DocumentIds => Changes?.Source?.DocumentId is { } document ? [document] : [];
     public Outcome Decide(Agreement? agreement, DateOnly today, Registry.ActorDirectory actors) => Decide(agreement, this, today, actors);
 
     public static Outcome Decide(Agreement? agreement, CorrectStatement command, DateOnly today, Registry.ActorDirectory? actors = null)
@@ -71,7 +72,7 @@ public sealed record CorrectStatement(
             c.Quote is null ? null : check.Required("changes.quote", c.Quote, Checks.MaxTextLength) ? c.Quote.Trim() : null,
             c.Language is null ? null : check.Language("changes.language", c.Language) ? c.Language : null,
             c.Translation is null ? null : check.MaxLength("changes.translation", c.Translation, Checks.MaxTextLength) ? c.Translation.Trim() : null,
-            c.Source?.Check(check, "changes.source", today),
+            c.Source?.Check(check, "changes.source", today, id => check.Actors.HasDocument(agreement.Id, id)),
             c.Assertions is null ? null : PrefixErrors(check, c.Assertions, agreement));
         if (!check.Passed) return Outcome.Invalid(check.Errors);
         if (changes.ChangedFields().Count == 0)

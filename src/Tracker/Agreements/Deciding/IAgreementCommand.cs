@@ -18,6 +18,9 @@ public interface IAgreementCommand
     /// <summary>The person ids it links speakers to, checked in the registry the same way.</summary>
     IEnumerable<string> PersonIds => [];
 
+    /// <summary>The agreement documents its source cites: the writer reads which of them are attached to the agreement.</summary>
+    IEnumerable<Guid> DocumentIds => [];
+
     /// <summary>Pure: the same agreement, command, day and registry always give the same outcome.</summary>
     Outcome Decide(Agreement? agreement, DateOnly today, Registry.ActorDirectory actors);
 }

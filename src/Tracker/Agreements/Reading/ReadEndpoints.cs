@@ -41,15 +41,19 @@ public static class AgreementReadEndpoints
 
     [EndpointSummary("A commitment's history: statements and stage transitions (format json or md)"), WolverineGet("/api/agreements/{agreementId}/commitments/{commitmentId}/history")]
     public static async Task<FoundOrMarkdown<CommitmentHistory>> History(string agreementId, string commitmentId, IQuerySession session,
-        string? asOf, string? knownAt, string? format, CancellationToken ct)
+        Npgsql.NpgsqlDataSource dataSource, string? asOf, string? knownAt, string? format, CancellationToken ct)
     {
         // A history is one commitment's document: JSON or Markdown, and an unknown format must not fall back to JSON.
         if (format is { Length: > 0 } f && f is not ("json" or "md"))
             return new(Problems.Invalid([new FieldError("format", $"'{f}' is not a history format; one of: json, md")]));
+        // What the sources' captures say, as known at the instant: read beside the agreement (by index, one agreement's rows).
+        var clocksGiven = RequestContext.ParseClocks(asOf, knownAt, out var given).Count == 0;
+        var checks = clocksGiven ? await SourceCheck.OfAgreementAsync(dataSource, agreementId, given.KnownAt, ct) : new Dictionary<Guid, SourceCheck>();
+        var documents = clocksGiven ? await CitedDocuments.OfAgreementAsync(dataSource, agreementId, ct) : new Dictionary<Guid, CitedDocuments.Named>();
         return new(await WithAgreement(session, agreementId, asOf, knownAt, ct, (a, clocks) =>
         {
             if (a.Commitment(commitmentId) is not { } c) return NoCommitment(agreementId, commitmentId);
-            var history = CommitmentHistory.Of(a, c, clocks.AsOf);
+            var history = CommitmentHistory.Of(a, c, clocks.AsOf).WithSources(checks, documents);
             return format == "md"
                 ? new ReportHttpResult(new RenderedReport(HistoryMarkdown.Render(history, clocks.AsOf, clocks.KnownAt),
                     ReportFormat.Markdown, $"history-{agreementId}-{commitmentId}.md"))

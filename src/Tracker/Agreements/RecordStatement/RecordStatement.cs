@@ -34,6 +34,7 @@ public sealed record RecordStatement(
 
     Guid? IAgreementCommand.TouchedStatementId => StatementId;
     public IEnumerable<string> PersonIds => Speaker?.PersonId is { } person ? [person] : [];
+    public IEnumerable<Guid> DocumentIds => Source?.DocumentId is { } document ? [document] : [];
     public IEnumerable<string> ActorCodes =>
     [
         .. Speaker?.Actor is { } actor ? [actor] : Array.Empty<string>(),
@@ -63,7 +64,8 @@ public sealed record RecordStatement(
         }
 
         var content = command.Statement.Check(check, today,
-            id => agreement.Commitment(id) is not null || added.Any(a => a.CommitmentId == id));
+            id => agreement.Commitment(id) is not null || added.Any(a => a.CommitmentId == id),
+            id => check.Actors.HasDocument(agreement.Id, id));
         if (content is null || !check.Passed) return Outcome.Invalid(check.Errors);
 
         if (agreement.Statement(command.StatementId) is { } existing)

@@ -42,6 +42,15 @@ public class RecordStatementInput : StatementWriteInput
     [Description("The source's address, http(s) (source.url)"), FlagAlias("url", true)]
     public string? UrlFlag { get; set; }
 
+    [Description("One of the agreement's attached documents the statement cites, by its id (source.documentId)"), FlagAlias("document", true)]
+    public string? DocumentFlag { get; set; }
+
+    [Description("The page of that document, from 1 (source.page)"), FlagAlias("page", true)]
+    public string? PageFlag { get; set; }
+
+    [Description("The paragraph, from 1 (source.paragraph)"), FlagAlias("paragraph", true)]
+    public string? ParagraphFlag { get; set; }
+
     [Description("When the source was published, YYYY-MM-DD (source.publishedOn)"), FlagAlias("published-on", true)]
     public string? PublishedOnFlag { get; set; }
 
@@ -75,15 +84,23 @@ public class RecordStatementVerb : WriteVerb<RecordStatementInput, RecordStateme
         ("language", "--language", i => i.LanguageFlag), ("translation", "--translation", i => i.TranslationFlag),
         ("source.outlet", "--outlet", i => i.OutletFlag), ("source.kind", "--kind", i => i.KindFlag),
         ("source.url", "--url", i => i.UrlFlag), ("source.publishedOn", "--published-on", i => i.PublishedOnFlag),
+        ("source.documentId", "--document", i => i.DocumentFlag),
         ("assertions[0].commitmentId", "--commitment", i => i.CommitmentFlag), ("assertions[0].stage", "--stage", i => i.StageFlag),
         ("assertions[0].quantity.unit", "--unit", i => i.UnitFlag), ("assertions[0].note", "--note", i => i.NoteFlag),
     ];
 
     private const string AmountPath = "assertions[0].quantity.amount";
 
+    /// <summary>The whole-number flags: where each goes, the flag, and its value.</summary>
+    private static readonly (string Path, string Flag, Func<RecordStatementInput, string?> Value)[] NumberFlags =
+    [
+        ("source.page", "--page", i => i.PageFlag), ("source.paragraph", "--paragraph", i => i.ParagraphFlag),
+    ];
+
     /// <summary>Every field a flag gives, and the parts of the body the flags build when it has none of them.</summary>
     private static readonly Dictionary<string, string> Flags = TextFlags.Select(f => (f.Path, f.Flag))
         .Append((Path: AmountPath, Flag: "--amount"))
+        .Concat(NumberFlags.Select(f => (f.Path, f.Flag)))
         .Append((Path: "speaker", Flag: "--speaker"))
         .Append((Path: "source", Flag: "--outlet and --kind"))
         .Append((Path: "assertions", Flag: "--commitment and --stage"))
@@ -102,6 +119,12 @@ public class RecordStatementVerb : WriteVerb<RecordStatementInput, RecordStateme
             if (decimal.TryParse(amount, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
                 body.Set(AmountPath, JsonValue.Create(value));
             else errors.Add(new FieldError(AmountPath, $"'{amount}' is not a number (use a full stop for decimals)"));
+        }
+        foreach (var (path, _, value) in NumberFlags)
+        {
+            if (value(input) is not { } given) continue;
+            if (int.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out var number)) body.Set(path, JsonValue.Create(number));
+            else errors.Add(new FieldError(path, $"'{given}' is not a whole number"));
         }
     }
 

@@ -23,9 +23,13 @@ public sealed record SourceInput(
     DateOnly? PublishedOn = null,
     string? Reliability = null,
     int? Credibility = null,
-    string? ArchiveUrl = null)
+    string? ArchiveUrl = null,
+    [property: Kernel.OptionalField] Guid? DocumentId = null,
+    [property: Kernel.OptionalField] int? Page = null,
+    [property: Kernel.OptionalField] int? Paragraph = null)
 {
-    public Source? Check(Checks check, string field, DateOnly today)
+    /// <param name="documentExists">Whether a document id is one of this agreement's documents (none: every id is refused).</param>
+    public Source? Check(Checks check, string field, DateOnly today, Func<Guid, bool>? documentExists = null)
     {
         check.Required(field + ".outlet", Outlet, Checks.MaxNameLength);
         check.Vocabulary<SourceKind>(field + ".kind", Kind, out var kind);
@@ -36,7 +40,24 @@ public sealed record SourceInput(
             check.Fail(field + ".reliability", "must be an Admiralty source grade, A (completely reliable) to F (cannot be judged)");
         if (Credibility is not null and not (>= 1 and <= 6))
             check.Fail(field + ".credibility", "must be an Admiralty information grade, 1 (confirmed) to 6 (cannot be judged)");
-        return check.Passed ? new Source(Outlet!.Trim(), kind, Url, PublishedOn, Reliability, Credibility, ArchiveUrl) : null;
+        CheckDocument(check, field, documentExists);
+        return check.Passed
+            ? new Source(Outlet!.Trim(), kind, Url, PublishedOn, Reliability, Credibility, ArchiveUrl, DocumentId, Page, Paragraph)
+            : null;
+    }
+
+    private void CheckDocument(Checks check, string field, Func<Guid, bool>? documentExists)
+    {
+        if (DocumentId is { } id)
+        {
+            if (id == Guid.Empty) check.Fail(field + ".documentId", "must not be the empty GUID");
+            else if (documentExists?.Invoke(id) != true)
+                check.Fail(field + ".documentId", $"document {id} is not attached to this agreement (GET /api/agreements/{{agreementId}}/documents)");
+        }
+        else if (Page is not null || Paragraph is not null)
+            check.Fail(field + (Page is not null ? ".page" : ".paragraph"), "points into a document: give the document too (documentId)");
+        if (Page is < 1) check.Fail(field + ".page", $"{Page} is not a page number: pages are counted from 1");
+        if (Paragraph is < 1) check.Fail(field + ".paragraph", $"{Paragraph} is not a paragraph number: paragraphs are counted from 1");
     }
 }
 
@@ -63,7 +84,8 @@ public sealed record StatementInput(
     SourceInput? Source,
     IReadOnlyList<AssertionInput>? Assertions)
 {
-    public StatementContent? Check(Checks check, DateOnly today, Func<string, bool> commitmentExists)
+    public StatementContent? Check(Checks check, DateOnly today, Func<string, bool> commitmentExists,
+        Func<Guid, bool>? documentExists = null)
     {
         var saidOn = CheckSaidOn(check, "saidOn", SaidOn, today);
         var speaker = Speaker is null ? Missing<Speaker>(check, "speaker") : Speaker.Check(check, "speaker");
@@ -71,7 +93,7 @@ public sealed record StatementInput(
         check.Required("quote", Quote, Checks.MaxTextLength);
         check.Language("language", Language);
         check.MaxLength("translation", Translation, Checks.MaxTextLength);
-        var source = Source is null ? Missing<Source>(check, "source") : Source.Check(check, "source", today);
+        var source = Source is null ? Missing<Source>(check, "source") : Source.Check(check, "source", today, documentExists);
         if (saidOn is { } s && Source?.PublishedOn is { } published && s.Start > published)
             check.Fail("saidOn", $"{s} is after the source was published ({published:yyyy-MM-dd})");
         var assertions = CheckAssertions(check, Assertions, commitmentExists);

@@ -69,6 +69,7 @@ public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataS
         // registry at this write): one round trip, taken before the agreement is read.
         var actors = await Registry.RegistryReads.DirectoryAsync(connection, transaction, command.ActorCodes, command.PersonIds,
             null, ct, first: Turns.Command(command.AgreementId));
+        actors = await CitedDocuments.WithCitedAsync(actors, connection, transaction, [command], ct);
 
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
         session.LastModifiedBy = author.UserName;

@@ -35,7 +35,18 @@ public sealed record StatementHistory(
     string? Url,
     string? ArchiveUrl,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Recording? Proposed = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Recording? RetractionProposed = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Recording? RetractionProposed = null)
+{
+    /// <summary>The agreement document the source cites, where in it, and the link to its text (when the reader knows it).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DocumentCitationView? Document { get; init; }
+
+    /// <summary>Whether the quote was found in the captured source (or cited document), with the captured copy's link.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public SourceCheck? SourceCheck { get; init; }
+}
+
+public sealed record DocumentCitationView(Guid DocumentId, int? Page, int? Paragraph, string? FileName = null, string? Link = null);
 
 /// <summary>A timeline entry: a statement, or a stage transition it caused. Exactly one of the two is set.</summary>
 public sealed record HistoryEntry(string Kind, SaidOn SaidOn, StatementHistory? Statement, TransitionView? Transition);
@@ -71,13 +82,31 @@ public sealed record CommitmentHistory(
                     review?.ApprovalOf(ProposalKinds.Correction, x.Id)?.Proposed)).ToList(),
                 assertion is not null, c.Speaker.Role, c.Language, c.Place, c.Source.Kind, c.Source.Url, c.Source.ArchiveUrl,
                 review?.ApprovalOf(ProposalKinds.Statement)?.Proposed,
-                s.IsRetracted ? review?.ApprovalOf(ProposalKinds.Retraction)?.Proposed : null), null));
+                s.IsRetracted ? review?.ApprovalOf(ProposalKinds.Retraction)?.Proposed : null)
+            {
+                Document = c.Source.DocumentId is { } d ? new DocumentCitationView(d, c.Source.Page, c.Source.Paragraph) : null,
+            }, null));
             foreach (var t in status.Transitions.Where(t => t.Evidence.StatementId == s.Id))
                 entries.Add(new HistoryEntry("transition", t.SaidOn, null,
                     new TransitionView(t.From, t.To, s.Id, LastChange(s))));
         }
         return new CommitmentHistory(agreement.Id, commitment.Id, commitment.Title, status.Stage, entries);
     }
+
+    /// <summary>The history with what the sources' captures say beside each statement, and the cited documents named.</summary>
+    public CommitmentHistory WithSources(IReadOnlyDictionary<Guid, SourceCheck> checks, IReadOnlyDictionary<Guid, CitedDocuments.Named> documents) =>
+        this with
+        {
+            Entries = Entries.Select(e => e.Statement is not { } s ? e : e with
+            {
+                Statement = s with
+                {
+                    SourceCheck = checks.GetValueOrDefault(s.StatementId),
+                    Document = s.Document is { } d && documents.GetValueOrDefault(d.DocumentId) is { } named
+                        ? d with { FileName = named.FileName, Link = named.Link } : s.Document,
+                },
+            }).ToList(),
+        };
 
     private static IEnumerable<StatementContent> Readings(StatementEntry s) =>
         [s.Original, .. s.Corrections.Select(c => c.After)];

@@ -16,6 +16,8 @@ public static class EvidenceCsv
         "agreement_id", "commitment_id", "commitment_title", "stage", "cites_as", "asserted_stage", "statement_id",
         "said_on", "speaker", "speaker_role", "actor", "place", "quote", "language", "translation", "outlet",
         "source_kind", "source_url", "archive_url", "published_on", "as_of", "known_at",
+        // Added after the first release, at the end so that readers of the earlier columns by position keep reading them.
+        "source_document", "source_pinpoint", "source_check", "captured_copy",
     ];
 
     public static ReportLayout<StatusReportHead, StatusReportRow> Layout(StatusReportHead head) => new(

@@ -46,6 +46,16 @@ public static class HistoryMarkdown
         var cell = new StringBuilder(Markdown.Escape($"{s.Outlet} ({Vocabulary.NameOf(s.SourceKind)})"));
         if (s.Url is { Length: > 0 } url) cell.Append(' ').Append(Markdown.Link("source", url));
         if (s.ArchiveUrl is { Length: > 0 } archive) cell.Append(' ').Append(Markdown.Link("archived", archive));
+        if (s.Document is { } d)
+        {
+            var named = Markdown.Escape($"document {d.FileName ?? d.DocumentId.ToString()}{(Agreements.Source.PinpointOf(d.Page, d.Paragraph) is { } at ? ", " + at : "")}");
+            cell.Append(' ').Append(d.Link is { } link ? Markdown.Link(named, link) : named);
+        }
+        if (s.SourceCheck is { } check)
+        {
+            cell.Append(" — ").Append(Markdown.Escape(check.Shown));
+            if (check.CapturedCopy is { } copy) cell.Append(' ').Append(Markdown.Link("captured copy", copy));
+        }
         return cell.ToString();
     }
 

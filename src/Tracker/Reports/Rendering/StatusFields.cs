@@ -55,6 +55,7 @@ public static class StatusFields
                 e.Stage.Name(), c.StatementId.ToString(), c.SaidOn, c.Speaker, c.Role, c.Actor,
                 c.Place, c.Quote, c.Language, c.Translation, c.Outlet, Vocabulary.NameOf(c.SourceKind), c.Url,
                 c.ArchiveUrl, c.PublishedOn, head.AsOf, head.KnownAt,
+                c.SourceDocument?.ToString(), c.SourcePinpoint, c.SourceCheck?.Shown, c.SourceCheck?.CapturedCopy,
             ];
         }
     }

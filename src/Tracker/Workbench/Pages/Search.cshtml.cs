@@ -15,6 +15,12 @@ public sealed class SearchModel(StatementSearch search, Npgsql.NpgsqlDataSource 
     /// <summary>Agreements' own documents that match (Sources), beside the statements.</summary>
     public IReadOnlyList<Tracker.Sources.DocumentHit> DocumentHits { get; private set; } = [];
 
+    /// <summary>What each hit's source capture says (one indexed read for the page of hits).</summary>
+    private IReadOnlyDictionary<(string, Guid), Tracker.Agreements.SourceCheck> _checks =
+        new Dictionary<(string, Guid), Tracker.Agreements.SourceCheck>();
+
+    public Tracker.Agreements.SourceCheck? CheckOf(string agreementId, Guid statementId) => _checks.GetValueOrDefault((agreementId, statementId));
+
     public async Task OnGetAsync(string? q, int? page, CancellationToken ct)
     {
         Q = q;
@@ -30,6 +36,9 @@ public sealed class SearchModel(StatementSearch search, Npgsql.NpgsqlDataSource 
         }
         if (string.IsNullOrWhiteSpace(q)) return;
         Results = await search.FindAsync(q.Trim(), paging, ct);
+        await using (var conn = await dataSource.OpenConnectionAsync(ct))
+            _checks = await Tracker.Agreements.SourceCheck.OfStatementsAsync(conn,
+                [.. Results.Hits.Select(h => (h.AgreementId, h.StatementId))], null, ct);
         if (paging.Page == 1) DocumentHits = await Tracker.Sources.Documents.SearchAsync(dataSource, q.Trim(), 10, ct);
     }
 

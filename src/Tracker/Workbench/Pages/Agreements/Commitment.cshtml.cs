@@ -24,9 +24,14 @@ public sealed class CommitmentModel(IQuerySession session, AgreementWriter write
     public StatementEntry? Statement(Guid id) => _agreement?.Statement(id);
 
     /// <summary>Each statement's latest capture of its source (Sources), for the line beside it.</summary>
-    private IReadOnlyDictionary<Guid, Tracker.Sources.SourceCaptures.Summary> _captures = new Dictionary<Guid, Tracker.Sources.SourceCaptures.Summary>();
+    private IReadOnlyDictionary<Guid, SourceCheck> _captures = new Dictionary<Guid, SourceCheck>();
 
-    public Tracker.Sources.SourceCaptures.Summary? CaptureOf(Guid statementId) => _captures.GetValueOrDefault(statementId);
+    public SourceCheck? CaptureOf(Guid statementId) => _captures.GetValueOrDefault(statementId);
+
+    /// <summary>The agreement's documents, for the statements that cite one.</summary>
+    private IReadOnlyDictionary<Guid, CitedDocuments.Named> _documents = new Dictionary<Guid, CitedDocuments.Named>();
+
+    public CitedDocuments.Named? DocumentOf(Guid documentId) => _documents.GetValueOrDefault(documentId);
 
     /// <summary>Speaker name key → the registry's person, for the names on this page.</summary>
     private Dictionary<string, string> _people = [];
@@ -94,7 +99,9 @@ public sealed class CommitmentModel(IQuerySession session, AgreementWriter write
         Awaiting.AddRange(_agreement.Proposals.Values.Where(p => p.IsAwaiting && p.CommitmentIds.Contains(commitmentId))
             .OrderBy(p => p.ProposedAt));
         _people = await PeopleNamedAsync(History.Entries.Select(e => e.Statement?.Speaker).OfType<string>(), ct);
-        _captures = await Tracker.Sources.SourceCaptures.OfAgreementAsync(dataSource, agreementId, ct);
+        _captures = await SourceCheck.OfAgreementAsync(dataSource, agreementId, clocks.KnownAt, ct);
+        if (_agreement.Statements.Any(s => s.Current.Source.DocumentId is not null))
+            _documents = await CitedDocuments.OfAgreementAsync(dataSource, agreementId, ct);
         return Page();
     }
 

@@ -19,7 +19,7 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
     public static readonly string[] Shown =
     [
         "saidOn", "speaker", "speaker.name", "speaker.role", "speaker.actor", "speaker.personId", "quote", "language", "translation", "assertions",
-        "source.outlet", "source.kind", "source.url", "source.archiveUrl", "source.reliability", "source.credibility",
+        "source.outlet", "source.kind", "source.url", "source.archiveUrl", "source.documentId", "source.page", "source.paragraph", "source.reliability", "source.credibility",
         .. Enumerable.Range(0, AssertionRows).SelectMany(i => new[]
         {
             $"assertions[{i}].commitmentId", $"assertions[{i}].stage", $"assertions[{i}].quantity.amount", $"assertions[{i}].quantity.unit",
@@ -32,6 +32,8 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
     public string AgreementTitle { get; private set; } = "";
     public List<Commitment> Commitments { get; private set; } = [];
     public List<string> Parties { get; private set; } = [];
+    /// <summary>The agreement's attached documents, which a statement may cite.</summary>
+    public IReadOnlyList<CitedDocuments.Named> Documents { get; private set; } = [];
     public List<string>? Preview { get; private set; }
     public bool Saved { get; private set; }
     public SpeakerPicker Picker { get; } = new(actors, people);
@@ -139,6 +141,7 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
         AgreementTitle = agreement.Title;
         Commitments = agreement.Commitments;
         Parties = agreement.Parties;
+        Documents = [.. (await CitedDocuments.OfAgreementAsync(dataSource, agreementId, ct)).Values.OrderBy(d => d.Title ?? d.FileName, StringComparer.Ordinal)];
         return agreement;
     }
 }

@@ -31,6 +31,10 @@ public sealed class StatementForm
     public string? Kind { get; set; } = "media-report";
     public string? Url { get; set; }
     public string? ArchiveUrl { get; set; }
+    /// <summary>One of the agreement's attached documents the statement cites, and where in it.</summary>
+    public Guid? DocumentId { get; set; }
+    public int? Page { get; set; }
+    public int? Paragraph { get; set; }
     public string? Reliability { get; set; }
     public int? Credibility { get; set; }
 
@@ -54,7 +58,7 @@ public sealed class StatementForm
         var command = new RecordStatement(agreementId, StatementId, Blank(SaidOn),
             Blank(SpeakerName) is null ? null : new SpeakerInput(SpeakerName, Blank(SpeakerRole), Blank(SpeakerActor), Blank(PersonId)),
             Blank(Place), Blank(Quote), Blank(Language), Blank(Translation),
-            new SourceInput(Blank(Outlet), Blank(Kind), Blank(Url), null, Blank(Reliability), Credibility, Blank(ArchiveUrl)),
+            new SourceInput(Blank(Outlet), Blank(Kind), Blank(Url), null, Blank(Reliability), Credibility, Blank(ArchiveUrl), DocumentId, Page, Paragraph),
             assertions);
         return (command, errors);
     }

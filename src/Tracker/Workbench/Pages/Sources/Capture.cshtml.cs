@@ -5,8 +5,8 @@ using Tracker.Sources;
 namespace Tracker.Workbench.Pages.Sources;
 
 /// <summary>A captured copy, as text: what was extracted from the bytes whose SHA-256 names it. The original bytes are
-/// one link further, served sandboxed (see <see cref="CaptureEndpoints.Sandbox"/>).</summary>
-public sealed class CaptureModel(NpgsqlDataSource dataSource) : WorkbenchPage
+/// one link further, served sandboxed from a path without the session (see <see cref="Originals"/>).</summary>
+public sealed class CaptureModel(NpgsqlDataSource dataSource, Originals originals) : WorkbenchPage
 {
     public string Sha256 { get; private set; } = "";
     public SourceBlobs.Blob? Blob { get; private set; }
@@ -19,10 +19,7 @@ public sealed class CaptureModel(NpgsqlDataSource dataSource) : WorkbenchPage
         return Page();
     }
 
-    public async Task<IActionResult> OnGetOriginalAsync(string sha256, CancellationToken ct)
-    {
-        if (await SourceBlobs.GetAsync(dataSource, sha256.ToLowerInvariant(), withBytes: true, ct) is not { } blob) return NotFound();
-        CaptureEndpoints.Sandbox(Response.Headers);
-        return File(blob.Bytes, blob.ContentType);
-    }
+    /// <summary>The original is not served here, under the session, but from its cookieless path (see <see cref="Originals"/>).</summary>
+    public IActionResult OnGetOriginal(string sha256) =>
+        sha256.Length == 64 && sha256.All(Uri.IsHexDigit) ? Redirect(originals.LinkTo(sha256)) : NotFound();
 }

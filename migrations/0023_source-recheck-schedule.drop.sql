@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS tracker.source_recheck_schedule;
