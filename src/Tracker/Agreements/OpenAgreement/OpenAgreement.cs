@@ -21,6 +21,14 @@ public sealed record OpenAgreement(
     [System.Text.Json.Serialization.JsonIgnore]
     public string? DefaultReview { get; init; }
 
+    /// <summary>The setting that names the deployment's default review policy.</summary>
+    public const string DefaultReviewSetting = "Tracker:Review:Default";
+
+    /// <summary>This command as opened where the deployment's default applies: the API, the workbench and the CLI's
+    /// <c>open</c> alike (an import file says what it says: see the README's review section).</summary>
+    public OpenAgreement WithDeploymentDefault(IConfiguration configuration) =>
+        this with { DefaultReview = configuration[DefaultReviewSetting] };
+
     public IEnumerable<string> ActorCodes => Parties ?? [];
     public Outcome Decide(Agreement? agreement, DateOnly today, Registry.ActorDirectory actors) => Decide(agreement, this, actors);
 

@@ -17,7 +17,7 @@ public static class OpenAgreementEndpoint
     public static async Task<Opened<AgreementWritten>> Post(OpenAgreement command, HttpContext http, AgreementWriter writer,
         IConfiguration configuration, CancellationToken ct)
     {
-        command = command with { DefaultReview = configuration["Tracker:Review:Default"] };
+        command = command.WithDeploymentDefault(configuration);
         var result = await writer.ExecuteAsync(command, http.Author(), ct);
         return new(Problems.ForWrite(result, $"/api/agreements/{command.AgreementId}", v => new AgreementWritten(command.AgreementId, v, result.NoticesIfAny)));
     }

@@ -59,6 +59,9 @@ public abstract class WriteVerb<TInput, TCommand> : JasperFxAsyncCommand<TInput>
 
     protected virtual bool BodyRequired => true;
 
+    /// <summary>The command as the service would take it, once the host (its configuration) is up.</summary>
+    protected virtual TCommand Prepared(TCommand command, IServiceProvider services) => command;
+
     /// <summary>What the API's URL and server add: the ids from the URL, the server-chosen idempotency keys.</summary>
     protected abstract TCommand Complete(TCommand command, TInput input, List<FieldError> errors);
 
@@ -110,6 +113,7 @@ public abstract class WriteVerb<TInput, TCommand> : JasperFxAsyncCommand<TInput>
 
         using var host = await input.BuildHost().StartedForCommandAsync();
         var writer = host.Services.GetRequiredService<AgreementWriter>();
+        command = Prepared(command, host.Services);
         var result = await writer.ExecuteAsync(command, new Author(input.UserFlag ?? CliUser.Name, $"cli-{Guid.NewGuid():N}"));
 
         // A stale expected version is a rejection too, in the writer's words, as the API's 409 gives them.
