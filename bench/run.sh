@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Recording throughput of the product against raw PostgreSQL, both measured in this run on the same server.
 #   bench/run.sh [seconds]      seconds per measurement (default 30); prints JSON lines, then a summary table
-# Environment: BENCH_IMPORT_STATEMENTS (default 100000), BENCH_IMPORT_AGREEMENTS (default 1000).
+# Environment: BENCH_IMPORT_STATEMENTS (default 100000), BENCH_IMPORT_AGREEMENTS (default 1000); BENCH_STEPS, a
+# comma-separated subset of baseline,record,import,registry,webhooks,review,sources,copy (default: all), e.g.
+# BENCH_STEPS=baseline,record to compare recording with raw commits alone; the summary shows the rows measured.
 #
 # Starts the Release build on a fresh data folder (Production, no seeds), creates an analyst, then measures:
 #   pg-baseline -c 1 and -c 8          commits/s of one small JSONB insert per transaction (the floor)
@@ -22,6 +24,8 @@ import_agreements=${BENCH_IMPORT_AGREEMENTS:-1000}
 baseline="$repo/../shared/bench/pg-baseline"
 [ -x "$baseline" ] || { echo "run.sh: $baseline not found (the shared folder belongs beside the repository)" >&2; exit 1; }
 began=$(date +%s)
+steps=${BENCH_STEPS:-baseline,record,import,registry,webhooks,review,sources,copy}
+want() { [[ ",$steps," == *",$1,"* ]]; }
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1) # as pg-baseline finds it
 
 work=$(mktemp -d -t tracker-bench-XXXX) # under $TMPDIR: put it on the disk you mean to measure
@@ -112,18 +116,23 @@ tag() { # $1 = what was measured, added to the JSON line on stdin
   python3 -c 'import json,sys; d=json.loads(sys.stdin.readline()); print(json.dumps({"measure": sys.argv[1], **d}))' "$1"
 }
 
+errors=0
+if want baseline; then
 echo "Raw PostgreSQL: 1 and 8 clients, $secs s each…" >&2
 with_pg "$baseline" -c 1 -t "$secs" -n 1000 | tag pg-commit-1 | record
 with_pg "$baseline" -c 8 -t "$secs" -n 1000 | tag pg-commit-8 | record
+fi
 
+if want record; then
 echo "Tracker over HTTP: 1 client, 8 clients, 8 clients on one agreement, $secs s each…" >&2
-errors=0
 for scenario in 1 8 8:shared; do
   settle
   dotnet "$load" --url "$url" --token "$token" --seconds "$secs" --scenarios "$scenario" | tag http | record \
     || errors=1
 done
+fi
 
+if want import; then
 echo "Import: $statements statements on $import_agreements agreements…" >&2
 # Agreements and their commitment come in a file of their own, imported first and not timed, so the timed
 # import appends exactly one event per statement, as the COPY below writes one row per statement.
@@ -175,9 +184,11 @@ PY
 }
 timed_import statements import
 timed_import interleaved import-interleaved
+fi
 
 # The registry at the field's size: its import, its searches, and recording again with it in place (1 client),
 # compared with the first 1-client run above.
+if want registry; then
 registry_actors=${BENCH_REGISTRY_ACTORS:-10000}
 registry_people=${BENCH_REGISTRY_PEOPLE:-50000}
 echo "Registry: $registry_actors actors and $registry_people people, then its searches and recording again…" >&2
@@ -189,19 +200,25 @@ settle
 dotnet "$load" --url "$url" --token "$token" --seconds "$secs" --scenarios 1 \
   | python3 -c 'import json,sys; d=json.loads(sys.stdin.readline()); d["scenario"]="record-1-client-with-registry"; print(json.dumps({"measure": "http", **d}))' \
   | record || errors=1
+fi
 # Webhooks: 1-client recording with no subscription and with BENCH_WEBHOOK_SUBSCRIPTIONS that all match (every
 # write changes a status, so each is that many deliveries), and change -> delivery latency, loaded and paced.
+if want webhooks; then
 webhook_subscriptions=${BENCH_WEBHOOK_SUBSCRIPTIONS:-100}
 echo "Webhooks: recording with none and with $webhook_subscriptions subscriptions, $secs s each, and delivery latency…" >&2
 settle
 dotnet "$load" webhooks --url "$url" --token "$token" --seconds "$secs" --subscriptions "$webhook_subscriptions" | record \
   || errors=1
+fi
 # Four-eyes review: 1-client recording on an agreement that requires review (proposals) against one that does not.
+if want review; then
 echo "Review: recording with and without review required, $secs s each…" >&2
 settle
 dotnet "$load" review --url "$url" --token "$token" --seconds "$secs" | record || errors=1
+fi
 # Sources: 1-client recording without a source URL and with one captured from a loopback page (ratio), and how long
 # the captures take to catch up; then what the captures cost in the database against their deduplicated bytes and text.
+if want sources; then
 echo "Sources: recording without and with captured sources, $secs s each…" >&2
 settle
 dotnet "$load" sources --url "$url" --token "$token" --seconds "$secs" --page-port "$page_port" | record || errors=1
@@ -210,9 +227,12 @@ with_pg "$pgbin/psql" -XAtqc "select json_build_object('measure', 'sources-stora
     'bytes_plus_text', (select coalesce(sum(length + coalesce(octet_length(text), 0)), 0) from tracker.source_blobs),
     'blobs_on_disk', pg_total_relation_size('tracker.source_blobs'),
     'captures_on_disk', pg_total_relation_size('tracker.source_captures') + pg_total_relation_size('tracker.capture_jobs'))" | record
+fi
+if want copy; then
 settle
 # Only its COPY figure is used; pgbench's part is kept to a second.
 with_pg "$baseline" -c 1 -t 1 -n "$statements" | tag pg-copy | record
+fi
 
 finished=1
 python3 - "$results" "$(( $(date +%s) - began ))" <<'PY'
@@ -226,32 +246,38 @@ print()
 print(f"{'product vs raw PostgreSQL':<32} {'unit':<10} {'product':>10} {'baseline':>10} {'ratio':>8}   notes")
 for scenario, pg in [("record-1-client", "pg-commit-1"), ("record-8-clients", "pg-commit-8"),
                      ("record-8-clients-one-agreement", "pg-commit-8")]:
+    if scenario not in by or pg not in by: continue
     p, b = by[scenario], by[pg]
     line(scenario, "req/s", p["requests_per_s"], b["commit_tps"],
          f"errors {p['errors']}, {p['statements_per_agreement']} statements per agreement at the end")
     line(scenario, "median ms", p["median_ms"], b["commit_latency_ms"], f"p95 {p['p95_ms']}, p99 {p['p99_ms']}")
-w, b = by["record-1-client-with-registry"], by["record-1-client"]
-line("record, 1 client, registry full", "req/s", w["requests_per_s"], b["requests_per_s"],
+if "record-1-client-with-registry" in by and "record-1-client" in by:
+  w, b = by["record-1-client-with-registry"], by["record-1-client"]
+  line("record, 1 client, registry full", "req/s", w["requests_per_s"], b["requests_per_s"],
      "against the same run's 1-client figure before the registry was imported (ratio 1.0 = no slower)")
-h = by["webhooks"]
-line(f"record, 1 client, {h['subscriptions']} webhooks", "changes/s", h["record_per_s_with"], h["record_per_s_without"],
+if "webhooks" in by:
+  h = by["webhooks"]
+  line(f"record, 1 client, {h['subscriptions']} webhooks", "changes/s", h["record_per_s_with"], h["record_per_s_without"],
      f"against the same run without subscriptions (target ratio >= 0.8); {h['deliveries_received']}/{h['deliveries_expected']} delivered, "
      f"{h['duplicates']} duplicates, the last {h['drain_s_after_load']} s after the load")
-s = by["sources"]
-line("record, 1 client, captured", "req/s", s["record_per_s_with_capture"], s["record_per_s_without_capture"],
+  print(f"{'webhook latency, loaded':<32} {'p50/p95 ms':<10} {h['loaded_p50_ms']:>10} {h['loaded_p95_ms']:>10}   change -> POST arrival, under the closed loop")
+  print(f"{'webhook latency, 2 changes/s':<32} {'p50/p95 ms':<10} {h['paced_p50_ms']:>10} {h['paced_p95_ms']:>10}   max {h['paced_max_ms']} ms; target p95 < 2000")
+if "sources" in by:
+  s = by["sources"]
+  line("record, 1 client, captured", "req/s", s["record_per_s_with_capture"], s["record_per_s_without_capture"],
      f"with a source captured per statement against none (target ratio >= 0.9); captures caught up {s['captures_caught_up_s_after_load']} s after the load")
-st = by["sources-storage"]
-line(f"storage, {st['captures']} captures", "bytes", st["blobs_on_disk"] + st["captures_on_disk"], st["bytes_plus_text"],
+  st = by["sources-storage"]
+  line(f"storage, {st['captures']} captures", "bytes", st["blobs_on_disk"] + st["captures_on_disk"], st["bytes_plus_text"],
      f"on disk (blobs + capture rows) against the {st['blobs']} distinct blobs' bytes plus text; PostgreSQL compresses both")
-print(f"{'webhook latency, loaded':<32} {'p50/p95 ms':<10} {h['loaded_p50_ms']:>10} {h['loaded_p95_ms']:>10}   change -> POST arrival, under the closed loop")
-print(f"{'webhook latency, 2 changes/s':<32} {'p50/p95 ms':<10} {h['paced_p50_ms']:>10} {h['paced_p95_ms']:>10}   max {h['paced_max_ms']} ms; target p95 < 2000")
-r = by["review"]
-line("record, 1 client, review", "req/s", r["record_per_s_with"], r["record_per_s_without"],
+if "review" in by:
+  r = by["review"]
+  line("record, 1 client, review", "req/s", r["record_per_s_with"], r["record_per_s_without"],
      f"proposals (202) against plain records in the same run (target ratio >= 1.0); median {r['median_ms_with']} vs {r['median_ms_without']} ms")
 for r in rows:
     if r["measure"] == "registry-search":
         print(f"{'registry: ' + r['probe']:<32} {'p95 ms':<10} {r['p95_ms']:>10} {50:>10} {r['p95_ms'] / 50:>8.3f}   p50 {r['p50_ms']} ms; baseline = the 50 ms target")
 for measure, label in [("import", "grouped"), ("import-interleaved", "interleaved"), ("registry-import", "registry lines")]:
+    if measure not in by or "pg-copy" not in by: continue
     i = by[measure]
     line(f"import {i['events']} {label}", "events/s", i["events_per_s"], by["pg-copy"]["copy_rows_per_s"],
          f"{i['seconds']} s; {i['in_process_events_per_s']}/s without the process's start; peak {i['peak_rss_mib']} MiB")
