@@ -78,11 +78,6 @@ public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataS
         session.CorrelationId = author.CorrelationId;
 
         var batch = session.CreateBatchQuery();
-        // Every later statement of this write is planned once per connection and kept (generic plans): left to choose,
-        // PostgreSQL planned a few of them again at every write (the portfolio's range update over its GiST-indexed
-        // table, the change log, reads by a list of keys), a tenth of its CPU a write. They are keyed lookups and
-        // inserts whose best plan does not depend on the values. The registry's reads, before this, keep theirs.
-        _ = batch.Query<string>("select set_config('plan_cache_mode', 'force_generic_plan', true)");
         var fetching = batch.Events.FetchForWriting<AgreementHeader>(command.AgreementId);
         var touched = command.TouchedStatementId is { } sid
             ? batch.Load<StatementEntry>(StatementEntry.KeyOf(command.AgreementId, sid))
