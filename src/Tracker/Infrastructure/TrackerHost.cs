@@ -81,6 +81,7 @@ public static class TrackerHost
         });
 
         services.AddSingleton<AgreementWriter>();
+        services.AddSingleton<IReadAhead, PortfolioReadAhead>();
         services.AddSingleton<Registry.RegistryWriter>();
         services.AddSingleton<Registry.Actors.ActorReads>();
         services.AddSingleton<Registry.People.PeopleReads>();
@@ -173,7 +174,8 @@ public static class TrackerHost
         // An agreement is stored as its header plus one document per statement, so that a write rewrites what it
         // changes and not the agreement's whole history (see Agreement).
         opts.Projections.Snapshot<AgreementHeader>(SnapshotLifecycle.Inline);
-        opts.Projections.Add<StatementEntryProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add(new StatementEntryProjection(), ProjectionLifecycle.Inline, StatementEntryProjection.ProjectionName,
+            o => o.DeleteViewTypeOnTeardown<StatementEntry>());
         // Four-eyes review: the latest proposal on each statement (the review queue; see StatementProposalProjection).
         opts.Projections.Add(new StatementProposalProjection(), ProjectionLifecycle.Inline, StatementProposalProjection.ProjectionName,
             o => o.DeleteViewTypeOnTeardown<StatementProposal>());
@@ -208,7 +210,8 @@ public static class TrackerHost
             .Index(x => x.RecordedAt)
             .Index(x => x.Sequence);
         opts.Schema.For<ApiUser>().UniqueIndex(x => x.TokenHash);
-        opts.Schema.For<StatementEntry>().Index(x => x.AgreementId);
+        // Numbered revisions, as when it was an aggregation: the stored table keeps its shape.
+        opts.Schema.For<StatementEntry>().Index(x => x.AgreementId).UseNumericRevisions(true);
         opts.Schema.For<StatementProposal>().Index(x => x.AgreementId).Index(x => x.State).Index(x => x.ProposedBy)
             .Index(x => x.ProposedAt);
         opts.Schema.For<CommitmentFile>();

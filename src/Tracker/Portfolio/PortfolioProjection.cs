@@ -146,8 +146,18 @@ public sealed class PortfolioProjection : IProjection
                         break;
                 }
             if (fileKeys.Count == 0) return;
-            foreach (var file in await session.LoadManyAsync<CommitmentFile>(ct, fileKeys))
-                files[file.Id] = file;
+            // The writer may have read them already, with the agreement (PortfolioReadAhead).
+            var ahead = Agreements.Storage.ReadAhead.Offered;
+            var unread = new List<string>();
+            foreach (var key in fileKeys)
+                if (ahead is not null && ahead.TryTake<CommitmentFile>(key, out var file))
+                {
+                    if (file is not null) files[file.Id] = file;
+                }
+                else unread.Add(key);
+            if (unread.Count > 0)
+                foreach (var file in await session.LoadManyAsync<CommitmentFile>(ct, unread))
+                    files[file.Id] = file;
 
             // Only the files this page cannot continue need their statements: those a correction or retraction
             // touches, those with a statement said before one they count, and files kept before their latest status was.

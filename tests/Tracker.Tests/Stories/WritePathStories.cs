@@ -156,4 +156,52 @@ public class WritePathStories(TrackerApp app)
         (await _api.Send(HttpMethod.Get, $"/api/agreements/{id}")).Status.ShouldBe(HttpStatusCode.NotFound);
         Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
     }
+
+    [Fact]
+    public async Task statements_recorded_corrected_and_retracted_read_back_the_same_after_their_entries_are_rebuilt_from_the_events()
+    {
+        // A write reads the statement and the commitments it speaks of once, ahead of its append (ReadAhead); the
+        // entries and statuses it leaves must be what the events alone give.
+        var id = NewAgreementId();
+        await _api.Open(id, Commitment);
+        var (first, second, third) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await _api.Record(id, Support.Api.Statement(Commitment, "announced", id: first));
+        await _api.Post($"/api/agreements/{id}/statements", new
+        {
+            statementId = second, saidOn = "2025-07-01", speaker = new { name = "Denys Shmyhal", actor = "UKR" },
+            quote = "Wir haben einen Vertrag unterzeichnet.", language = "de",
+            source = new { outlet = "Example Outlet", kind = "media-report" },
+            assertions = new object[] { new { commitmentId = Commitment, stage = "signed" }, new { commitmentId = "servicing-hub", stage = "announced" } },
+            newCommitments = new[] { new { commitmentId = "servicing-hub", title = "A servicing hub", category = "air-defence", responsibleActors = new[] { "FRA" } } },
+        });
+        await _api.Record(id, Support.Api.Statement(Commitment, "under-examination", saidOn: "2025-08-01", id: third));
+        await _api.Record(id, Support.Api.Statement(Commitment, "under-examination", saidOn: "2025-08-01", id: third), HttpStatusCode.OK);
+        await _api.Post($"/api/agreements/{id}/statements/{first}/corrections", new
+        {
+            reason = "misheard", changes = new { assertions = new[] { new { commitmentId = Commitment, stage = "raised" } } },
+        });
+        await _api.Post($"/api/agreements/{id}/statements/{second}/retraction", new { reason = "never said" });
+
+        async Task<string> Read() =>
+            (await _api.Get($"/api/agreements/{id}")).ToJsonString() + (await EntriesAsync(id)) +
+            (await _api.Get($"/api/agreements/{id}/commitments/{Commitment}")).ToJsonString() +
+            (await _api.Get($"/api/agreements/{id}/commitments/servicing-hub")).ToJsonString();
+        var live = await Read();
+        live.ShouldContain("never said");
+        live.ShouldContain("misheard");
+
+        using (var daemon = await app.Store.BuildProjectionDaemonAsync())
+            await daemon.RebuildProjectionAsync(StatementEntryProjection.ProjectionName, TimeSpan.FromMinutes(2), CancellationToken.None);
+        (await Read()).ShouldBe(live);
+    }
+
+    private async Task<string> EntriesAsync(string agreementId)
+    {
+        await using var conn = new NpgsqlConnection(app.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "select string_agg(data::text, E'\\n' order by id) from tracker.mt_doc_statemententry where data ->> 'agreementId' = $1", conn)
+            { Parameters = { new() { Value = agreementId } } };
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
 }

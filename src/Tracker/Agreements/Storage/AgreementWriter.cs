@@ -29,8 +29,11 @@ public sealed record WriteResult(Outcome Outcome, long Version, long? StaleVersi
 /// command's own decision needs, and appends what it decides. Races are decided here, before the database sees an
 /// append, so a lost race never becomes a failed append (and never leaves a tombstone event behind).
 /// </summary>
-public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock,
+    IEnumerable<IReadAhead> readAheads)
 {
+    private readonly IReadOnlyList<IReadAhead> readAheads = [.. readAheads];
+
     private const int MaxAttempts = 5;
 
     public async Task<WriteResult> ExecuteAsync(IAgreementCommand command, Author author, CancellationToken ct = default)
@@ -83,7 +86,11 @@ public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataS
         var proposed = command.TouchedStatementId is { } pid
             ? batch.Load<StatementProposal>(StatementEntry.KeyOf(command.AgreementId, pid))
             : Task.FromResult<StatementProposal?>(null);
+        // What the inline projections will read for this command comes in the same round trip (see ReadAhead).
+        var ahead = ReadAhead.Queue(readAheads, command, batch);
         await batch.Execute(ct);
+        await ahead.GatherAsync();
+        if (command.TouchedStatementId is { } known) ahead.Know(StatementEntry.KeyOf(command.AgreementId, known), await touched);
         var stream = await fetching;
         var header = stream.Aggregate;
         var current = stream.CurrentVersion ?? 0;
@@ -107,7 +114,7 @@ public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataS
         if (outcome is not Accepted accepted) return new WriteResult(outcome, current) { Notices = notices };
 
         stream.AppendMany([.. accepted.Events]);
-        await session.SaveChangesAsync(ct);
+        using (ahead.Offer()) await session.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return new WriteResult(outcome, current + accepted.Events.Count) { Notices = notices };
     }
