@@ -15,7 +15,8 @@ public sealed class PortfolioReadAhead : IReadAhead
     public void Queue(IAgreementCommand command, ReadAhead ahead, IBatchedQuery batch)
     {
         if (command is not RecordStatement record || record.Assertions is not { Count: > 0 } assertions) return;
-        var keys = assertions.Select(a => a?.CommitmentId).OfType<string>()
+        // Only ids the decision could accept: a malformed one (a NUL PostgreSQL refuses) is the decision's to reject, not a lookup's.
+        var keys = assertions.Select(a => a?.CommitmentId).Where(Checks.IsSlug).OfType<string>()
             .Select(id => CommitmentFile.KeyOf(record.AgreementId, id)).ToHashSet(StringComparer.Ordinal);
         ahead.Load<CommitmentFile>(batch, keys, f => f.Id);
     }

@@ -24,6 +24,9 @@ public sealed partial class Checks(Registry.ActorDirectory? actors = null)
 
     public void Fail(string field, string reason) => _errors.Add(new FieldError(field, reason));
 
+    /// <summary>Whether the value is a well-formed id, before any check reports on it (what may be looked up at all).</summary>
+    public static bool IsSlug(string? value) => value is { Length: > 0 and <= MaxIdLength } && SlugPattern().IsMatch(value);
+
     public bool Slug(string field, string? value)
     {
         if (!Required(field, value, MaxIdLength)) return false;

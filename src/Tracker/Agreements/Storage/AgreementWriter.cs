@@ -49,9 +49,10 @@ public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataS
             {
                 return await AttemptAsync(command, author, ct);
             }
-            catch (Exception e) when (IsLostRace(e) && attempt < MaxAttempts)
+            catch (Exception e) when ((IsLostRace(e) || IsDeadlockVictim(e)) && attempt < MaxAttempts)
             {
-                // Only a writer that bypasses the agreement's turn (an import) can get here: decide again on its result.
+                // A writer that bypasses the agreement's turn (an import) moved the stream, or a deadlock chose this
+                // write: decide again on what the store now holds.
                 await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
             }
         }
@@ -125,6 +126,22 @@ public sealed class AgreementWriter(IDocumentStore store, NpgsqlDataSource dataS
     internal static bool IsLostRace(Exception e) =>
         e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException
             or JasperFx.Events.EventStreamUnexpectedMaxEventIdException;
+
+    /// <summary>
+    /// PostgreSQL chose this write's transaction as a deadlock's victim and rolled it back whole, so deciding it again
+    /// is safe: a blue/green portfolio switch locks the projection's tables while a write that has read one of them waits
+    /// for another, and on a starved machine the writer's deadlock check can run before the switch's.
+    /// </summary>
+    private static bool IsDeadlockVictim(Exception? e)
+    {
+        // Marten runs the save's statements as one batch and reports the batch's last failure: the deadlock (logged) is
+        // followed by "current transaction is aborted" for the statements after it. Either way nothing of the write
+        // remains; a failure that is not a race fails the same way on every attempt and is reported after the last.
+        for (; e is not null; e = e.InnerException)
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.InFailedSqlTransaction })
+                return true;
+        return false;
+    }
 }
 
 /// <summary>
