@@ -28,6 +28,18 @@ public sealed class WebhookHost : IAsyncLifetime
         AnalystToken = (await Host.Services.GetRequiredService<UserAdministration>().AddAsync(TrackerApp.Analyst, Roles.Analyst)).Token;
     }
 
+    /// <summary>POSTs as the analyst, expecting <paramref name="expected"/>; the answer's JSON.</summary>
+    public async Task<JsonNode> PostAsync(string url, object body, HttpStatusCode expected = HttpStatusCode.Created)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Post.Json(body).ToUrl(url);
+            s.WithBearerToken(AnalystToken);
+            s.StatusCodeShouldBe(expected);
+        });
+        return JsonNode.Parse(await result.ReadAsTextAsync())!;
+    }
+
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }
 
@@ -38,16 +50,8 @@ public class WebhookStories(WebhookHost host) : IClassFixture<WebhookHost>
     private const string Seed = "ua-fr-defence-industry";
     private const string AirDefence = "air-defence-joint-production";
 
-    private async Task<JsonNode> Post(string url, object body, HttpStatusCode expected = HttpStatusCode.Created)
-    {
-        var result = await host.Host.Scenario(s =>
-        {
-            s.Post.Json(body).ToUrl(url);
-            s.WithBearerToken(host.AnalystToken);
-            s.StatusCodeShouldBe(expected);
-        });
-        return JsonNode.Parse(await result.ReadAsTextAsync())!;
-    }
+    private Task<JsonNode> Post(string url, object body, HttpStatusCode expected = HttpStatusCode.Created) =>
+        host.PostAsync(url, body, expected);
 
     private async Task<JsonNode> Get(string url)
     {

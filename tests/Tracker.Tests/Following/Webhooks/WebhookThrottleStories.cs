@@ -15,16 +15,8 @@ public class WebhookThrottleStories(WebhookHost host) : IClassFixture<WebhookHos
 {
     private const string AirDefence = "air-defence-joint-production";
 
-    private async Task<JsonNode> Post(string url, object body, HttpStatusCode expected = HttpStatusCode.Created)
-    {
-        var result = await host.Host.Scenario(s =>
-        {
-            s.Post.Json(body).ToUrl(url);
-            s.WithBearerToken(host.AnalystToken);
-            s.StatusCodeShouldBe(expected);
-        });
-        return JsonNode.Parse(await result.ReadAsTextAsync())!;
-    }
+    private Task<JsonNode> Post(string url, object body, HttpStatusCode expected = HttpStatusCode.Created) =>
+        host.PostAsync(url, body, expected);
 
     private async Task<string> OpenAsync()
     {
