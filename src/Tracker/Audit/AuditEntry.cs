@@ -20,6 +20,9 @@ public sealed class AuditEntry
     public DateTimeOffset RecordedAt { get; set; }
     public string? RecordedBy { get; set; }
     public string? CorrelationId { get; set; }
+    /// <summary>Where an administrator's import recorded the event as <see cref="RecordedBy"/>'s (an export's names): who imported it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? ImportedBy { get; set; }
     public string? Reason { get; set; }
     /// <summary>For corrections: the fields changed.</summary>
     public List<string> Fields { get; set; } = [];
@@ -48,6 +51,7 @@ public partial class AuditTrailProjection : EventProjection
             RecordedAt = e.Timestamp,
             RecordedBy = e.UserName,
             CorrelationId = e.CorrelationId,
+            ImportedBy = e.GetHeader(Import.Importer.ImportedByHeader)?.ToString(),
         };
         switch (e.Data)
         {

@@ -31,6 +31,8 @@ public sealed record ImportResult(int Lines, int Appended, int AlreadyPresent, I
 public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
 {
     public const int BatchSize = 5000;
+    /// <summary>The event header naming the administrator whose import recorded an event as another user's (<c>--as-recorded</c>).</summary>
+    public const string ImportedByHeader = "importedBy";
     private const int MaxErrors = 1000;
 
     /// <param name="preApproved">An administrator's import: where review is required, what its lines propose is approved
@@ -186,11 +188,14 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
                     var accepted = run.PreApproved ? new Accepted(ReviewStatement.PreApproved(decided.Events)) : decided;
                     states[command.AgreementId] = (start, Agreement.Simulate(state, accepted.Events, by));
                     if (!pending.TryGetValue(command.AgreementId, out var events)) pending[command.AgreementId] = events = [];
-                    // Another author than the session's: each event carries its own (Marten keeps a name set on the event).
+                    // Another author than the session's: each event carries its own (Marten keeps a name set on the event),
+                    // and the administrator whose import wrote it in a header, chained with it: a name taken from a file
+                    // stays a claim the record says who made.
                     events.AddRange(by == run.Author.UserName ? accepted.Events : accepted.Events.Select(data =>
                     {
                         var e = session.Events.BuildEvent(data);
                         e.UserName = by;
+                        e.SetHeader(ImportedByHeader, run.Author.UserName);
                         return (object)e;
                     }));
                     run.Appended += accepted.Events.Count;

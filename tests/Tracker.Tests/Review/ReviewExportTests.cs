@@ -153,6 +153,12 @@ public class ReviewExportTests(TrackerApp app) : IDisposable
         foreach (var (was, now) in before.Zip(after))
             if (was.Split('|')[0] is "agreement_opened" or "commitment_added" or "agreement_review_set") now.ShouldEndWith("|" + Root);
             else now.ShouldBe(was);
+        // Each name taken from the file is a claim the record says who made: the importing administrator, in a header.
+        var claimed = await Rows(copy, "select user_name, headers ->> 'importedBy' from tracker.mt_events where stream_id = $1 and user_name <> '" + Root + "'", id);
+        claimed.ShouldNotBeEmpty();
+        claimed.ShouldAllBe(r => r.EndsWith("|" + Root));
+        (await Rows(copy, "select headers ->> 'importedBy' from tracker.mt_events where stream_id = $1 and user_name = '" + Root + "'", id))
+            .ShouldAllBe(r => r == "∅");
         (await Rows(copy, Proposals, id)).ShouldBe(await Rows(app.ConnectionString, Proposals, id));
         (await Rows(copy, Search, id)).ShouldBe(await Rows(app.ConnectionString, Search, id));
         var historyBefore = await Tracker(app.ConnectionString, "history", id, "--format", "json");
