@@ -46,6 +46,8 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
     /// behind the switch wait 1.5 s at most for a long read that holds a table.
     /// </summary>
     private const string LockTimeout = "1500ms";
+    /// <summary>How soon the switch looks for a deadlock it is in: a tenth of the server's default, see SwitchAsync.</summary>
+    private const string SwitchDeadlockTimeout = "100ms";
     private const long LockKey = Migrations.AdvisoryLockKey + 3;
     private const int RowsPerCopy = 5_000;
     private const int FewEnoughToSwitch = 200;
@@ -345,6 +347,10 @@ public sealed class PortfolioRebuild(IDocumentStore store, string connectionStri
     {
         await using var tx = await conn.BeginTransactionAsync(ct);
         await ExecuteAsync(conn, $"set local lock_timeout = '{LockTimeout}'", ct);
+        // The switch's own deadlock check comes well before anyone else's (1 s), so it is the switch that a deadlock
+        // aborts, even on a starved machine where equal timers fire in either order; only a superuser may set it, and
+        // where the service's role is not one, the server's setting stands.
+        await ExecuteAsync(conn, $"select set_config('deadlock_timeout', '{SwitchDeadlockTimeout}', true) where current_setting('is_superuser') = 'on'", ct);
         await ExecuteAsync(conn, $"lock table {string.Join(", ", Tables)} in access exclusive mode", ct);
         await ExecuteAsync(conn, "set local lock_timeout = 0", ct);
         await CatchUpAsync(conn, inSwitch: true, ct);
