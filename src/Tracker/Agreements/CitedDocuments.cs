@@ -46,13 +46,17 @@ public static class CitedDocuments
         public string Link => $"/api/captures/{Sha256}/text";
     }
 
-    /// <summary>The agreement's documents, by id (at most a few hundred per agreement).</summary>
+    /// <summary>The agreement's documents by id: those <paramref name="cited"/> (what a history or page shows beside its
+    /// statements), or every one when null (what the statement form offers to cite).</summary>
     public static async Task<IReadOnlyDictionary<Guid, Named>> OfAgreementAsync(NpgsqlDataSource dataSource, string agreementId,
-        CancellationToken ct)
+        IEnumerable<Guid>? cited, CancellationToken ct)
     {
+        var ids = cited?.Distinct().ToArray();
+        if (ids is { Length: 0 }) return new Dictionary<Guid, Named>();
         await using var cmd = dataSource.CreateCommand(
-            $"select document_id, file_name, title, encode(sha256, 'hex') from {Table} where agreement_id = @a limit 1000");
+            $"select document_id, file_name, title, encode(sha256, 'hex') from {Table} where agreement_id = @a and (@d::uuid[] is null or document_id = any(@d))");
         cmd.Parameters.AddWithValue("a", agreementId);
+        cmd.Parameters.Add(new NpgsqlParameter("d", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)ids ?? DBNull.Value });
         var named = new Dictionary<Guid, Named>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

@@ -9,7 +9,8 @@ namespace Tracker.Sources;
 public sealed record CaptureView(string Url, int Round, DateTimeOffset FetchedAt, string? FinalUrl, int? Status, string? ContentType,
     string? Sha256, string Quote, TextQuoteSelector? Selector, string? Refusal, string? Drift, string Shown, string? TextLink);
 
-public sealed record StatementCaptures(string AgreementId, Guid StatementId, IReadOnlyList<CaptureView> Captures);
+/// <summary>One page of a statement's captures, newest first, with how many there are in all.</summary>
+public sealed record StatementCaptures(string AgreementId, Guid StatementId, IReadOnlyList<CaptureView> Captures, int Page, int PageSize, int Total);
 
 public sealed record CapturedText(string Sha256, string ContentType, string? Text);
 
@@ -18,16 +19,19 @@ public static class CaptureEndpoints
     [EndpointSummary("A statement's captured sources, newest first: hash, status, whether the quote was found (and where), drift"),
      WolverineGet("/api/agreements/{agreementId}/statements/{statementId}/captures")]
     public static async Task<Found<StatementCaptures>> OfStatement(string agreementId, string statementId, NpgsqlDataSource dataSource,
-        CancellationToken ct)
+        int? page, int? pageSize, CancellationToken ct)
     {
-        if (!Guid.TryParse(statementId, out var id)) return new(Problems.Invalid("statementId", "is not a GUID"));
-        var rows = await SourceCaptures.OfStatementAsync(dataSource, agreementId, id, ct);
-        if (rows.Count == 0)
+        var errors = new List<Kernel.FieldError>();
+        if (!Guid.TryParse(statementId, out var id)) errors.Add(new("statementId", "is not a GUID"));
+        var paging = Paging.Parse(page, pageSize, errors);
+        if (errors.Count > 0) return new(Problems.Invalid(errors));
+        var (rows, total) = await SourceCaptures.OfStatementAsync(dataSource, agreementId, id, paging, ct);
+        if (total == 0)
             return new(Problems.NotFound($"statement {id} of agreement '{agreementId}' has no captured source (yet, or none is cited)"));
         return new(Results.Ok(new StatementCaptures(agreementId, id, rows.Select(r => new CaptureView(r.Url, r.Round, r.FetchedAt, r.FinalUrl,
             r.Status, r.ContentType, r.Sha256, r.Quote, r.Selector, r.Refusal, r.Drift,
             Agreements.SourceCheck.Describe(r.Quote, r.Refusal, r.Drift, DocumentCitation.Parse(r.Url) is not null),
-            r.Sha256 is { } h ? $"/api/captures/{h}/text" : null)).ToList())));
+            r.Sha256 is { } h ? $"/api/captures/{h}/text" : null)).ToList(), paging.Page, paging.Size, total)));
     }
 
     [EndpointSummary("The text extracted from captured or uploaded bytes, by their SHA-256 (hex)"), WolverineGet("/api/captures/{sha256}/text")]

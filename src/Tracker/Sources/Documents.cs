@@ -18,7 +18,8 @@ namespace Tracker.Sources;
 public sealed record AgreementDocument(Guid DocumentId, string FileName, string? Title, string ContentType, string Sha256, long Length,
     DateTimeOffset AttachedAt, string AttachedBy, string TextLink);
 
-public sealed record AgreementDocuments(string AgreementId, IReadOnlyList<AgreementDocument> Documents);
+/// <summary>One page of an agreement's documents, newest first, with how many there are in all.</summary>
+public sealed record AgreementDocuments(string AgreementId, IReadOnlyList<AgreementDocument> Documents, int Page, int PageSize, int Total);
 
 /// <summary>A document found by search: the agreement it belongs to and a stretch of its text around the match.</summary>
 public sealed record DocumentHit(string AgreementId, Guid DocumentId, string FileName, string? Title, string Sha256, string Headline);
@@ -154,35 +155,53 @@ public static class Documents
     [EndpointSummary("An agreement's attached documents, newest first (knownAt: as attached by then)"),
      WolverineGet("/api/agreements/{agreementId}/documents")]
     public static async Task<Found<AgreementDocuments>> List(string agreementId, NpgsqlDataSource dataSource, string? asOf, string? knownAt,
-        CancellationToken ct)
+        int? page, int? pageSize, CancellationToken ct)
     {
         var errors = RequestContext.ParseClocks(asOf, knownAt, out var clocks);
         if (asOf is not null && errors.All(e => e.Field != "asOf"))
             errors.Add(new("asOf", "documents have no said-on date: ask for them as known at an instant (knownAt)"));
+        var paging = Paging.Parse(page, pageSize, errors);
         if (errors.Count > 0) return new(Problems.Invalid(errors));
         await using (var exists = dataSource.CreateCommand($"select exists (select 1 from {TrackerHost.MartenSchema}.mt_streams where id = @a and type = 'agreement_header')"))
         {
             exists.Parameters.AddWithValue("a", agreementId);
             if (await exists.ExecuteScalarAsync(ct) is not true) return new(Problems.NotFound($"agreement '{agreementId}' does not exist"));
         }
-        return new(Results.Ok(new AgreementDocuments(agreementId, await OfAgreementAsync(dataSource, agreementId, ct, clocks.KnownAt))));
+        return new(Results.Ok(await OfAgreementAsync(dataSource, agreementId, paging, ct, clocks.KnownAt)));
     }
 
-    public static async Task<IReadOnlyList<AgreementDocument>> OfAgreementAsync(NpgsqlDataSource dataSource, string agreementId, CancellationToken ct,
+    /// <summary>One page of the agreement's documents, newest first (then by id, so pages never overlap), and the count of all.</summary>
+    public static async Task<AgreementDocuments> OfAgreementAsync(NpgsqlDataSource dataSource, string agreementId, Paging paging, CancellationToken ct,
         DateTimeOffset? knownAt = null)
     {
         await using var cmd = dataSource.CreateCommand($"""
-            select document_id, file_name, title, content_type, encode(sha256, 'hex'), length, attached_at, attached_by
-            from {Table} where agreement_id = @a and (@t::timestamptz is null or attached_at <= @t) order by attached_at desc limit 200
+            select document_id, file_name, title, content_type, encode(sha256, 'hex'), length, attached_at, attached_by, count(*) over ()
+            from {Table} where agreement_id = @a and (@t::timestamptz is null or attached_at <= @t)
+            order by attached_at desc, document_id offset @o limit @n
             """);
         cmd.Parameters.AddWithValue("a", agreementId);
         cmd.Parameters.Add(new NpgsqlParameter("t", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)knownAt ?? DBNull.Value });
+        cmd.Parameters.AddWithValue("o", paging.Offset);
+        cmd.Parameters.AddWithValue("n", paging.Size);
         var list = new List<AgreementDocument>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-            list.Add(new AgreementDocument(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4),
-                r.GetInt64(5), r.GetFieldValue<DateTimeOffset>(6), r.GetString(7), $"/api/captures/{r.GetString(4)}/text"));
-        return list;
+        long total = 0;
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+            {
+                list.Add(new AgreementDocument(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4),
+                    r.GetInt64(5), r.GetFieldValue<DateTimeOffset>(6), r.GetString(7), $"/api/captures/{r.GetString(4)}/text"));
+                total = r.GetInt64(8);
+            }
+        // A page past the end has no row to carry the count.
+        if (list.Count == 0 && paging.Page > 1)
+        {
+            await using var count = dataSource.CreateCommand(
+                $"select count(*) from {Table} where agreement_id = @a and (@t::timestamptz is null or attached_at <= @t)");
+            count.Parameters.AddWithValue("a", agreementId);
+            count.Parameters.Add(new NpgsqlParameter("t", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)knownAt ?? DBNull.Value });
+            total = (long)(await count.ExecuteScalarAsync(ct))!;
+        }
+        return new AgreementDocuments(agreementId, list, paging.Page, paging.Size, (int)total);
     }
 
     /// <summary>Documents whose text matches a web-style query (as the statement search reads it), best first.</summary>

@@ -85,16 +85,24 @@ public static class SourceCaptures
         return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
 
-    /// <summary>Every capture of a statement, newest first.</summary>
-    public static async Task<IReadOnlyList<Row>> OfStatementAsync(NpgsqlDataSource dataSource, string agreementId, Guid statementId,
-        CancellationToken ct)
+    /// <summary>One page of a statement's captures, newest first (a daily recheck adds one a day), and how many there are.</summary>
+    public static async Task<(IReadOnlyList<Row> Rows, int Total)> OfStatementAsync(NpgsqlDataSource dataSource, string agreementId, Guid statementId,
+        Http.Paging paging, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand($"select {Columns} from {Table} where agreement_id = @a and statement_id = @s order by id desc limit 100");
-        cmd.Parameters.AddWithValue("a", agreementId);
-        cmd.Parameters.AddWithValue("s", statementId);
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select {Columns} from {Table} where agreement_id = $1 and statement_id = $2 order by id desc offset $3 limit $4")
+        {
+            Parameters = { new() { Value = agreementId }, new() { Value = statementId }, new() { Value = paging.Offset }, new() { Value = paging.Size } },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select count(*) from {Table} where agreement_id = $1 and statement_id = $2")
+        {
+            Parameters = { new() { Value = agreementId }, new() { Value = statementId } },
+        });
         var rows = new List<Row>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) rows.Add(Read(reader));
-        return rows;
+        await reader.NextResultAsync(ct);
+        await reader.ReadAsync(ct);
+        return (rows, (int)reader.GetInt64(0));
     }
 }

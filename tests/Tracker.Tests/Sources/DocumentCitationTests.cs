@@ -56,6 +56,23 @@ public class DocumentCitationTests(CaptureHost host) : IClassFixture<CaptureHost
         return (Guid.Parse(body["documentId"]!.ToString()), body["sha256"]!.ToString());
     }
 
+    [Fact]
+    public async Task an_agreement_with_many_documents_lists_them_page_by_page_newest_first_with_the_count_of_all()
+    {
+        var agreement = await OpenAsync();
+        var attached = new List<Guid>();
+        for (var i = 0; i < 3; i++) attached.Add((await AttachAsync(agreement, $"Communiqué number {i}.")).Id);
+
+        var (status, first) = await Send(HttpMethod.Get, $"/api/agreements/{agreement}/documents?pageSize=2");
+        status.ShouldBe(HttpStatusCode.OK);
+        first!["total"]!.GetValue<int>().ShouldBe(3);
+        var (_, second) = await Send(HttpMethod.Get, $"/api/agreements/{agreement}/documents?pageSize=2&page=2");
+        var listed = first["documents"]!.AsArray().Concat(second!["documents"]!.AsArray())
+            .Select(d => Guid.Parse(d!["documentId"]!.ToString())).ToList();
+        listed.ShouldBe(Enumerable.Reverse(attached).ToList());
+        (await Send(HttpMethod.Get, $"/api/agreements/{agreement}/documents?page=0")).Status.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
     private static object Statement(Guid id, object source, string quote = Quote) => new
     {
         statementId = id, saidOn = "2025-06-05", speaker = new { name = "Rustem Umerov", actor = "UKR" }, quote, language = "en", source,

@@ -255,6 +255,15 @@ public class SourceCaptureTests(CaptureHost host) : IClassFixture<CaptureHost>
         var notFound = await WaitForCapturesAsync(agreement, gone, 2, TimeSpan.FromSeconds(10));
         notFound[1].Drift.ShouldNotBeNull().ShouldContain("404");
 
+        // A daily recheck adds a capture a day: the API pages them, newest first, and says how many there are.
+        var first = await Send(HttpMethod.Get, $"/api/agreements/{agreement}/statements/{changed}/captures?pageSize=1");
+        first["total"]!.GetValue<int>().ShouldBe(2);
+        first["captures"]!.AsArray().Single()!["quote"]!.ToString().ShouldBe("not-found");
+        var second = await Send(HttpMethod.Get, $"/api/agreements/{agreement}/statements/{changed}/captures?pageSize=1&page=2");
+        second["page"]!.GetValue<int>().ShouldBe(2);
+        second["captures"]!.AsArray().Single()!["quote"]!.ToString().ShouldBe("found");
+        await Send(HttpMethod.Get, $"/api/agreements/{agreement}/statements/{changed}/captures?pageSize=501", expected: HttpStatusCode.BadRequest);
+
         // Both captures' bytes are still stored.
         await using (var conn = new NpgsqlConnection(host.Database))
         {

@@ -49,7 +49,7 @@ public static class AgreementReadEndpoints
         // What the sources' captures say, as known at the instant: read beside the agreement (by index, one agreement's rows).
         var clocksGiven = RequestContext.ParseClocks(asOf, knownAt, out var given).Count == 0;
         var checks = clocksGiven ? await SourceCheck.OfAgreementAsync(dataSource, agreementId, given.KnownAt, ct) : new Dictionary<Guid, SourceCheck>();
-        var documents = clocksGiven ? await CitedDocuments.OfAgreementAsync(dataSource, agreementId, ct) : new Dictionary<Guid, CitedDocuments.Named>();
+        var documents = clocksGiven ? await CitedDocuments.OfAgreementAsync(dataSource, agreementId, null, ct) : new Dictionary<Guid, CitedDocuments.Named>();
         return new(await WithAgreement(session, agreementId, asOf, knownAt, ct, (a, clocks) =>
         {
             if (a.Commitment(commitmentId) is not { } c) return NoCommitment(agreementId, commitmentId);

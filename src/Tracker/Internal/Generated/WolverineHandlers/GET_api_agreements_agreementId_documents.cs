@@ -33,9 +33,35 @@ namespace Internal.Generated.WolverineHandlers
 
             var asOf = httpContext.Request.Query["asOf"];
             var knownAt = httpContext.Request.Query["knownAt"];
+            string page_rawValue = httpContext.Request.Query["page"];
+            System.Nullable<int> page = default;
+
+            if (page_rawValue != null && int.TryParse(page_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var page_parsed))
+            {
+                page = page_parsed;
+            }
+            else if (!string.IsNullOrEmpty(page_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "page", page_rawValue, "int").ConfigureAwait(false);
+                return;
+            }
+
+            string pageSize_rawValue = httpContext.Request.Query["pageSize"];
+            System.Nullable<int> pageSize = default;
+
+            if (pageSize_rawValue != null && int.TryParse(pageSize_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var pageSize_parsed))
+            {
+                pageSize = pageSize_parsed;
+            }
+            else if (!string.IsNullOrEmpty(pageSize_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "pageSize", pageSize_rawValue, "int").ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var foundOfAgreementDocuments = await Tracker.Sources.Documents.List(agreementId, _npgsqlDataSource, asOf, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
+            var foundOfAgreementDocuments = await Tracker.Sources.Documents.List(agreementId, _npgsqlDataSource, asOf, knownAt, page, pageSize, httpContext.RequestAborted).ConfigureAwait(false);
 
             await foundOfAgreementDocuments.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -38,9 +38,35 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            string page_rawValue = httpContext.Request.Query["page"];
+            System.Nullable<int> page = default;
+
+            if (page_rawValue != null && int.TryParse(page_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var page_parsed))
+            {
+                page = page_parsed;
+            }
+            else if (!string.IsNullOrEmpty(page_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "page", page_rawValue, "int").ConfigureAwait(false);
+                return;
+            }
+
+            string pageSize_rawValue = httpContext.Request.Query["pageSize"];
+            System.Nullable<int> pageSize = default;
+
+            if (pageSize_rawValue != null && int.TryParse(pageSize_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var pageSize_parsed))
+            {
+                pageSize = pageSize_parsed;
+            }
+            else if (!string.IsNullOrEmpty(pageSize_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "pageSize", pageSize_rawValue, "int").ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var foundOfStatementCaptures = await Tracker.Sources.CaptureEndpoints.OfStatement(agreementId, statementId, _npgsqlDataSource, httpContext.RequestAborted).ConfigureAwait(false);
+            var foundOfStatementCaptures = await Tracker.Sources.CaptureEndpoints.OfStatement(agreementId, statementId, _npgsqlDataSource, page, pageSize, httpContext.RequestAborted).ConfigureAwait(false);
 
             await foundOfStatementCaptures.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -100,8 +100,8 @@ public sealed class CommitmentModel(IQuerySession session, AgreementWriter write
             .OrderBy(p => p.ProposedAt));
         _people = await PeopleNamedAsync(History.Entries.Select(e => e.Statement?.Speaker).OfType<string>(), ct);
         _captures = await SourceCheck.OfAgreementAsync(dataSource, agreementId, clocks.KnownAt, ct);
-        if (_agreement.Statements.Any(s => s.Current.Source.DocumentId is not null))
-            _documents = await CitedDocuments.OfAgreementAsync(dataSource, agreementId, ct);
+        _documents = await CitedDocuments.OfAgreementAsync(dataSource, agreementId,
+            _agreement.Statements.Select(s => s.Current.Source.DocumentId).OfType<Guid>(), ct);
         return Page();
     }
 

@@ -141,7 +141,7 @@ public sealed class LogStatementModel(IQuerySession session, AgreementWriter wri
         AgreementTitle = agreement.Title;
         Commitments = agreement.Commitments;
         Parties = agreement.Parties;
-        Documents = [.. (await CitedDocuments.OfAgreementAsync(dataSource, agreementId, ct)).Values.OrderBy(d => d.Title ?? d.FileName, StringComparer.Ordinal)];
+        Documents = [.. (await CitedDocuments.OfAgreementAsync(dataSource, agreementId, null, ct)).Values.OrderBy(d => d.Title ?? d.FileName, StringComparer.Ordinal)];
         return agreement;
     }
 }

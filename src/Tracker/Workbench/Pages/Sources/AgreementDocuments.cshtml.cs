@@ -12,12 +12,20 @@ namespace Tracker.Workbench.Pages.Sources;
 public sealed class AgreementDocumentsModel(NpgsqlDataSource dataSource, IDocumentStore store) : WorkbenchPage
 {
     public string AgreementId { get; private set; } = "";
-    public IReadOnlyList<AgreementDocument> List { get; private set; } = [];
+    public AgreementDocuments? Found { get; private set; }
+    public IReadOnlyList<AgreementDocument> List => Found?.Documents ?? [];
 
-    public async Task OnGetAsync(string agreementId, CancellationToken ct)
+    public async Task OnGetAsync(string agreementId, int? page, CancellationToken ct)
     {
         AgreementId = agreementId;
-        List = await Documents.OfAgreementAsync(dataSource, agreementId, ct);
+        var errors = new List<Kernel.FieldError>();
+        var paging = Paging.Parse(page, 100, errors);
+        if (errors.Count > 0)
+        {
+            Refuse(errors, StatusCodes.Status400BadRequest);
+            return;
+        }
+        Found = await Documents.OfAgreementAsync(dataSource, agreementId, paging, ct);
     }
 
     public async Task<IActionResult> OnPostAsync(string agreementId, IFormFile? file, string? title, CancellationToken ct)
@@ -26,7 +34,7 @@ public sealed class AgreementDocumentsModel(NpgsqlDataSource dataSource, IDocume
         var outcome = await Documents.AttachAsync(agreementId, file, title, HttpContext.Author(), store, dataSource, ct);
         if (outcome.Status == 201) return Redirect($"/agreements/{Uri.EscapeDataString(agreementId)}/documents");
         Refuse(outcome.Errors, outcome.Status);
-        await OnGetAsync(agreementId, ct);
+        await OnGetAsync(agreementId, null, ct);
         return Page();
     }
 }
