@@ -325,7 +325,7 @@ public class SourceCaptureTests(CaptureHost host) : IClassFixture<CaptureHost>
     /// An import of statements citing URLs the port rule refuses (no name looked up) commits them at once, so the capturers
     /// find many refusals due together and record them in a few transactions instead of one each (issue 20): still one
     /// capture and one chained <c>SourceCaptured</c> each, with its job's correlation id and reason, while a page that can be
-    /// fetched among them is captured as ever, and the chain verifies.
+    /// fetched among them is captured as ever, analysts writing meanwhile lose nothing, and the chain verifies.
     /// </summary>
     [Fact]
     public async Task captures_refused_by_the_urls_text_are_recorded_together_one_event_each_and_the_chain_verifies()
@@ -347,6 +347,19 @@ public class SourceCaptureTests(CaptureHost host) : IClassFixture<CaptureHost>
         await File.WriteAllLinesAsync(file, lines);
         var imported = await TrackerProcess.RunAsync(new Dictionary<string, string?> { ["TRACKER_DB"] = host.Database }, "import", file);
         imported.ExitCode.ShouldBe(0, imported.ToString());
+        // Analysts keep recording on both agreements while the refusals are recorded: their writes and the batches take
+        // turns on the same sources streams and the chain's lock, and nothing is lost or chained twice.
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 4).Select(async w =>
+        {
+            var mine = new List<(string, Guid)>();
+            for (var i = 0; i < 5; i++)
+            {
+                var agreement = agreements[(w + i) % 2];
+                mine.Add((agreement, await RecordAsync(agreement, $"https://example.org/live/{w}/{i}")));
+            }
+            return mine;
+        }));
+        refused.AddRange(concurrent.SelectMany(m => m));
 
         foreach (var (agreement, id) in refused)
         {
