@@ -35,6 +35,27 @@ public static class ChangeLog
     internal static void Queue(IDocumentOperations ops, IReadOnlyCollection<Row> rows)
     {
         if (rows.Count == 0) return;
+        if (rows.Count <= PortfolioRows.FewRows)
+        {
+            // A write's one or two rows, one statement each (one-element arrays carry their types and nulls): planned
+            // once per connection, where the unnested form's anti-join over event_chain was planned again at every
+            // write (issue 20).
+            foreach (var r in rows)
+                ops.QueueSqlCommand($"""
+                    insert into {Table} (seq_id, slot, kind, agreement_id, commitment_id, categories, statement_id, reason,
+                                         recorded_at, recorded_by, before, after)
+                    select r.q[1], r.sl[1], r.k[1], r.a[1], r.c[1], array(select jsonb_array_elements_text(r.cs[1]::jsonb)), r.s[1],
+                           r.re[1], r.at[1], r.by[1], r.b[1]::jsonb, r.af[1]::jsonb
+                    from (select ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[],
+                                 ?::timestamptz[], ?::text[], ?::text[], ?::text[]) as r(q, sl, k, a, c, cs, s, re, at, by, b, af)
+                    where not exists (select 1 from {TrackerHost.MartenSchema}.event_chain e where e.seq_id = r.q[1])
+                    on conflict (seq_id, slot) do nothing
+                    """,
+                    new[] { r.Sequence }, new[] { r.Slot }, new[] { r.Kind }, new[] { r.AgreementId }, new[] { r.CommitmentId },
+                    new[] { JsonSerializer.Serialize(r.Categories) }, new[] { r.StatementId }, new[] { r.Reason },
+                    new[] { r.RecordedAt }, new[] { r.RecordedBy }, new[] { Json(r.Before) }, new[] { Json(r.After) });
+            return;
+        }
         ops.QueueSqlCommand($"""
             insert into {Table} (seq_id, slot, kind, agreement_id, commitment_id, categories, statement_id, reason,
                                  recorded_at, recorded_by, before, after)

@@ -40,6 +40,10 @@ public static class PortfolioRows
 
     private static readonly DateTimeOffset Open = DateTimeOffset.MaxValue;
 
+    /// <summary>Up to this many rows are written one statement each (issue 20): a statement keyed by scalars is planned once
+    /// per connection, one over arrays is planned again for each call when its plan depends on them.</summary>
+    internal const int FewRows = 4;
+
     /// <summary>The facts of every statement of the given commitments, by commitment.</summary>
     internal static async Task<ILookup<string, StatementFacts>> FactsOfAsync(IQuerySession session, IReadOnlyCollection<string> files,
         CancellationToken ct)
@@ -110,7 +114,15 @@ public static class PortfolioRows
                     """,
                     status.Deleted.Select(k => k.Item1).ToArray(), status.Deleted.Select(k => k.Item2).ToArray(),
                     status.Deleted.Select(k => k.Item3).ToArray(), status.Deleted.Select(k => k.Item4).ToArray());
-            if (status.Closed.Count > 0)
+            if (status.Closed.Count is > 0 and <= FewRows)
+                // The usual write closes one row: by its key, a statement whose cached generic plan is the primary key's
+                // index scan. The array form's plan depends on the array, so PostgreSQL planned it again at every write.
+                foreach (var (k, kt) in status.Closed)
+                    ops.QueueSqlCommand($"""
+                        update {Status} set known_to = ?
+                        where agreement_id = ? and ordinal = ? and known_from = ? and valid_from = ?
+                        """, kt, k.Item1, k.Item2, k.Item3, k.Item4);
+            else if (status.Closed.Count > 0)
                 ops.QueueSqlCommand($"""
                     update {Status} s set known_to = k.kt
                     from unnest(?::text[], ?::bigint[], ?::timestamptz[], ?::date[], ?::timestamptz[]) as k(a, o, kf, vf, kt)

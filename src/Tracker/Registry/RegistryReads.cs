@@ -94,13 +94,15 @@ public static class RegistryReads
                 // The actors named, and the actors the named aliases lead to.
                 new($"""
                     select {ActorColumns} from {RegistryProjection.Actors}
-                    where (actor_id = any($1) or actor_id in (select actor_id from {RegistryProjection.ActorKeys} where {AliasKnown}))
+                    where ({Among("actor_id", "$1", heads)} or actor_id in (select actor_id from {RegistryProjection.ActorKeys} where {AliasKnown(keys, "$3")}))
                       and ($2::timestamptz is null or registered_at <= $2)
                     """) { Parameters = { new() { Value = heads }, At(), new() { Value = keys } } },
-                new($"select key, actor_id from {RegistryProjection.ActorKeys} where {AliasKnown.Replace("$3", "$1")}")
+                new($"select key, actor_id from {RegistryProjection.ActorKeys} where {AliasKnown(keys, "$1")}")
                     { Parameters = { new() { Value = keys }, At() } },
-                new($"select person_id from {RegistryProjection.People} where person_id = any($1) and ($2::timestamptz is null or registered_at <= $2)")
-                    { Parameters = { new() { Value = people }, At() } },
+                people.Length == 0
+                    ? new("select null::text where false") // a write that names no person: nothing to plan each time
+                    : new($"select person_id from {RegistryProjection.People} where {Among("person_id", "$1", people)} and ($2::timestamptz is null or registered_at <= $2)")
+                        { Parameters = { new() { Value = people }, At() } },
             },
         };
         if (first is not null) batch.BatchCommands.Insert(0, first);
@@ -133,12 +135,19 @@ public static class RegistryReads
 
     private static bool Storable(string text) => Agreements.Deciding.StorableText.Problem(text) is null;
 
-    /// <summary>An alias key in $3 that was an alias at $2 (now, when $2 is null).</summary>
-    private const string AliasKnown = """
-        kind = 'alias' and key = any($3)
+    /// <summary>An alias key in <paramref name="array"/> that was an alias at $2 (now, when $2 is null).</summary>
+    private static string AliasKnown(string[] keys, string array) => $"""
+        kind = 'alias' and {Among("key", array, keys)}
           and ($2::timestamptz is null or (added_at <= $2 and (removed_at is null or removed_at > $2)))
           and ($2::timestamptz is not null or removed_at is null)
         """;
+
+    /// <summary>
+    /// The column is one of the array parameter's values: by equality when it holds one (a write names one actor, most
+    /// often), which PostgreSQL plans once per connection; "= any" of an array it planned again at every write (issue 20).
+    /// </summary>
+    private static string Among(string column, string array, string[] values) =>
+        values.Length == 1 ? $"{column} = ({array})[1]" : $"{column} = any({array})";
 
     /// <summary>The three actors whose code, name or alias is most like the text (trigram similarity).</summary>
     public static async Task<IReadOnlyList<ActorEntry>> ClosestAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string text,

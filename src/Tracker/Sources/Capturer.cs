@@ -16,7 +16,7 @@ namespace Tracker.Sources;
 /// again when its lease ends; one that dies after the commit leaves nothing to do. A fetch that is refused or fails is
 /// itself the capture's result (recorded, with its reason); only our own trouble (the database away) is retried.
 /// </summary>
-public sealed class Capturer(BackgroundDataSource background, BackgroundBudget budget, IDocumentStore store, IOptions<SourceOptions> options,
+public sealed partial class Capturer(BackgroundDataSource background, BackgroundBudget budget, IDocumentStore store, IOptions<SourceOptions> options,
     SourceFetcher fetcher, CaptureWake wake, ILogger<Capturer> logger) : BackgroundService
 {
     private readonly NpgsqlDataSource dataSource = background.DataSource;
@@ -49,7 +49,10 @@ public sealed class Capturer(BackgroundDataSource background, BackgroundBudget b
                     // A capture (fetch, extraction, its event) is one unit of the background budget: while requests
                     // are served it waits its turn (seconds at most, well within the lease). Looking for a job is not
                     // one: idle capturers would spend the budget the work needs.
-                    using (await budget.EnterAsync(stopping)) await RunAsync(job, stopping);
+                    using (await budget.EnterAsync(stopping))
+                        if (fetcher.RefusedByRule(job.Url) is { } refused && DocumentCitation.Parse(job.Url) is null)
+                            await RecordRefusalsAsync(job, refused, o.Lease, stopping);
+                        else await RunAsync(job, stopping);
                     continue;
                 }
             }
@@ -65,23 +68,28 @@ public sealed class Capturer(BackgroundDataSource background, BackgroundBudget b
         }
     }
 
-    private async Task<Job?> ClaimAsync(TimeSpan lease, CancellationToken ct)
+    private async Task<Job?> ClaimAsync(TimeSpan lease, CancellationToken ct) =>
+        (await ClaimAsync(lease, 1, ct)) is [var job] ? job : null;
+
+    private async Task<List<Job>> ClaimAsync(TimeSpan lease, int limit, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand($"""
             with due as (
                 select id from {CaptureDispatcher.Jobs}
                 where done_at is null and next_attempt_at <= now()
-                order by next_attempt_at, id limit 1
+                order by next_attempt_at, id limit @limit
                 for update skip locked)
             update {CaptureDispatcher.Jobs} j set attempts = j.attempts + 1, next_attempt_at = now() + @lease
             from due where j.id = due.id
             returning j.id, j.agreement_id, j.statement_id, j.url, j.round, j.attempts
             """);
         cmd.Parameters.AddWithValue("lease", lease);
+        cmd.Parameters.AddWithValue("limit", limit);
+        var jobs = new List<Job>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? new Job(reader.GetInt64(0), reader.GetString(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt32(4), reader.GetInt32(5))
-            : null;
+        while (await reader.ReadAsync(ct))
+            jobs.Add(new Job(reader.GetInt64(0), reader.GetString(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt32(4), reader.GetInt32(5)));
+        return jobs;
     }
 
     private async Task RunAsync(Job job, CancellationToken ct)

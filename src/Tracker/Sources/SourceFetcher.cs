@@ -84,6 +84,13 @@ public sealed class SourceFetcher : IDisposable
         }
     }
 
+    /// <summary>
+    /// What <see cref="FetchAsync"/> answers for a URL its text alone refuses (no name looked up, nothing sent), or null
+    /// when only fetching tells.
+    /// </summary>
+    public Fetched? RefusedByRule(string url) =>
+        OutboundTargets.RuleRefusal(url, _options.Ports) is { } refused ? Fetched.Refused($"the URL {refused}", url) : null;
+
     private Task<string?> CheckAsync(string url, CancellationToken ct) =>
         OutboundTargets.CheckAsync(url, _options.AllowPrivateTargets, ct, _options.Ports);
 

@@ -329,6 +329,80 @@ public class SourceCaptureTests(CaptureHost host) : IClassFixture<CaptureHost>
         // Every statement was recorded, captures or not.
         (await Send(HttpMethod.Get, $"/api/agreements/{agreement}"))["version"]!.GetValue<long>().ShouldBe(2 + cases.Length);
     }
+
+    /// <summary>
+    /// An import of statements citing URLs the port rule refuses (no name looked up) commits them at once, so the capturers
+    /// find many refusals due together and record them in a few transactions instead of one each (issue 20): still one
+    /// capture and one chained <c>SourceCaptured</c> each, with its job's correlation id and reason, while a page that can be
+    /// fetched among them is captured as ever, analysts writing meanwhile lose nothing, and the chain verifies.
+    /// </summary>
+    [Fact]
+    public async Task captures_refused_by_the_urls_text_are_recorded_together_one_event_each_and_the_chain_verifies()
+    {
+        var agreements = new[] { await OpenAsync(), await OpenAsync() };
+        host.Pages["/among-refusals"] = Page.Html(Article(Quote));
+        var lines = new List<string>();
+        var refused = new List<(string Agreement, Guid Id)>();
+        var fetched = new List<(string Agreement, Guid Id)>();
+        for (var i = 0; i < 40; i++)
+        {
+            var agreement = agreements[i % 2];
+            var id = Guid.NewGuid();
+            var url = i % 13 == 5 ? host.Pages.Url("/among-refusals") : $"https://example.org/news/{i}";
+            (url.StartsWith("https:") ? refused : fetched).Add((agreement, id));
+            lines.Add($$"""{"type":"record-statement","agreementId":"{{agreement}}","statementId":"{{id}}","saidOn":"2025-06-05","speaker":{"name":"S"},"quote":"{{Quote}}","language":"en","source":{"outlet":"O","kind":"official-statement","url":"{{url}}"},"assertions":[{"commitmentId":"{{Commitment}}","stage":"announced"}]}""");
+        }
+        var file = Path.Combine(Directory.CreateTempSubdirectory("refusals").FullName, "lines.jsonl");
+        await File.WriteAllLinesAsync(file, lines);
+        var imported = await TrackerProcess.RunAsync(new Dictionary<string, string?> { ["TRACKER_DB"] = host.Database }, "import", file);
+        imported.ExitCode.ShouldBe(0, imported.ToString());
+        // Analysts keep recording on both agreements while the refusals are recorded: their writes and the batches take
+        // turns on the same sources streams and the chain's lock, and nothing is lost or chained twice.
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 4).Select(async w =>
+        {
+            var mine = new List<(string, Guid)>();
+            for (var i = 0; i < 5; i++)
+            {
+                var agreement = agreements[(w + i) % 2];
+                mine.Add((agreement, await RecordAsync(agreement, $"https://example.org/live/{w}/{i}")));
+            }
+            return mine;
+        }));
+        refused.AddRange(concurrent.SelectMany(m => m));
+
+        foreach (var (agreement, id) in refused)
+        {
+            var capture = (await WaitForCapturesAsync(agreement, id, 1, TimeSpan.FromSeconds(30))).Single();
+            capture.Quote.ShouldBe("not-captured");
+            capture.Refusal.ShouldNotBeNull().ShouldContain("uses port 443");
+            (await Send(HttpMethod.Get, $"/api/agreements/{agreement}/statements/{id}/captures"))["captures"]![0]!["shown"]!.ToString()
+                .ShouldContain("port 443");
+        }
+        foreach (var (agreement, id) in fetched)
+            (await WaitForCapturesAsync(agreement, id, 1, TimeSpan.FromSeconds(30))).Single().Quote.ShouldBe("found");
+
+        await using var conn = new NpgsqlConnection(host.Database);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            select count(*), count(distinct e.seq_id), count(*) filter (where e.correlation_id = 'capture-' || j.id),
+                   count(*) filter (where j.last_error = e.data ->> 'refusal'), count(distinct e.data ->> 'fetchedAt')
+            from tracker.capture_jobs j
+            join tracker.mt_events e on e.type = 'source_captured' and e.data ->> 'statementId' = j.statement_id::text
+            where j.statement_id = any(@ids)
+            """, conn);
+        cmd.Parameters.AddWithValue("ids", refused.Select(r => r.Id).ToArray());
+        await using (var r = await cmd.ExecuteReaderAsync())
+        {
+            await r.ReadAsync();
+            r.GetInt64(0).ShouldBe(refused.Count, "one event per refused capture, none twice");
+            r.GetInt64(1).ShouldBe(refused.Count);
+            r.GetInt64(2).ShouldBe(refused.Count, "each event keeps its own job's correlation id");
+            r.GetInt64(3).ShouldBe(refused.Count, "each job is done with its refusal");
+            r.GetInt64(4).ShouldBeLessThan(refused.Count, "refusals due together are recorded together");
+        }
+        var (exit, report, _) = await Tracker.Tests.Integrity.ChainStore.VerifyAsync(host.Database);
+        exit.ShouldBe(0, report.ToJsonString());
+    }
 }
 
 /// <summary>The refusals of a fetcher configured as in production (no private targets, ports 80 and 443), against

@@ -34,7 +34,11 @@ public sealed class ReadAhead
     public void Load<T>(IBatchedQuery batch, IReadOnlyCollection<string> keys, Func<T, string> keyOf) where T : class
     {
         if (keys.Count == 0) return;
-        var loading = batch.LoadMany<T>().ById([.. keys]);
+        // One key (a statement about one commitment) by equality: PostgreSQL planned the "= any" form again at every
+        // write (issue 20), the equality once per connection.
+        var loading = keys.Count == 1
+            ? One(batch.Load<T>(keys.First()))
+            : batch.LoadMany<T>().ById([.. keys]);
         pending.Add(async () =>
         {
             var found = read.TryGetValue(typeof(T), out var known) ? known : read[typeof(T)] = new(StringComparer.Ordinal);
@@ -42,6 +46,9 @@ public sealed class ReadAhead
             foreach (var document in await loading) found[keyOf(document)] = document;
         });
     }
+
+    private static async Task<IReadOnlyList<T>> One<T>(Task<T?> loading) where T : class =>
+        await loading is { } found ? [found] : [];
 
     /// <summary>What the writer has read itself for its decision (null: there is none), for the projections too.</summary>
     public void Know<T>(string key, T? document) where T : class =>

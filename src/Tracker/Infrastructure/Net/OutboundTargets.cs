@@ -67,11 +67,11 @@ public static class OutboundTargets
     private static string? Embedded(IPAddress v4, string form) =>
         Refusal(v4) is { } why ? $"is {form} IPv6 for {v4}, which {why}" : null;
 
-    /// <summary>Why the service may not connect to a URL (naming what is wrong), or null when it may. Resolves the host
-    /// name: every address it resolves to must be allowed, unless <paramref name="allowPrivate"/>; the port must be one
-    /// of <paramref name="ports"/> when they are given.</summary>
-    public static async Task<string?> CheckAsync(string? text, bool allowPrivate, CancellationToken ct,
-        IReadOnlyList<int>? ports = null)
+    /// <summary>
+    /// What <see cref="CheckAsync"/> refuses by the URL's text alone (scheme, user info, fragment, port), before any
+    /// name is looked up: the same URL and settings give the same answer, without I/O.
+    /// </summary>
+    public static string? RuleRefusal(string? text, IReadOnlyList<int>? ports = null)
     {
         if (string.IsNullOrWhiteSpace(text)) return "is required";
         if (text.Length > MaxUrlLength) return $"is longer than {MaxUrlLength} characters";
@@ -82,6 +82,17 @@ public static class OutboundTargets
         if (uri.Fragment.Length > 0) return "must not have a fragment (#…): it is never sent";
         if (ports is not null && !ports.Contains(uri.Port))
             return $"uses port {uri.Port}; only {string.Join(" and ", ports)} are allowed (Tracker:Sources:AllowedPorts)";
+        return null;
+    }
+
+    /// <summary>Why the service may not connect to a URL (naming what is wrong), or null when it may. Resolves the host
+    /// name: every address it resolves to must be allowed, unless <paramref name="allowPrivate"/>; the port must be one
+    /// of <paramref name="ports"/> when they are given.</summary>
+    public static async Task<string?> CheckAsync(string? text, bool allowPrivate, CancellationToken ct,
+        IReadOnlyList<int>? ports = null)
+    {
+        if (RuleRefusal(text, ports) is { } refused) return refused;
+        var uri = new Uri(text!.Trim(), UriKind.Absolute);
         var host = uri.IdnHost;
         IPAddress[] addresses;
         if (IPAddress.TryParse(host, out var literal)) addresses = [literal];
