@@ -34,11 +34,11 @@ internal static class CsvCopySql
     /// <summary>
     /// The export-ready reading (<c>rd</c>) of a cited statement <c>c</c> of the row <c>m</c>, as known at <c>@csv_t</c>, or
     /// now (migrations/0028_statement-readings.sql: one row per reading, kept beside the statement documents); none when the
-    /// store has no such statement.
+    /// store has no such statement. A lateral lookup by key: joined, PostgreSQL read every reading of the agreement per record.
     /// </summary>
     private static string Readings(bool knownAt) =>
-        $"join {S}.statement_readings rd on rd.agreement_id = m.agreement_id and rd.statement_id = c.id::uuid and " +
-        (knownAt ? "rd.known_from <= @csv_t and rd.known_to > @csv_t" : "rd.known_to = 'infinity'");
+        $"cross join lateral (select * from {S}.statement_readings rd where rd.agreement_id = m.agreement_id and rd.statement_id = c.id::uuid and " +
+        (knownAt ? "rd.known_from <= @csv_t and rd.known_to > @csv_t" : "rd.known_to = 'infinity'") + " limit 1) rd";
 
     /// <summary>
     /// The statuses that match, with their agreement's title and parties, in report order. The status is read whole
@@ -52,13 +52,15 @@ internal static class CsvCopySql
         order by s.agreement_id, s.ordinal offset 0
         """;
 
-    /// <summary>The statements a status cites (<see cref="CitedStatement.CitedBy"/>): supporting, then disputing, each once.</summary>
+    /// <summary>
+    /// The statements a status cites (<see cref="CitedStatement.CitedBy"/>): supporting, then disputing, each once (a
+    /// row's lists hold a statement once each), in that order, with no sort or grouping per record.
+    /// </summary>
     private const string CitedIds = """
-        select x.id, min(x.pos) as pos from (
-            select e ->> 'statementId' as id, n as pos from jsonb_array_elements(m.st -> 'evidence') with ordinality as t(e, n)
-            union all
-            select e ->> 'statementId', 1000000 + n from jsonb_array_elements(m.st -> 'conflicting') with ordinality as t(e, n)) x
-        group by x.id
+        select e ->> 'statementId' as id, n as pos from jsonb_array_elements(m.st -> 'evidence') with ordinality as t(e, n)
+        union all
+        select e ->> 'statementId', 1000000 + n from jsonb_array_elements(m.st -> 'conflicting') with ordinality as t(e, n)
+        where not (m.st -> 'evidence') @> jsonb_build_array(jsonb_build_object('statementId', e -> 'statementId'))
         """;
 
     /// <summary>
@@ -117,6 +119,7 @@ internal static class CsvCopySql
         var speakers = people
             ? $"left join {Search.StatementSearchProjection.Table} ss on ss.agreement_id = m.agreement_id and ss.statement_id = c.id::uuid\n" + Person(knownAt, keyed)
             : "";
+        var order = people ? " order by c.pos" : "";
         return $"""
             select concat({Field("v.agreement_id")}, ',', {Field("v.title")}, ',', {Field("v.parties")}, ',', {Field("v.commitment_id")}, ',',
                    {Field("v.commitment_title")}, ',', v.category, ',', v.stage, ',', v.since, ',', {Field("v.evidence")}, ',', v.contested, ',',
@@ -142,8 +145,8 @@ internal static class CsvCopySql
                        {YesNo("(m.st ->> 'targetDate')::date < @csv_day and coalesce(m.st ->> 'stage', '') not in ('fulfilled', 'withdrawn', 'rejected')")} as overdue
                 from (
                     -- The lines always hold a comma, so the field is always quoted (CitedLine).
-                    select string_agg(c.id, '; ' order by c.pos) as ids,
-                           '"' || string_agg({CitedLine(people)}, chr(10) order by c.pos) || '"' as field
+                    -- Without the registry the lookups keep the cited order; with it, its joins may not.
+                    select string_agg(c.id, '; '{order}) as ids, '"' || string_agg({CitedLine(people)}, chr(10){order}) || '"' as field
                     from ({CitedIds}) c
                     {Readings(knownAt)}
                     {speakers}
