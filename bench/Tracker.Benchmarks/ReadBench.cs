@@ -62,6 +62,9 @@ public static class ReadBench
         foreach (var (filter, fq) in filters)
             foreach (var (clock, cq) in clocks)
                 probes.Add(new Probe("status", clock, filter, _ => $"/api/reports/status?format=json&page=1&pageSize=100{fq}{cq}"));
+        // Deep pages: page 500 of 20 skips 10,000 commitments (issue 20: at most twice page 1).
+        probes.Add(new Probe("status", "now", "page=1 of 20", _ => "/api/reports/status?format=json&page=1&pageSize=20"));
+        probes.Add(new Probe("status", "now", "page=500 of 20", _ => "/api/reports/status?format=json&page=500&pageSize=20"));
         probes.Add(new Probe("agreements", "now", "page=1", _ => "/api/agreements?page=1&pageSize=20"));
         probes.Add(new Probe("agreements", "now", "page=500", _ => "/api/agreements?page=500&pageSize=20"));
         var samples = manifest.Samples;

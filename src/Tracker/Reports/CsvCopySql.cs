@@ -32,6 +32,15 @@ internal static class CsvCopySql
         $"where d.id = (m.agreement_id || '/' || {id}) collate \"default\" limit 1";
 
     /// <summary>
+    /// The export-ready reading (<c>rd</c>) of a cited statement <c>c</c> of the row <c>m</c>, as known at <c>@csv_t</c>, or
+    /// now (migrations/0028_statement-readings.sql: one row per reading, kept beside the statement documents); none when the
+    /// store has no such statement. A lateral lookup by key: joined, PostgreSQL read every reading of the agreement per record.
+    /// </summary>
+    private static string Readings(bool knownAt) =>
+        $"cross join lateral (select * from {S}.statement_readings rd where rd.agreement_id = m.agreement_id and rd.statement_id = c.id::uuid and " +
+        (knownAt ? "rd.known_from <= @csv_t and rd.known_to > @csv_t" : "rd.known_to = 'infinity'") + " limit 1) rd";
+
+    /// <summary>
     /// The statuses that match, with their agreement's title and parties, in report order. The status is read whole
     /// once (<c>|| jsonb_build_object()</c>) and the subquery fenced (<c>offset 0</c>): a compressed JSON value referred to twenty times
     /// would otherwise be decompressed twenty times.
@@ -43,13 +52,15 @@ internal static class CsvCopySql
         order by s.agreement_id, s.ordinal offset 0
         """;
 
-    /// <summary>The statements a status cites (<see cref="CitedStatement.CitedBy"/>): supporting, then disputing, each once.</summary>
+    /// <summary>
+    /// The statements a status cites (<see cref="CitedStatement.CitedBy"/>): supporting, then disputing, each once (a
+    /// row's lists hold a statement once each), in that order, with no sort or grouping per record.
+    /// </summary>
     private const string CitedIds = """
-        select x.id, min(x.pos) as pos from (
-            select e ->> 'statementId' as id, n as pos from jsonb_array_elements(m.st -> 'evidence') with ordinality as t(e, n)
-            union all
-            select e ->> 'statementId', 1000000 + n from jsonb_array_elements(m.st -> 'conflicting') with ordinality as t(e, n)) x
-        group by x.id
+        select e ->> 'statementId' as id, n as pos from jsonb_array_elements(m.st -> 'evidence') with ordinality as t(e, n)
+        union all
+        select e ->> 'statementId', 1000000 + n from jsonb_array_elements(m.st -> 'conflicting') with ordinality as t(e, n)
+        where not (m.st -> 'evidence') @> jsonb_build_array(jsonb_build_object('statementId', e -> 'statementId'))
         """;
 
     /// <summary>
@@ -58,8 +69,8 @@ internal static class CsvCopySql
     /// (<see cref="NameKeysSql"/>).
     /// </summary>
     private static string SpeakerKey(bool keyed) =>
-        "(case when ss.speaker = rd.r -> 'speaker' ->> 'name' then ss.speaker_key end)" +
-        (keyed ? " , (@csv_name_keys::jsonb ->> (rd.r -> 'speaker' ->> 'name'))" : "");
+        "(case when ss.speaker = rd.speaker then ss.speaker_key end)" +
+        (keyed ? " , (@csv_name_keys::jsonb ->> rd.speaker)" : "");
 
     /// <summary>
     /// The speaker's person (<see cref="People.SpeakerPeople"/>): linked by id, else by a key known at the instant; and
@@ -68,39 +79,34 @@ internal static class CsvCopySql
     private static string Person(bool knownAt, bool keyed) => $"""
         left join lateral (
             select p.name as person,
-                   case when rd.r -> 'speaker' ->> 'role' is null then (
+                   case when rd.role is null then (
                        select ro.role from {RegistryProjection.PersonRoles} ro
                        where ro.person_id = p.person_id {(knownAt ? "and ro.added_at <= @csv_t" : "")}
-                         and (ro.from_date is null or ro.from_date <= {SaidOnStart("rd.r ->> 'saidOn'")})
-                         and (ro.to_date is null or {SaidOnStart("rd.r ->> 'saidOn'")} <= ro.to_date)
+                         and (ro.from_date is null or ro.from_date <= {SaidOnStart("rd.said_on")})
+                         and (ro.to_date is null or {SaidOnStart("rd.said_on")} <= ro.to_date)
                        order by coalesce(ro.from_date, '0001-01-01'::date) desc, ro.ctid limit 1) end as held
             from (
                 select p.person_id, p.name, 0 as route from {RegistryProjection.People} p
-                where p.person_id = rd.r -> 'speaker' ->> 'personId' {(knownAt ? "and p.registered_at <= @csv_t" : "")}
+                where p.person_id = rd.person_id {(knownAt ? "and p.registered_at <= @csv_t" : "")}
                 union all
                 (select p.person_id, p.name, 1 from {RegistryProjection.PersonKeys} k
                  join {RegistryProjection.People} p on p.person_id = k.person_id
-                 where rd.r -> 'speaker' ->> 'personId' is null and k.key = coalesce({SpeakerKey(keyed)}) and k.key <> ''
+                 where rd.person_id is null and k.key = coalesce({SpeakerKey(keyed)}) and k.key <> ''
                    and {(knownAt ? "k.added_at <= @csv_t and (k.removed_at is null or k.removed_at > @csv_t)" : "k.removed_at is null")}
                  order by k.added_at desc limit 1)) p
             order by p.route limit 1) pp on true
         """;
 
-    /// <summary><see cref="CsvReport.Cited"/>: "id: Speaker (role, actor), Outlet, 2025-06-05: “words” … url archived: url".</summary>
+    /// <summary>
+    /// <see cref="CsvReport.Cited"/> as it stands inside the quoted field (quotes doubled): the stored line when the
+    /// registry names nobody; else the registry's name and role as known at the instant, then the stored rest of the line.
+    /// </summary>
     private static string CitedLine(bool people)
     {
-        var name = "(rd.r -> 'speaker' ->> 'name')";
-        var speaker = people ? $"(case when pp.person is not null and pp.person <> {name} then pp.person || ' [as “' || {name} || '”]' else {name} end)" : name;
-        var role = people
-            ? "coalesce(rd.r -> 'speaker' ->> 'role', pp.held || ', per the registry')"
-            : "(rd.r -> 'speaker' ->> 'role')";
-        return $"""
-            concat(c.id, ': ', {SpeakerWithRole(speaker, role, "(rd.r -> 'speaker' ->> 'actor')")}, ', ', rd.r -> 'source' ->> 'outlet',
-                   ', ', rd.r ->> 'saidOn', ': “', rd.r ->> 'quote', '”',
-                   case when {Given("rd.r ->> 'translation'")} then ' (translation: “' || (rd.r ->> 'translation') || '”)' end,
-                   case when {Given("rd.r -> 'source' ->> 'url'")} then ' ' || (rd.r -> 'source' ->> 'url') end,
-                   case when {Given("rd.r -> 'source' ->> 'archiveUrl'")} then ' archived: ' || (rd.r -> 'source' ->> 'archiveUrl') end)
-            """;
+        if (!people) return "rd.csv_line";
+        var speaker = "(case when pp.person is not null and pp.person <> rd.speaker then pp.person || ' [as “' || rd.speaker || '”]' else rd.speaker end)";
+        var role = "coalesce(rd.role, pp.held || ', per the registry')";
+        return $"c.id || ': ' || replace({SpeakerWithRole(speaker, role, "rd.actor")}, '\"', '\"\"') || rd.csv_tail";
     }
 
     /// <summary>
@@ -113,12 +119,13 @@ internal static class CsvCopySql
         var speakers = people
             ? $"left join {Search.StatementSearchProjection.Table} ss on ss.agreement_id = m.agreement_id and ss.statement_id = c.id::uuid\n" + Person(knownAt, keyed)
             : "";
+        var order = people ? " order by c.pos" : "";
         return $"""
             select concat({Field("v.agreement_id")}, ',', {Field("v.title")}, ',', {Field("v.parties")}, ',', {Field("v.commitment_id")}, ',',
                    {Field("v.commitment_title")}, ',', v.category, ',', v.stage, ',', v.since, ',', {Field("v.evidence")}, ',', v.contested, ',',
                    {Field("v.conflicting")}, ',', v.pledged_amount, ',', {Field("v.pledged_unit")}, ',', v.delivered_amount, ',',
                    {Field("v.delivered_unit")}, ',', v.statement_count, ',', v.last_statement_on, ',', @csv_as_of, ',', @csv_known_at, ',',
-                   v.cited_ids, ',', {Field("v.cited")}, ',', v.target_date, ',', v.target_amount, ',', {Field("v.target_unit")}, ',',
+                   v.cited_ids, ',', v.cited, ',', v.target_date, ',', v.target_amount, ',', {Field("v.target_unit")}, ',',
                    v.overdue, chr(13), chr(10))
             from ({Matching(where)}) m
             cross join lateral (
@@ -132,14 +139,16 @@ internal static class CsvCopySql
                        {Amount("m.st -> 'delivered' -> 'quantity' ->> 'amount'")} as delivered_amount,
                        m.st -> 'delivered' -> 'quantity' ->> 'unit' as delivered_unit,
                        m.st ->> 'statementCount' as statement_count, m.st ->> 'lastStatementOn' as last_statement_on,
-                       coalesce(cited.ids, '') as cited_ids, cited.lines as cited,
+                       coalesce(cited.ids, '') as cited_ids, coalesce(cited.field, '') as cited,
                        m.st ->> 'targetDate' as target_date, {Amount("m.st -> 'target' ->> 'amount'")} as target_amount,
                        m.st -> 'target' ->> 'unit' as target_unit,
                        {YesNo("(m.st ->> 'targetDate')::date < @csv_day and coalesce(m.st ->> 'stage', '') not in ('fulfilled', 'withdrawn', 'rejected')")} as overdue
                 from (
-                    select string_agg(c.id, '; ' order by c.pos) as ids, string_agg({CitedLine(people)}, chr(10) order by c.pos) as lines
+                    -- The lines always hold a comma, so the field is always quoted (CitedLine).
+                    -- Without the registry the lookups keep the cited order; with it, its joins may not.
+                    select string_agg(c.id, '; '{order}) as ids, '"' || string_agg({CitedLine(people)}, chr(10){order}) || '"' as field
                     from ({CitedIds}) c
-                    cross join lateral ({Document("c.id", knownAt)}) rd
+                    {Readings(knownAt)}
                     {speakers}
                 ) cited
                 offset 0) v
@@ -154,13 +163,13 @@ internal static class CsvCopySql
     /// </summary>
     public static string NameKeysSql(string where, bool knownAt) => knownAt
         ? $"""
-           select distinct rd.r -> 'speaker' ->> 'name'
+           select distinct rd.speaker
            from ({Matching(where)}) m
            cross join lateral ({CitedIds}) c
-           cross join lateral ({Document("c.id", knownAt)}) rd
+           {Readings(knownAt)}
            left join {Search.StatementSearchProjection.Table} ss on ss.agreement_id = m.agreement_id and ss.statement_id = c.id::uuid
-           where rd.r -> 'speaker' ->> 'personId' is null
-             and (ss.speaker_key is null or ss.speaker is distinct from rd.r -> 'speaker' ->> 'name')
+           where rd.person_id is null
+             and (ss.speaker_key is null or ss.speaker is distinct from rd.speaker)
            union
            select speaker from {Search.StatementSearchProjection.Table} where speaker_key is null
            """

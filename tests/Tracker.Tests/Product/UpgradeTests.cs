@@ -50,6 +50,34 @@ public class UpgradeTests
         before.ShouldContain("\"stage\":\"signed\"");
     }
 
+    /// <summary>
+    /// An agreement whose sources were captured has a second stream ('sources:' + its id) and still one header: a
+    /// store like that is not behind its events, so a new migration does not make its next start rebuild everything.
+    /// </summary>
+    [Fact]
+    public async Task a_store_with_captured_sources_is_not_taken_for_one_behind_its_events()
+    {
+        var database = await TestCluster.NewDatabaseAsync("upgrade");
+        const string id = "captured-story";
+        await using (var app = await TrackerApp.StartAsync(database))
+        {
+            var token = (await app.Services.GetRequiredService<UserAdministration>().AddAsync("ana", Roles.Analyst)).Token;
+            await app.Scenario(s =>
+            {
+                s.WithBearerToken(token);
+                s.Post.Json(new { agreementId = id, title = "T", parties = new[] { "UKR", "FRA" } }).ToUrl("/api/agreements");
+                s.StatusCodeShouldBe(HttpStatusCode.Created);
+            });
+        }
+        await using var conn = new NpgsqlConnection(database);
+        await conn.OpenAsync();
+        (await Tracker.Infrastructure.Database.InlineProjectionBackfill.BehindAsync(conn, default)).ShouldBeFalse();
+        await using (var sources = new NpgsqlCommand(
+                         $"insert into tracker.mt_streams (id, type, version) values ('{Tracker.Sources.SourceLog.Prefix}{id}', 'source_log', 1)", conn))
+            await sources.ExecuteNonQueryAsync();
+        (await Tracker.Infrastructure.Database.InlineProjectionBackfill.BehindAsync(conn, default)).ShouldBeFalse();
+    }
+
     /// <summary>The migrations as an earlier Tracker named them, before the two numbered 0006 were told apart.</summary>
     private static readonly (string Before, string Now)[] Renumbered =
     [

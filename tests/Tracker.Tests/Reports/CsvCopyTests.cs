@@ -163,6 +163,35 @@ public class CsvCopyTests(TrackerApp app)
         }
     }
 
+    /// <summary>
+    /// The cited lines are kept export-ready beside the statement documents (migrations/0028): a rebuild of the
+    /// documents, which empties and refills them, leaves every reading — corrected ones and those known at an earlier
+    /// instant included — as the renderer reads them from the documents.
+    /// </summary>
+    [Fact]
+    public async Task the_export_ready_readings_follow_the_statement_documents_through_their_rebuild()
+    {
+        var story = await StoryAsync();
+        Dictionary<string, string?>[] queries =
+        [
+            new() { ["agreement"] = story.Agreement },
+            new() { ["agreement"] = story.Agreement, ["knownAt"] = story.BeforeCorrection },
+        ];
+        var before = new List<string>();
+        foreach (var query in queries) before.Add((await BothAsync("/api/reports/status", CsvReport.StatusLayout, query)).Copied);
+
+        using (var daemon = await app.Host.Services.GetRequiredService<Marten.IDocumentStore>().BuildProjectionDaemonAsync())
+            await daemon.RebuildProjectionAsync(Tracker.Agreements.Storage.StatementEntryProjection.ProjectionName, TimeSpan.FromMinutes(2), default);
+
+        for (var i = 0; i < queries.Length; i++)
+        {
+            var (copied, rendered) = await BothAsync("/api/reports/status", CsvReport.StatusLayout, queries[i]);
+            copied.ShouldBe(rendered);
+            copied.ShouldBe(before[i]);
+            copied.ShouldContain(i == 0 ? "\"\"after\"\"" : Hostile[7].Replace("\"", "\"\""));
+        }
+    }
+
     [Fact]
     public async Task pasted_text_reaches_the_spreadsheet_as_text_with_formulas_defused_and_the_reading_known_at_the_instant()
     {

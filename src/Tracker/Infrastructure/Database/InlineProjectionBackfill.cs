@@ -136,7 +136,9 @@ public static class InlineProjectionBackfill
     {
         const string schema = TrackerHost.MartenSchema;
         await using var cmd = new NpgsqlCommand($"""
-            select (select count(*) from {schema}.mt_streams where id <> '{Tombstones.StreamKey}')
+            -- Agreements' streams only: an agreement's captured sources have a stream of their own ('sources:' + its id,
+            -- Sources.SourceLog), without a header; counted, every new migration rebuilt a store that had captured any.
+            select (select count(*) from {schema}.mt_streams where id <> '{Tombstones.StreamKey}' and id not like 'sources:%')
                    > (select count(*) from {schema}.mt_doc_agreementheader)
                 or (select count(*) from {schema}.mt_events where type = 'statement_recorded')
                    > (select count(*) from {schema}.mt_doc_statemententry)
