@@ -207,7 +207,7 @@ internal static class CsvCopySql
             from ({Document("e.id", knownAt)}) x
             offset 0) rd
         left join lateral ({Agreements.SourceCheck.LatestSql("m.agreement_id", "e.id::uuid", knownAt ? "@csv_t" : null)}) c on true
-        left join {Agreements.SourceCheck.DriftTable} dd on dd.agreement_id = m.agreement_id and dd.statement_id = e.id::uuid
+        left join {Agreements.SourceCheck.DriftTable} dd on dd.agreement_id = m.agreement_id collate "default" and dd.statement_id = e.id::uuid
         order by m.agreement_id, m.ordinal, e.k
         """;
 }

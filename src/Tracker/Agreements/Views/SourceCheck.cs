@@ -41,12 +41,14 @@ public sealed record SourceCheck(string Quote, string Shown, string? Sha256, Dat
 
     /// <summary>
     /// The statement's capture a reader is shown, as a lateral subquery over <paramref name="agreement"/> and
-    /// <paramref name="statement"/>: the latest of its cited page's, else of its cited document's; when known at an
+    /// <paramref name="statement"/> (the agreement compared in the table's collation, so that its index is used when the
+    /// id comes from a portfolio table's "C" column: a mixed comparison read the whole table once per statement):
+    /// the latest of its cited page's, else of its cited document's; when known at an
     /// instant (<paramref name="knownAt"/>, a parameter name), the latest captured by then.
     /// </summary>
     public static string LatestSql(string agreement, string statement, string? knownAt) => $"""
         select c.* from {CapturesTable} c
-        where c.agreement_id = {agreement} and c.statement_id = {statement} {(knownAt is null ? "" : $"and c.fetched_at <= {knownAt}")}
+        where c.agreement_id = ({agreement}) collate "default" and c.statement_id = {statement} {(knownAt is null ? "" : $"and c.fetched_at <= {knownAt}")}
         order by (c.url like 'document:%'), c.id desc limit 1
         """;
 
