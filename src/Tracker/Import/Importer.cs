@@ -237,25 +237,32 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
             // through every operation it holds as each document is stored (a cost that grows with the square of a
             // session's operations: a quarter of the importer's CPU in 5,000-line sessions). Each session is the same
             // transaction, and sees what the ones before it wrote.
+            // An agreement's events of one batch stay in one session: they share a record time, as before.
             var writing = session;
-            var inSession = 0;
-            foreach (var (agreementId, events) in pending)
+            try
             {
-                if (inSession >= EventsPerSession)
+                var inSession = 0;
+                foreach (var (agreementId, events) in pending)
                 {
-                    await writing.SaveChangesAsync(ct);
-                    if (!ReferenceEquals(writing, session)) await writing.DisposeAsync();
-                    writing = Session(transaction, run);
-                    inSession = 0;
+                    if (inSession >= EventsPerSession)
+                    {
+                        await writing.SaveChangesAsync(ct);
+                        if (!ReferenceEquals(writing, session)) await writing.DisposeAsync();
+                        writing = Session(transaction, run);
+                        inSession = 0;
+                    }
+                    var start = states[agreementId].Start;
+                    // The version the stream must reach: a writer that slipped in since we read it makes the import fail whole.
+                    if (start == 0) writing.Events.StartStream<AgreementHeader>(agreementId, events);
+                    else writing.Events.Append(agreementId, start + events.Count, events);
+                    inSession += events.Count;
                 }
-                var start = states[agreementId].Start;
-                // The version the stream must reach: a writer that slipped in since we read it makes the import fail whole.
-                if (start == 0) writing.Events.StartStream<AgreementHeader>(agreementId, events);
-                else writing.Events.Append(agreementId, start + events.Count, events);
-                inSession += events.Count;
+                await writing.SaveChangesAsync(ct);
             }
-            await writing.SaveChangesAsync(ct);
-            if (!ReferenceEquals(writing, session)) await writing.DisposeAsync();
+            finally
+            {
+                if (!ReferenceEquals(writing, session)) await writing.DisposeAsync();
+            }
         }
         progress?.Report(run.Lines);
         batch.Clear();
