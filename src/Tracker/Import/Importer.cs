@@ -93,12 +93,10 @@ public sealed class Importer(IDocumentStore store, NpgsqlDataSource dataSource, 
 
     private static async Task VacuumAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        // Outside any transaction (VACUUM refuses one), and as long as it takes: it is the import's last step. Without
-        // index cleanup: the rows an import closed leave dead versions, and removing them from the indexes reads every
-        // index whole (a cost of the store's size, not the import's; 27 % of this step at 40,000 events); the pages the
-        // import filled are marked all-visible all the same, and autovacuum clears the dead versions later, off the
-        // import's clock.
-        await using var vacuum = new NpgsqlCommand("vacuum (analyze, index_cleanup off) " + string.Join(", ", Portfolio.PortfolioRows.Tables), connection)
+        // Outside any transaction (VACUUM refuses one), and as long as it takes: it is the import's last step. Index
+        // cleanup is left to the server's own judgement (it skips it when few pages hold dead rows): the pages whose
+        // dead rows it removes are the ones the reads right after need marked all-visible.
+        await using var vacuum = new NpgsqlCommand("vacuum (analyze) " + string.Join(", ", Portfolio.PortfolioRows.Tables), connection)
             { CommandTimeout = 0 };
         await vacuum.ExecuteNonQueryAsync(ct);
     }
