@@ -162,7 +162,7 @@ public class BlueGreenRebuildTests
     }
 
     /// <summary>Every table the portfolio keeps, rows in order; of its documents all but what is drawn at random.</summary>
-    private static async Task<string> DumpAsync(string database)
+    internal static async Task<string> DumpAsync(string database)
     {
         await using var conn = new NpgsqlConnection(database);
         await conn.OpenAsync();
