@@ -175,11 +175,11 @@ public class ReviewSearchRebuildTests
             await Post(bo, "/api/agreements/r/statements", Api.Statement("c", "fulfilled", id: rejected), 202);
             await Post(ana, $"/api/agreements/r/statements/{rejected}/review", new { decision = "reject", reason = "no" }, 201);
 
-            live = await DumpAsync(database);
+            live = await Search.SearchStories.DumpAsync(database);
             live.Split('\n').Length.ShouldBe(3);
             using (var daemon = await host.Services.GetRequiredService<Marten.IDocumentStore>().BuildProjectionDaemonAsync())
                 await daemon.RebuildProjectionAsync(StatementSearchProjection.ProjectionName, TimeSpan.FromMinutes(1), CancellationToken.None);
-            (await DumpAsync(database)).ShouldBe(live);
+            (await Search.SearchStories.DumpAsync(database)).ShouldBe(live);
         }
 
         // A store from before migration 0021: the awaiting proposal has no row, and the start-up check has passed.
@@ -192,18 +192,9 @@ public class ReviewSearchRebuildTests
             await using var mark = new Npgsql.NpgsqlCommand("delete from public.tracker_migrations where name like 'documents checked after %'", conn);
             await mark.ExecuteNonQueryAsync();
         }
-        (await DumpAsync(database)).ShouldNotBe(live);
+        (await Search.SearchStories.DumpAsync(database)).ShouldNotBe(live);
         var verb = await TrackerProcess.RunAsync(new Dictionary<string, string?> { ["TRACKER_DB"] = database }, "review", "--list");
         verb.ExitCode.ShouldBe(0, verb.ToString());
-        (await DumpAsync(database)).ShouldBe(live);
-    }
-
-    private static async Task<string> DumpAsync(string database)
-    {
-        await using var conn = new Npgsql.NpgsqlConnection(database);
-        await conn.OpenAsync();
-        await using var cmd = new Npgsql.NpgsqlCommand(
-            $"select string_agg(t::text, E'\\n' order by t::text collate \"C\") from {StatementSearchProjection.Table} t", conn);
-        return (string)(await cmd.ExecuteScalarAsync())!;
+        (await Search.SearchStories.DumpAsync(database)).ShouldBe(live);
     }
 }

@@ -107,7 +107,8 @@ public class SearchStories
         (await DumpAsync(database)).ShouldBe(live);
     }
 
-    private static async Task<string> DumpAsync(string database)
+    /// <summary>The whole search index as text, in a stable order (also for review's own search stories).</summary>
+    internal static async Task<string> DumpAsync(string database)
     {
         await using var conn = new Npgsql.NpgsqlConnection(database);
         await conn.OpenAsync();
