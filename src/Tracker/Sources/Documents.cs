@@ -170,38 +170,33 @@ public static class Documents
         return new(Results.Ok(await OfAgreementAsync(dataSource, agreementId, paging, ct, clocks.KnownAt)));
     }
 
-    /// <summary>One page of the agreement's documents, newest first (then by id, so pages never overlap), and the count of all.</summary>
+    /// <summary>One page of the agreement's documents, newest first (then by id, so pages never overlap), and the count of
+    /// all: one round trip, as a statement's captures (<see cref="SourceCaptures.OfStatementAsync"/>).</summary>
     public static async Task<AgreementDocuments> OfAgreementAsync(NpgsqlDataSource dataSource, string agreementId, Paging paging, CancellationToken ct,
         DateTimeOffset? knownAt = null)
     {
-        await using var cmd = dataSource.CreateCommand($"""
-            select document_id, file_name, title, content_type, encode(sha256, 'hex'), length, attached_at, attached_by, count(*) over ()
-            from {Table} where agreement_id = @a and (@t::timestamptz is null or attached_at <= @t)
-            order by attached_at desc, document_id offset @o limit @n
+        const string attached = $"from {Table} where agreement_id = $1 and ($2::timestamptz is null or attached_at <= $2)";
+        NpgsqlParameter[] Agreement() => [new() { Value = agreementId }, new() { Value = (object?)knownAt ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz }];
+        await using var batch = dataSource.CreateBatch();
+        var page = new NpgsqlBatchCommand($"""
+            select document_id, file_name, title, content_type, encode(sha256, 'hex'), length, attached_at, attached_by {attached}
+            order by attached_at desc, document_id offset $3 limit $4
             """);
-        cmd.Parameters.AddWithValue("a", agreementId);
-        cmd.Parameters.Add(new NpgsqlParameter("t", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)knownAt ?? DBNull.Value });
-        cmd.Parameters.AddWithValue("o", paging.Offset);
-        cmd.Parameters.AddWithValue("n", paging.Size);
+        page.Parameters.AddRange(Agreement());
+        page.Parameters.Add(new() { Value = paging.Offset });
+        page.Parameters.Add(new() { Value = paging.Size });
+        var count = new NpgsqlBatchCommand($"select count(*) {attached}");
+        count.Parameters.AddRange(Agreement());
+        batch.BatchCommands.Add(page);
+        batch.BatchCommands.Add(count);
         var list = new List<AgreementDocument>();
-        long total = 0;
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-            {
-                list.Add(new AgreementDocument(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4),
-                    r.GetInt64(5), r.GetFieldValue<DateTimeOffset>(6), r.GetString(7), $"/api/captures/{r.GetString(4)}/text"));
-                total = r.GetInt64(8);
-            }
-        // A page past the end has no row to carry the count.
-        if (list.Count == 0 && paging.Page > 1)
-        {
-            await using var count = dataSource.CreateCommand(
-                $"select count(*) from {Table} where agreement_id = @a and (@t::timestamptz is null or attached_at <= @t)");
-            count.Parameters.AddWithValue("a", agreementId);
-            count.Parameters.Add(new NpgsqlParameter("t", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)knownAt ?? DBNull.Value });
-            total = (long)(await count.ExecuteScalarAsync(ct))!;
-        }
-        return new AgreementDocuments(agreementId, list, paging.Page, paging.Size, (int)total);
+        await using var r = await batch.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            list.Add(new AgreementDocument(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4),
+                r.GetInt64(5), r.GetFieldValue<DateTimeOffset>(6), r.GetString(7), $"/api/captures/{r.GetString(4)}/text"));
+        await r.NextResultAsync(ct);
+        await r.ReadAsync(ct);
+        return new AgreementDocuments(agreementId, list, paging.Page, paging.Size, (int)r.GetInt64(0));
     }
 
     /// <summary>Documents whose text matches a web-style query (as the statement search reads it), best first.</summary>
